@@ -1,0 +1,72 @@
+# CCHC — the same targets locally and in CI. Needs Python >= 3.12 and make; nothing else.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	command -v $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(BIN)/python
+
+.PHONY: setup run test check fmt bench messages lock clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (none found on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --inexact --all-groups --quiet
+	@touch $@
+
+## setup: create or update .venv with the pinned dependencies (uv.lock)
+setup: $(VENV)/.synced
+
+## run: migrate SQLite, load units and demo data (first run only), serve on :8000 with the worker
+run: setup
+	@mkdir -p var
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) seed_demo
+	@trap 'kill 0' EXIT INT TERM; \
+	DJANGO_DEBUG=true $(MANAGE) db_worker --no-reload & \
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+## test: the whole suite (SQLite, or PostgreSQL when DATABASE_URL=postgres://… is set)
+test: setup
+	$(BIN)/pytest
+
+## check: format check, lint, types, import contracts, migrations check
+check: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+
+## fmt: format and auto-fix lint
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: benchmarks that print their figures and a ratio against a baseline
+bench: setup
+	$(BIN)/python bench/run.py
+
+## messages: extract and compile translations (needs GNU gettext)
+messages: setup
+	$(MANAGE) makemessages --locale vi --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+## lock: re-resolve uv.lock after changing pyproject.toml
+lock: $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The JSON API (/api/v1/): the same permissions as the pages, via OrgUnit.objects.visible_to."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from cchc.api.auth import API_AUTH
+from cchc.api.schemas import MeOut, UnitDetailOut, UnitOut
+from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
+from cchc.orgunits.permissions import get_unit_for_user
+
+api = NinjaAPI(
+    title="CCHC API",
+    version="1",
+    description=(
+        "JSON API of the CCHC platform. Authenticate with a personal token "
+        "(`Authorization: Bearer <key>`, created on the API tokens page) or a browser session. "
+        "Every endpoint returns only the units the user may see."
+    ),
+    urls_namespace="api-v1",
+    auth=API_AUTH,
+)
+
+
+class UnitFilter(Schema):
+    kind: OrgUnit.Kind | None = None
+    parent: int | None = None
+    province: str | None = None
+    q: str | None = None
+    include_ended: bool = False
+
+
+def filter_units(units: OrgUnitQuerySet, filters: UnitFilter) -> OrgUnitQuerySet:
+    if not filters.include_ended:
+        units = units.current()
+    if filters.kind:
+        units = units.filter(kind=filters.kind)
+    if filters.parent is not None:
+        units = units.filter(parent_id=filters.parent)
+    if filters.province:
+        units = units.filter(path__startswith=f"/{filters.province}/", legacy=False)
+    if filters.q:
+        units = units.search(filters.q)
+    return units
+
+
+@api.get("/units", response=list[UnitOut], tags=["units"], summary="List units")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> OrgUnitQuerySet:
+    """Units visible to the caller, filtered by kind, parent id, province code or text."""
+    visible = OrgUnit.objects.visible_to(request.auth)  # type: ignore[attr-defined]
+    return filter_units(visible, filters).order_by("path")
+
+
+@api.get("/units/{unit_id}", response={200: UnitDetailOut}, tags=["units"], summary="Read a unit")
+def read_unit(request: HttpRequest, unit_id: int) -> dict:
+    """One unit with its children count and successor/predecessor links; 404 when the caller
+    may not see it, exactly as when it does not exist."""
+    unit = get_unit_for_user(request.auth, unit_id)  # type: ignore[attr-defined]
+    return {
+        **UnitOut.from_orm(unit).dict(),
+        "path": unit.path,
+        "children_count": unit.children.count(),
+        "successor_ids": list(unit.successors.values_list("id", flat=True)),
+        "predecessor_ids": list(unit.predecessors.values_list("id", flat=True)),
+    }
+
+
+@api.get("/me", response=MeOut, tags=["accounts"], summary="The caller")
+def me(request: HttpRequest) -> dict:
+    user = request.auth  # type: ignore[attr-defined]
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "is_city_admin": user.is_city_admin,
+        "memberships": [
+            {"unit_id": m.unit_id, "unit": m.unit.name, "role": m.role}
+            for m in user.memberships.select_related("unit")
+        ],
+    }

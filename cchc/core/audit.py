@@ -1,0 +1,60 @@
+"""Writing the audit trail. Every action calls `record` inside its own transaction."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.forms.models import model_to_dict
+
+from cchc.core.models import AuditEvent
+
+_encoder = DjangoJSONEncoder()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return _encoder.default(value)
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `obj`, JSON-ready, for a before/after pair."""
+    data = model_to_dict(obj, fields=fields)
+    return {name: _jsonable(data.get(name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Only the fields that changed: {"field": [before, after]}."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    verb: str,
+    target: models.Model | None = None,
+    *,
+    unit: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. `changes` is {"field": [before, after]}."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        unit=unit,
+        changes=changes or {},
+        details=details or {},
+    )

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The modules that exist today. A module appears here when it ships, so the menu has no dead
+# links; the home page lists the ones still to come as plain text.
+NAVIGATION: list[tuple[str, Any, str, bool]] = [
+    # (url name, label, icon, city administrators only)
+    ("core:home", _("Overview"), "speedometer2", False),
+    ("orgunits:tree", _("Units"), "diagram-3", False),
+    ("core:audit_log", _("Audit log"), "journal-text", True),
+    ("api-v1:openapi-view", _("API"), "braces", False),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    is_admin = getattr(user, "is_city_admin", False)
+    items = [
+        {
+            "url": reverse(name),
+            "label": label,
+            "icon": icon,
+            "active": request.resolver_match is not None
+            and request.resolver_match.view_name.split(":")[0] == name.split(":")[0],
+        }
+        for name, label, icon, admin_only in NAVIGATION
+        if is_admin or not admin_only
+    ]
+    return {"nav_items": items}

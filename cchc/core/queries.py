@@ -1,0 +1,35 @@
+"""Reads of the audit trail for the audit log page and its CSV export."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from cchc.core.models import AuditEvent, AuditEventQuerySet
+
+
+def filter_audit_events(
+    *, verb: str = "", actor: str = "", text: str = "",
+    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+    unit: Any = None,
+) -> AuditEventQuerySet:
+    """Audit events matching the filters, newest first, with actor and unit joined.
+
+    Changes nothing. `text` matches the record's name; `actor` the username or full name.
+    """
+    events = AuditEvent.objects.select_related("actor", "unit", "target_type")
+    if verb:
+        events = events.filter(verb__startswith=verb)
+    if actor:
+        events = events.filter(
+            Q(actor__username__icontains=actor) | Q(actor__full_name__icontains=actor)
+        )
+    if text:
+        events = events.filter(target_repr__icontains=text)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    if unit is not None:
+        events = events.filter(unit__path__startswith=unit.path)
+    return events

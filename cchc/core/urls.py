@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cchc.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,60 @@
+import csv
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.access import city_admin, member, public
+from cchc.core.forms import AuditFilterForm
+from cchc.core.queries import filter_audit_events
+from cchc.orgunits.models import OrgUnit
+
+AUDIT_PAGE_SIZE = 50
+
+
+@member
+def home(request: HttpRequest) -> HttpResponse:
+    units = OrgUnit.objects.visible_to(request.user).current()
+    memberships = request.user.memberships.select_related("unit")
+    return render(request, "core/home.html", {
+        "memberships": memberships,
+        "kind_counts": OrgUnit.kind_counts(units),
+    })
+
+
+@city_admin
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = filter_audit_events(**filters)
+    if request.GET.get("export") == "csv":
+        return _audit_csv(events)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "core/audit_log.html#results" if request.htmx else "core/audit_log.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _audit_csv(events: object) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    response.write("\ufeff")  # BOM so that Excel opens the Vietnamese text as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Time"), _("Actor"), _("Action"), _("Record"), _("Unit"), _("Changes")])
+    for event in events.iterator(chunk_size=2000):  # type: ignore[attr-defined]
+        writer.writerow([
+            timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S"),
+            event.actor or "", event.verb, event.target_repr, event.unit or "",
+            event.changes or event.details or "",
+        ])
+    return response
+
+
+@public
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

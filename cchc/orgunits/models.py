@@ -1,0 +1,152 @@
+"""The tree of organisation units, with effective dates and successors across mergers."""
+
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a Vietnamese name, so "ba dinh" finds "Ba Đình"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
+class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
+    def current(self) -> "OrgUnitQuerySet":
+        return self.filter(valid_to__isnull=True)
+
+    def subtree_of(self, unit: "OrgUnit") -> "OrgUnitQuerySet":
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user: "User | Any") -> "OrgUnitQuerySet":
+        """The one place that decides which units a user sees.
+
+        City administrators see every unit; any other member sees the subtree of each unit
+        in which they hold a membership; anonymous users see none.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        paths = list(user.memberships.values_list("unit__path", flat=True))
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(path__startswith=path)
+        return self.filter(condition)
+
+    def search(self, text: str) -> "OrgUnitQuerySet":
+        folded = fold(text)
+        return self.filter(models.Q(search_name__contains=folded) | models.Q(code=text.strip()))
+
+
+class OrgUnit(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province / centrally-run city")
+        DEPARTMENT = "department", _("Department / agency")
+        PUBLIC_SERVICE = "public_service", _("Public service unit")
+        WARD = "ward", _("Ward")
+        COMMUNE = "commune", _("Commune")
+        SPECIAL_ZONE = "special_zone", _("Special zone")
+        DISTRICT = "district", _("District (before 07/2025)")
+        TOWNSHIP = "township", _("Township (before 07/2025)")
+
+    LOWER_KINDS = (Kind.WARD, Kind.COMMUNE, Kind.SPECIAL_ZONE)
+
+    code = models.CharField(_("code"), max_length=32)
+    legacy = models.BooleanField(
+        _("pre-2025 code"),
+        default=False,
+        help_text=_("The code belongs to the three-tier system in force before 01/07/2025."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of codes ("/01/00004/"): subtree = path__startswith.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("successors"),
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "legacy"], name="orgunits_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="orgunits_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgunits:detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    @staticmethod
+    def path_segment(code: str, legacy: bool) -> str:
+        return f"~{code}" if legacy else code
+
+    def compute_path(self) -> str:
+        base = self.parent.path if self.parent_id and self.parent else "/"
+        return f"{base}{self.path_segment(self.code, self.legacy)}/"
+
+    @staticmethod
+    def kind_counts(units: OrgUnitQuerySet) -> list[dict[str, Any]]:
+        """[{"kind": …, "label": …, "count": …}] for a set of units, in the order of Kind."""
+        counts = dict(
+            units.order_by().values_list("kind").annotate(n=models.Count("id")).values_list(
+                "kind", "n"
+            )
+        )
+        return [
+            {"kind": kind.value, "label": str(kind.label), "count": counts[kind.value]}
+            for kind in OrgUnit.Kind
+            if counts.get(kind.value)
+        ]
+
+    def ancestors(self) -> "OrgUnitQuerySet":
+        prefixes = []
+        parts = self.path.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            prefixes.append("/" + "/".join(parts[:i]) + "/")
+        return OrgUnit.objects.filter(path__in=prefixes).order_by("depth")

@@ -1,0 +1,48 @@
+"""Who may see or change which organisation unit."""
+
+from typing import Any
+
+from django.http import Http404
+
+from cchc.accounts.models import Membership
+from cchc.orgunits.models import OrgUnit
+
+EDIT_ROLES = (Membership.Role.FOCAL_POINT,)
+
+
+def roles_over(user: Any, unit: OrgUnit) -> set[str]:
+    """The roles `user` holds in `unit` or in one of its ancestors."""
+    prefixes = [p for p in _prefixes(unit.path)]
+    return set(
+        user.memberships.filter(unit__path__in=prefixes).values_list("role", flat=True)
+    )
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def can_edit_unit(user: Any, unit: OrgUnit) -> bool:
+    """City administrators, and focal points of the unit or an ancestor, edit a current unit."""
+    if not unit.is_current or not user.is_authenticated:
+        return False
+    if user.is_city_admin:
+        return True
+    return bool(roles_over(user, unit) & set(EDIT_ROLES))
+
+
+def can_create_unit(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_city_admin)
+
+
+def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> OrgUnit:
+    """The unit if `user` may see it (and edit it, with `write`); otherwise 404, the same
+    answer as for a unit that does not exist."""
+    try:
+        unit = OrgUnit.objects.visible_to(user).select_related("parent").get(pk=pk)
+    except OrgUnit.DoesNotExist:
+        raise Http404 from None
+    if write and not can_edit_unit(user, unit):
+        raise Http404
+    return unit

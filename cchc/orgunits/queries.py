@@ -1,0 +1,61 @@
+"""Reads for the unit browser: tree levels with child counts."""
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
+
+KIND_RANK = Case(
+    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(OrgUnit.Kind.values)],
+    output_field=IntegerField(),
+)
+
+
+def tree_level(units: OrgUnitQuerySet, *, include_ended: bool) -> OrgUnitQuerySet:
+    """`units` with the number of (current, unless `include_ended`) children of each, ordered
+    departments first, then by kind and folded name. One query. Changes nothing."""
+    child_filter = Q()
+    if not include_ended:
+        units = units.current()
+        child_filter = Q(children__valid_to__isnull=True)
+    return units.annotate(child_count=Count("children", filter=child_filter)).order_by(
+        "legacy", KIND_RANK, "search_name"
+    )
+
+
+def tree_roots(visible: OrgUnitQuerySet) -> OrgUnitQuerySet:
+    """The topmost units a user sees: those whose parent is not visible to them."""
+    return visible.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))
+
+
+def home_province() -> OrgUnit | None:
+    """The province or city this installation serves (CCHC_HOME_PROVINCE, default "01")."""
+    return OrgUnit.objects.filter(code=settings.CCHC_HOME_PROVINCE, legacy=False).first()
+
+
+def summary_by_province() -> dict:
+    """{"provinces": n, "lower_units": n, "by_province": {"01": {"total", "ward", "commune",
+    "special_zone"}, …}} over current, non-legacy units. Changes nothing."""
+    provinces = OrgUnit.objects.current().filter(kind=OrgUnit.Kind.PROVINCE, legacy=False)
+    by_province: dict[str, dict[str, int]] = {
+        code: {"total": 0, "ward": 0, "commune": 0, "special_zone": 0}
+        for code in provinces.order_by("code").values_list("code", flat=True)
+    }
+    rows = (
+        OrgUnit.objects.current()
+        .filter(legacy=False, kind__in=OrgUnit.LOWER_KINDS, parent__kind=OrgUnit.Kind.PROVINCE)
+        .values_list("parent__code", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for code, kind, n in rows:
+        counts = by_province.setdefault(
+            code, {"total": 0, "ward": 0, "commune": 0, "special_zone": 0}
+        )
+        counts[kind] += n
+        counts["total"] += n
+    return {
+        "provinces": len(by_province),
+        "lower_units": sum(c["total"] for c in by_province.values()),
+        "by_province": by_province,
+    }

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cchc.core.access import public
+
+urlpatterns = [
+    path("", include("cchc.core.urls")),
+    path("accounts/", include("cchc.accounts.urls")),
+    path("units/", include("cchc.orgunits.urls")),
+    path("api/v1/", include("cchc.api.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
