@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from cchc.core.access import public
 
 urlpatterns = [
+    path("", include("cchc.reports.urls")),
     path("", include("cchc.core.urls")),
     path("accounts/", include("cchc.accounts.urls")),
     path("units/", include("cchc.orgunits.urls")),

@@ -33,7 +33,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         )
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
-        return redirect("core:home")
+        return redirect("reports:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # links; the home page lists the ones still to come as plain text.
 NAVIGATION: list[tuple[str, Any, str, bool]] = [
     # (url name, label, icon, city administrators only)
-    ("core:home", _("Overview"), "speedometer2", False),
+    ("reports:home", _("Overview"), "speedometer2", False),
     ("orgunits:tree", _("Units"), "diagram-3", False),
     ("core:audit_log", _("Audit log"), "journal-text", True),
     ("api-v1:openapi-view", _("API"), "braces", False),

@@ -7,22 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.access import city_admin, member, public
+from cchc.core.access import city_admin, public
 from cchc.core.forms import AuditFilterForm
 from cchc.core.queries import filter_audit_events
-from cchc.orgunits.models import OrgUnit
 
 AUDIT_PAGE_SIZE = 50
-
-
-@member
-def home(request: HttpRequest) -> HttpResponse:
-    units = OrgUnit.objects.visible_to(request.user).current()
-    memberships = request.user.memberships.select_related("unit")
-    return render(request, "core/home.html", {
-        "memberships": memberships,
-        "kind_counts": OrgUnit.kind_counts(units),
-    })
 
 
 @city_admin

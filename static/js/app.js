@@ -19,11 +19,12 @@
       var source = document.getElementById(el.dataset.source);
       if (!source || el.dataset.drawn) return;
       var rows = JSON.parse(source.textContent);
+      var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
         grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
         tooltip: {},
-        xAxis: { type: "value", minInterval: 1 },
+        xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: number.format } },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
         series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
       });

@@ -1,0 +1,55 @@
+"""Every view says who may reach it (cchc.core.access), or is a known third-party view."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Third-party views that gate access themselves.
+ALLOWED_UNMARKED_PREFIXES = (
+    "django.contrib.admin.",  # the admin site checks is_staff on every view
+    "django.contrib.auth.views.",  # admin's password views, behind the admin site
+    "django.contrib.contenttypes.views.",  # admin "view on site", behind the admin site
+)
+
+
+def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append((prefix + str(pattern.pattern), pattern.callback))
+    return found
+
+
+def test_every_view_has_a_permission_marker() -> None:
+    unmarked = []
+    for route, view in walk(get_resolver().url_patterns):
+        module = getattr(view, "__module__", "")
+        if getattr(view, "access", None) in {"public", "member", "city_admin", "api"}:
+            continue
+        if module.startswith(ALLOWED_UNMARKED_PREFIXES) or route.startswith("admin/"):
+            continue
+        unmarked.append(f"{route} -> {module}.{getattr(view, '__name__', view)}")
+    assert unmarked == []
+
+
+@pytest.mark.django_db
+def test_anonymous_reaches_only_login_public_pages_and_static(client) -> None:
+    public = {
+        "accounts/login/": 200,
+        "healthz": 200,
+        "static/css/app.css": 200,
+        "api/v1/docs": 200,
+        "api/v1/openapi.json": 200,
+    }
+    for route, status in public.items():
+        assert client.get(f"/{route}").status_code == status, route
+    for route, view in walk(get_resolver().url_patterns):
+        if getattr(view, "access", None) in {"public", "api"} or "<" in route:
+            continue
+        if route.startswith("admin/"):
+            continue
+        response = client.get(f"/{route}")
+        assert response.status_code in {302, 405}, route
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), route

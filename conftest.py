@@ -1,0 +1,96 @@
+"""Named personas shared by every app's tests.
+
+A small Hà Nội: the city (01) with two departments and two wards. Ward A is Ba Đình (00004),
+ward B is Hoàn Kiếm (00070). Each persona is a user with one membership.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from cchc.accounts.models import Membership, User
+from cchc.accounts.tests.factories import MembershipFactory, UserFactory
+from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.tests.factories import OrgUnitFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+@dataclass
+class Hanoi:
+    city: OrgUnit
+    home_affairs: OrgUnit
+    inspectorate: OrgUnit
+    ward_a: OrgUnit
+    ward_b: OrgUnit
+
+
+@pytest.fixture
+def hanoi(db: None) -> Hanoi:
+    city = OrgUnitFactory(code="01", kind=OrgUnit.Kind.PROVINCE, name="Thành phố Hà Nội",
+                          short_name="Hà Nội")
+    return Hanoi(
+        city=city,
+        home_affairs=OrgUnitFactory(code="01-SNV", kind=OrgUnit.Kind.DEPARTMENT,
+                                    name="Sở Nội vụ", parent=city),
+        inspectorate=OrgUnitFactory(code="01-TTTP", kind=OrgUnit.Kind.DEPARTMENT,
+                                    name="Thanh tra Thành phố", parent=city),
+        ward_a=OrgUnitFactory(code="00004", kind=OrgUnit.Kind.WARD, name="Phường Ba Đình",
+                              parent=city),
+        ward_b=OrgUnitFactory(code="00070", kind=OrgUnit.Kind.WARD, name="Phường Hoàn Kiếm",
+                              parent=city),
+    )
+
+
+def _member(username: str, unit: OrgUnit, role: str) -> User:
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def city_admin(hanoi: Hanoi) -> User:
+    return _member("city_admin", hanoi.home_affairs, Membership.Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def officer_a(hanoi: Hanoi) -> User:
+    return _member("officer_a", hanoi.ward_a, Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def officer_b(hanoi: Hanoi) -> User:
+    return _member("officer_b", hanoi.ward_b, Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def inspector(hanoi: Hanoi) -> User:
+    return _member("inspector", hanoi.inspectorate, Membership.Role.INSPECTOR)
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client_(city_admin: User) -> Client:
+    return client_for(city_admin)
+
+
+@pytest.fixture
+def client_a(officer_a: User) -> Client:
+    return client_for(officer_a)
+
+
+@pytest.fixture
+def client_b(officer_b: User) -> Client:
+    return client_for(officer_b)
