@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import ApiToken, Membership, User
 from cchc.core import audit
+from cchc.orgunits.models import OrgUnit
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def create_user(
 
 
 @transaction.atomic
-def grant_membership(*, actor: User | None, user: User, unit: object, role: str) -> Membership:
+def grant_membership(*, actor: User | None, user: User, unit: OrgUnit, role: str) -> Membership:
     """Give `user` the `role` in `unit` (and so its subtree). Writes "accounts.grant_membership".
 
     Refuses a role the user already holds there.
@@ -42,7 +43,10 @@ def grant_membership(*, actor: User | None, user: User, unit: object, role: str)
         raise ValidationError(_("This user already holds that role in that unit."))
     membership = Membership.objects.create(user=user, unit=unit, role=role)
     audit.record(
-        actor, "accounts.grant_membership", membership, unit=membership.unit,
+        actor,
+        "accounts.grant_membership",
+        membership,
+        unit=membership.unit,
         details={"user": user.username, "role": role},
     )
     return membership
@@ -52,7 +56,10 @@ def grant_membership(*, actor: User | None, user: User, unit: object, role: str)
 def revoke_membership(membership: Membership, *, actor: User) -> None:
     """Remove a membership. Writes "accounts.revoke_membership" on the unit."""
     audit.record(
-        actor, "accounts.revoke_membership", membership, unit=membership.unit,
+        actor,
+        "accounts.revoke_membership",
+        membership,
+        unit=membership.unit,
         details={"user": membership.user.username, "role": membership.role},
     )
     membership.delete()
@@ -77,7 +84,9 @@ def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(_("Give the token a name."))
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor, name=name.strip(), prefix=key[: ApiToken.PREFIX_LENGTH],
+        user=actor,
+        name=name.strip(),
+        prefix=key[: ApiToken.PREFIX_LENGTH],
         digest=ApiToken.digest_of(key),
     )
     audit.record(actor, "accounts.create_api_token", token, details={"name": token.name})

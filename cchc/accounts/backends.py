@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+
+from cchc.accounts.models import User
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -15,14 +15,13 @@ class UsernameOrEmailBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if not username or password is None:
             return None
-        user_model = get_user_model()
         field = "email__iexact" if "@" in username else "username__iexact"
-        user = user_model._default_manager.filter(**{field: username.strip()}).first()
+        user = User.objects.filter(**{field: username.strip()}).first()
         if user is None:
-            user_model().set_password(password)  # same work as a real check: no timing oracle
+            User().set_password(password)  # same work as a real check: no timing oracle
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

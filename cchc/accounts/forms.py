@@ -28,5 +28,7 @@ class LoginForm(AuthenticationForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “BI report”.")
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “BI report”."),
     )

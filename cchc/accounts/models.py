@@ -33,9 +33,9 @@ class User(AbstractUser):
         """City administrators (and superusers) see and manage every unit."""
         if not self.is_active:
             return False
-        return self.is_superuser or self.memberships.filter(
-            role=Membership.Role.CITY_ADMIN
-        ).exists()
+        return (
+            self.is_superuser or self.memberships.filter(role=Membership.Role.CITY_ADMIN).exists()
+        )
 
 
 class Membership(models.Model):

@@ -3,13 +3,14 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.actions import change_password, create_api_token, revoke_api_token
 from cchc.accounts.forms import ApiTokenForm, LoginForm
+from cchc.accounts.http import AuthedRequest
 from cchc.accounts.permissions import get_api_token_for_user
 from cchc.core.access import member, public
 
@@ -25,7 +26,7 @@ logout = member(auth_views.LogoutView.as_view())
 
 @member
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = change_password(
@@ -39,7 +40,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @member
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -50,14 +51,20 @@ def token_list(request: HttpRequest) -> HttpResponse:
         else:
             form = ApiTokenForm()
     tokens = request.user.api_tokens.all()
-    return render(request, "accounts/token_list.html", {
-        "form": form, "tokens": tokens, "new_key": new_key,
-    })
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+        },
+    )
 
 
 @member
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_api_token_for_user(request.user, pk)
     try:
         revoke_api_token(token, actor=request.user)

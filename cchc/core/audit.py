@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -39,15 +38,16 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def record(
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Any,
     verb: str,
     target: models.Model | None = None,
     *,
-    unit: models.Model | None = None,
+    unit: Any = None,
     changes: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `changes` is {"field": [before, after]}."""
+    """Append one audit event. `actor` is a User (or None for the system), `unit` the OrgUnit
+    the change belongs to; `changes` is {"field": [before, after]}."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,

@@ -9,8 +9,12 @@ from cchc.core.models import AuditEvent, AuditEventQuerySet
 
 
 def filter_audit_events(
-    *, verb: str = "", actor: str = "", text: str = "",
-    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+    *,
+    verb: str = "",
+    actor: str = "",
+    text: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
     unit: Any = None,
 ) -> AuditEventQuerySet:
     """Audit events matching the filters, newest first, with actor and unit joined.

@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 
 from cchc.core.access import city_admin, public
 from cchc.core.forms import AuditFilterForm
+from cchc.core.http import HtmxRequest
+from cchc.core.models import AuditEventQuerySet
 from cchc.core.queries import filter_audit_events
 
 AUDIT_PAGE_SIZE = 50
 
 
 @city_admin
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HtmxRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = filter_audit_events(**filters)
@@ -26,19 +28,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-def _audit_csv(events: object) -> HttpResponse:
+def _audit_csv(events: AuditEventQuerySet) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response.write("\ufeff")  # BOM so that Excel opens the Vietnamese text as UTF-8
     writer = csv.writer(response)
     writer.writerow([_("Time"), _("Actor"), _("Action"), _("Record"), _("Unit"), _("Changes")])
-    for event in events.iterator(chunk_size=2000):  # type: ignore[attr-defined]
-        writer.writerow([
-            timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-            event.actor or "", event.verb, event.target_repr, event.unit or "",
-            event.changes or event.details or "",
-        ])
+    for event in events.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S"),
+                event.actor or "",
+                event.verb,
+                event.target_repr,
+                event.unit or "",
+                event.changes or event.details or "",
+            ]
+        )
     return response
 
 

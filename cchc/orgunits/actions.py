@@ -106,16 +106,31 @@ def _save_level(rows: list[admin_units.UnitRow], ids: dict, result: LoadResult) 
         (u.code, u.legacy): u
         for u in OrgUnit.objects.filter(
             code__in=[r.code for r in rows], legacy=rows[0].legacy
-        ).only("id", "code", "legacy", "kind", "name", "short_name", "parent_id",
-               "valid_from", "valid_to", "path", "depth")
+        ).only(
+            "id",
+            "code",
+            "legacy",
+            "kind",
+            "name",
+            "short_name",
+            "parent_id",
+            "valid_from",
+            "valid_to",
+            "path",
+            "depth",
+        )
     }
-    paths = dict(OrgUnit.objects.filter(id__in={ids[r.parent] for r in rows if r.parent})
-                 .values_list("id", "path"))
+    paths = dict(
+        OrgUnit.objects.filter(id__in={ids[r.parent] for r in rows if r.parent}).values_list(
+            "id", "path"
+        )
+    )
     to_create, to_update = [], []
     for row in rows:
         parent_id = ids[row.parent] if row.parent else None
         base = paths[parent_id] if parent_id else "/"
-        values = {
+        path = f"{base}{OrgUnit.path_segment(row.code, row.legacy)}/"
+        values: dict[str, object] = {
             "kind": row.kind,
             "name": row.name,
             "short_name": row.short_name,
@@ -123,9 +138,9 @@ def _save_level(rows: list[admin_units.UnitRow], ids: dict, result: LoadResult) 
             "parent_id": parent_id,
             "valid_from": row.valid_from,
             "valid_to": row.valid_to,
-            "path": f"{base}{OrgUnit.path_segment(row.code, row.legacy)}/",
+            "path": path,
+            "depth": path.count("/") - 2,
         }
-        values["depth"] = values["path"].count("/") - 2
         unit = existing.get(row.key)
         if unit is None:
             to_create.append(OrgUnit(code=row.code, legacy=row.legacy, **values))
@@ -141,13 +156,22 @@ def _save_level(rows: list[admin_units.UnitRow], ids: dict, result: LoadResult) 
         ids[(unit.code, unit.legacy)] = unit.id
 
 
-UPDATE_FIELDS = ("kind", "name", "short_name", "search_name", "parent_id", "valid_from",
-                 "valid_to", "path", "depth")
+UPDATE_FIELDS = (
+    "kind",
+    "name",
+    "short_name",
+    "search_name",
+    "parent_id",
+    "valid_from",
+    "valid_to",
+    "path",
+    "depth",
+)
 
 
 @transaction.atomic
 def load_admin_units(
-    *, actor: "User | None", legacy: bool = False, progress: Callable[[int], None] | None = None
+    *, actor: "User | None", legacy: bool = False, progress: Callable[[int], object] | None = None
 ) -> LoadResult:
     """Load or refresh the administrative units of the `vietnam-provinces` package.
 
@@ -167,10 +191,16 @@ def load_admin_units(
     if legacy:
         _link_successors(ids, result)
     if result.changed:
-        audit.record(actor, "orgunits.load_admin_units", details={
-            "created": result.created, "updated": result.updated,
-            "links_created": result.links_created, "legacy": legacy,
-        })
+        audit.record(
+            actor,
+            "orgunits.load_admin_units",
+            details={
+                "created": result.created,
+                "updated": result.updated,
+                "links_created": result.links_created,
+                "legacy": legacy,
+            },
+        )
     return result
 
 

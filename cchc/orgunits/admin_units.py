@@ -82,13 +82,27 @@ def ward_code(code: int) -> str:
 def current_levels() -> list[list[UnitRow]]:
     """Rows of the current units, parents' level first."""
     provinces = [
-        UnitRow(province_code(p.code), False, KIND_BY_TYPE[p.division_type.value], p.name, None,
-                REFORM_DATE, None)
+        UnitRow(
+            province_code(p.code),
+            False,
+            KIND_BY_TYPE[p.division_type.value],
+            p.name,
+            None,
+            REFORM_DATE,
+            None,
+        )
         for p in Province.iter_all()
     ]
     wards = [
-        UnitRow(ward_code(w.code), False, KIND_BY_TYPE[w.division_type.value], w.name,
-                (province_code(w.province_code), False), REFORM_DATE, None)
+        UnitRow(
+            ward_code(w.code),
+            False,
+            KIND_BY_TYPE[w.division_type.value],
+            w.name,
+            (province_code(w.province_code), False),
+            REFORM_DATE,
+            None,
+        )
         for w in Ward.iter_all()
     ]
     return [provinces, wards]
@@ -101,13 +115,27 @@ def legacy_levels() -> list[list[UnitRow]]:
         for p in old.Province.iter_all()
     ]
     districts = [
-        UnitRow(district_code(d.code), True, OrgUnit.Kind.DISTRICT, d.name,
-                (province_code(d.province_code), True), None, LEGACY_END)
+        UnitRow(
+            district_code(d.code),
+            True,
+            OrgUnit.Kind.DISTRICT,
+            d.name,
+            (province_code(d.province_code), True),
+            None,
+            LEGACY_END,
+        )
         for d in old.District.iter_all()
     ]
     wards = [
-        UnitRow(ward_code(w.code), True, KIND_BY_TYPE[w.division_type.value], w.name,
-                (district_code(w.district_code), True), None, LEGACY_END)
+        UnitRow(
+            ward_code(w.code),
+            True,
+            KIND_BY_TYPE[w.division_type.value],
+            w.name,
+            (district_code(w.district_code), True),
+            None,
+            LEGACY_END,
+        )
         for w in old.Ward.iter_all()
     ]
     return [provinces, districts, wards]
@@ -119,5 +147,5 @@ def successor_links() -> Iterator[tuple[Key, Key]]:
         for source in province.get_legacy_sources():
             yield (province_code(source.code), True), (province_code(province.code), False)
     for ward in Ward.iter_all():
-        for source in ward.get_legacy_sources():
-            yield (ward_code(source.code), True), (ward_code(ward.code), False)
+        for old_ward in ward.get_legacy_sources():
+            yield (ward_code(old_ward.code), True), (ward_code(ward.code), False)

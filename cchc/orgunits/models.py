@@ -134,9 +134,10 @@ class OrgUnit(models.Model):
     def kind_counts(units: OrgUnitQuerySet) -> list[dict[str, Any]]:
         """[{"kind": …, "label": …, "count": …}] for a set of units, in the order of Kind."""
         counts = dict(
-            units.order_by().values_list("kind").annotate(n=models.Count("id")).values_list(
-                "kind", "n"
-            )
+            units.order_by()
+            .values_list("kind")
+            .annotate(n=models.Count("id"))
+            .values_list("kind", "n")
         )
         return [
             {"kind": kind.value, "label": str(kind.label), "count": counts[kind.value]}

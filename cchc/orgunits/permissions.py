@@ -12,10 +12,8 @@ EDIT_ROLES = (Membership.Role.FOCAL_POINT,)
 
 def roles_over(user: Any, unit: OrgUnit) -> set[str]:
     """The roles `user` holds in `unit` or in one of its ancestors."""
-    prefixes = [p for p in _prefixes(unit.path)]
-    return set(
-        user.memberships.filter(unit__path__in=prefixes).values_list("role", flat=True)
-    )
+    prefixes = _prefixes(unit.path)
+    return set(user.memberships.filter(unit__path__in=prefixes).values_list("role", flat=True))
 
 
 def _prefixes(path: str) -> list[str]:

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
 from cchc.core.models import AuditEvent
 from cchc.orgunits.actions import update_unit
@@ -20,7 +21,7 @@ HISTORY_LIMIT = 20
 
 
 @member
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthedRequest) -> HttpResponse:
     form = UnitSearchForm(request.GET or None)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     ended = bool(form.is_valid() and form.cleaned_data.get("ended"))
@@ -41,37 +42,47 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 
 @member
-def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_children(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     ended = request.GET.get("ended") == "on"
     children = tree_level(unit.children.all(), include_ended=ended)
-    return render(request, "orgunits/unit_tree.html#children", {
-        "children": children, "ended": ended, "parent": unit,
-    })
+    return render(
+        request,
+        "orgunits/unit_tree.html#children",
+        {
+            "children": children,
+            "ended": ended,
+            "parent": unit,
+        },
+    )
 
 
 @member
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     subunits = tree_level(unit.children.all(), include_ended=True)
     page = Paginator(subunits, SUBUNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     if request.htmx and request.GET.get("page"):
         return render(request, "orgunits/unit_detail.html#subunits", {"unit": unit, "page": page})
-    return render(request, "orgunits/unit_detail.html", {
-        "unit": unit,
-        "ancestors": unit.ancestors().exclude(pk=unit.pk),
-        "page": page,
-        "members": unit.memberships.select_related("user").order_by("role", "user__full_name"),
-        "successors": unit.successors.all(),
-        "predecessors": unit.predecessors.select_related("parent").order_by("code"),
-        "history": AuditEvent.objects.for_target(unit).select_related("actor")[:HISTORY_LIMIT],
-        "can_edit": can_edit_unit(request.user, unit),
-    })
+    return render(
+        request,
+        "orgunits/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors().exclude(pk=unit.pk),
+            "page": page,
+            "members": unit.memberships.select_related("user").order_by("role", "user__full_name"),
+            "successors": unit.successors.all(),
+            "predecessors": unit.predecessors.select_related("parent").order_by("code"),
+            "history": AuditEvent.objects.for_target(unit).select_related("actor")[:HISTORY_LIMIT],
+            "can_edit": can_edit_unit(request.user, unit),
+        },
+    )
 
 
 @member
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk, write=True)
     form = UnitForm(request.POST or None, instance=unit, initial={"version": unit.version})
     if request.method == "POST" and form.is_valid():

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         if not result.changed:
             self.stdout.write("No changes: the administrative units are up to date.")
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {result.created}, updated {result.updated} units; "
-            f"{result.links_created} successor links created."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {result.created}, updated {result.updated} units; "
+                f"{result.links_created} successor links created."
+            )
+        )
