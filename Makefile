@@ -12,6 +12,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(BIN)/python
+# Compiled bytecode: faster starts, and importing vietnam-provinces' large tables costs ~100 MB
+# less memory when Python does not have to compile them on the fly.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: setup run test check fmt bench messages lock clean
 

@@ -171,12 +171,16 @@ UPDATE_FIELDS = (
 
 @transaction.atomic
 def load_admin_units(
-    *, actor: "User | None", legacy: bool = False, progress: Callable[[int], object] | None = None
+    *,
+    actor: "User | None",
+    legacy: bool = False,
+    progress: Callable[[int, int], object] | None = None,
 ) -> LoadResult:
     """Load or refresh the administrative units of the `vietnam-provinces` package.
 
     Creates missing units, updates changed ones, and with `legacy` also the pre-2025 units with
-    their successor links. Idempotent: a second run changes nothing and writes no audit event.
+    their successor links. `progress(done, total)` is called after each level of the tree.
+    Idempotent: a second run changes nothing and writes no audit event.
     Writes "orgunits.load_admin_units" with the counts when something changed.
     """
     result = LoadResult()
@@ -184,10 +188,12 @@ def load_admin_units(
     levels = admin_units.current_levels()
     if legacy:
         levels += admin_units.legacy_levels()
+    total, done = sum(len(rows) for rows in levels), 0
     for rows in levels:
         _save_level(rows, ids, result)
+        done += len(rows)
         if progress:
-            progress(len(rows))
+            progress(done, total)
     if legacy:
         _link_successors(ids, result)
     if result.changed:

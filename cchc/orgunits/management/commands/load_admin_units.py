@@ -3,7 +3,6 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from cchc.orgunits import admin_units
 from cchc.orgunits.actions import load_admin_units
 
 
@@ -19,11 +18,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, legacy: bool = False, verbosity: int = 1, **options: Any) -> None:
-        total = sum(len(level) for level in admin_units.current_levels())
-        if legacy:
-            total += sum(len(level) for level in admin_units.legacy_levels())
-        with tqdm(total=total, unit=" units", disable=verbosity < 1, file=self.stderr) as bar:
-            result = load_admin_units(actor=None, legacy=legacy, progress=bar.update)
+        with tqdm(unit=" units", disable=verbosity < 1, file=self.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            result = load_admin_units(actor=None, legacy=legacy, progress=progress)
         if not result.changed:
             self.stdout.write("No changes: the administrative units are up to date.")
             return
