@@ -3,16 +3,39 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cchc.accounts.actions import change_password, create_api_token, revoke_api_token
-from cchc.accounts.forms import ApiTokenForm, LoginForm
+from cchc.accounts.actions import (
+    change_password,
+    create_api_token,
+    create_user,
+    grant_membership,
+    revoke_api_token,
+    revoke_membership,
+)
+from cchc.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    MembershipForm,
+    UserCreateForm,
+    UserSearchForm,
+)
 from cchc.accounts.http import AuthedRequest
-from cchc.accounts.permissions import get_api_token_for_user
-from cchc.core.access import member, public
+from cchc.accounts.models import User
+from cchc.accounts.permissions import (
+    can_manage_members,
+    get_api_token_for_user,
+    get_membership_for_user,
+)
+from cchc.core.access import city_admin, member, public
+from cchc.orgunits.permissions import get_unit_for_user
+
+USERS_PAGE_SIZE = 50
 
 login = public(
     auth_views.LoginView.as_view(
@@ -73,3 +96,66 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@city_admin
+@require_http_methods(["GET", "POST"])
+def user_list(request: AuthedRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = create_user(
+                actor=request.user,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                email=data["email"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The user %(name)s was created.") % {"name": user})
+            return redirect("accounts:users")
+    search = UserSearchForm(request.GET or None)
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
+    users = User.objects.prefetch_related("memberships__unit").order_by("username")
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    page = Paginator(users, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "accounts/user_list.html#users" if request.htmx else "accounts/user_list.html"
+    return render(request, template, {"form": form, "search": search, "page": page})
+
+
+@city_admin
+@require_POST
+def membership_add(request: AuthedRequest, unit_pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, unit_pk)
+    form = MembershipForm(request.POST)
+    if not can_manage_members(request.user, unit):
+        messages.error(request, _("Roles can only be given in a current unit."))
+    elif form.is_valid():
+        try:
+            grant_membership(
+                actor=request.user,
+                user=form.cleaned_data["username"],
+                unit=unit,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role was given."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(unit)
+
+
+@city_admin
+@require_POST
+def membership_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for_user(request.user, pk)
+    unit = membership.unit
+    revoke_membership(membership, actor=request.user)
+    messages.success(request, _("The role was removed."))
+    return redirect(unit)

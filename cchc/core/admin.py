@@ -1,21 +1,26 @@
+from typing import Any
+
 from django.contrib import admin
 
 from cchc.core.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin site only shows records: every change goes through an action that writes the
+    audit trail, which the admin's generic forms would bypass."""
 
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "verb", "target_repr", "unit"]
     list_filter = ["verb"]
     search_fields = ["verb", "target_repr"]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

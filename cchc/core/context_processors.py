@@ -10,6 +10,7 @@ NAVIGATION: list[tuple[str, Any, str, bool]] = [
     # (url name, label, icon, city administrators only)
     ("reports:home", _("Overview"), "speedometer2", False),
     ("orgunits:tree", _("Units"), "diagram-3", False),
+    ("accounts:users", _("Users"), "people", True),
     ("core:audit_log", _("Audit log"), "journal-text", True),
     ("api-v1:openapi-view", _("API"), "braces", False),
 ]

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cchc.accounts.forms import MembershipForm
 from cchc.accounts.http import AuthedRequest
+from cchc.accounts.permissions import can_manage_members
 from cchc.core.access import member
 from cchc.core.models import AuditEvent
 from cchc.orgunits.actions import update_unit
@@ -35,6 +37,7 @@ def unit_tree(request: AuthedRequest) -> HttpResponse:
         context["roots"] = roots
         opened = home_province() if len(roots) > 1 else (roots[0] if roots else None)
         if opened is not None and opened in roots:
+            roots.sort(key=lambda unit: unit != opened)  # the home province first
             context["opened"] = opened
             context["opened_children"] = tree_level(opened.children.all(), include_ended=ended)
     template = "orgunits/unit_tree.html#tree" if request.htmx else "orgunits/unit_tree.html"
@@ -76,6 +79,8 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "predecessors": unit.predecessors.select_related("parent").order_by("code"),
             "history": AuditEvent.objects.for_target(unit).select_related("actor")[:HISTORY_LIMIT],
             "can_edit": can_edit_unit(request.user, unit),
+            "can_manage_members": can_manage_members(request.user, unit),
+            "member_form": MembershipForm(),
         },
     )
 
