@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.accounts import jobs
 from cchc.accounts.models import ApiToken, Membership, User
 from cchc.core import audit
 from cchc.orgunits.models import OrgUnit
@@ -35,7 +36,8 @@ def create_user(
 
 @transaction.atomic
 def grant_membership(*, actor: User | None, user: User, unit: OrgUnit, role: str) -> Membership:
-    """Give `user` the `role` in `unit` (and so its subtree). Writes "accounts.grant_membership".
+    """Give `user` the `role` in `unit` (and so its subtree). Writes "accounts.grant_membership"
+    and, after commit, queues an e-mail to the user (jobs.notify_role_granted).
 
     Refuses a role the user already holds there.
     """
@@ -49,6 +51,7 @@ def grant_membership(*, actor: User | None, user: User, unit: OrgUnit, role: str
         unit=membership.unit,
         details={"user": user.username, "role": role},
     )
+    transaction.on_commit(lambda: jobs.notify_role_granted.enqueue(membership.pk))
     return membership
 
 
