@@ -64,7 +64,8 @@ bench: setup
 
 ## messages: extract and compile translations (needs GNU gettext)
 messages: setup
-	$(MANAGE) makemessages --locale vi --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale vi --no-obsolete --ignore '.venv/*' --ignore 'var/*' \
+		--ignore '*/tests/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'scripts/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 ## lock: re-resolve uv.lock after changing pyproject.toml
