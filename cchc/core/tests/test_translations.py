@@ -47,3 +47,18 @@ def test_pages_render_in_vietnamese_by_default(client) -> None:
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="vi">' in html
     assert "Đăng nhập" in html
+
+
+def test_browser_language_does_not_override_vietnamese(client) -> None:
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+
+
+def test_language_switch_sets_english_and_back(client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Sign in" in html
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/accounts/login/"})
+    assert '<html lang="vi">' in client.get("/accounts/login/").content.decode()
