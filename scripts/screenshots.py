@@ -24,6 +24,11 @@ PAGES = [
     ("audit", "admin", "/audit/"),
     ("tokens", "admin", "/accounts/tokens/"),
     ("api-docs", "admin", "/api/v1/docs"),
+    ("users", "admin", "/accounts/users/"),
+    # (name, user, path, link to click there)
+    ("unit-ward", "admin", "/units/?q=00004", "#tree a"),
+    ("unit-city", "admin", "/units/?q=thanh+pho+ha+noi", "#tree a"),
+    ("unit-edit", "badinh.canbo", "/units/?q=00004", "#tree a"),
 ]
 
 
@@ -32,7 +37,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width, height, suffix in [(1366, 900, "desktop"), (390, 844, "phone")]:
-            for name, user, path in PAGES:
+            for name, user, path, *click in PAGES:
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 if user:
@@ -41,6 +46,11 @@ def main() -> None:
                     page.fill("#id_password", "cchc-demo-2026")
                     page.click("button[type=submit].btn-primary")
                 page.goto(f"{BASE}{path}")
+                if click:
+                    page.click(click[0])
+                    page.wait_for_load_state()
+                if name == "unit-edit":
+                    page.click("text=Sửa")
                 page.wait_for_timeout(400)
                 page.screenshot(path=str(OUT / f"{name}-{suffix}.png"), full_page=True)
                 context.close()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts.models import Membership, User
 
 
+EMAIL_MAX_LENGTH = 254
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Username or e-mail"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
@@ -19,6 +24,12 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is disabled."),
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm caps the field at the username's length; e-mails may be longer.
+        self.fields["username"].max_length = EMAIL_MAX_LENGTH
+        self.fields["username"].widget.attrs["maxlength"] = EMAIL_MAX_LENGTH
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         return forms.ValidationError(
@@ -38,7 +49,9 @@ class ApiTokenForm(forms.Form):
 
 class MembershipForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *Membership.Role.choices], initial=""
+    )
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()

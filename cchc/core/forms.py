@@ -1,6 +1,27 @@
+from typing import Any
+
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+
+
+class BootstrapBoundField(BoundField):
+    """Gives every widget its Bootstrap class, and marks invalid fields."""
+
+    def build_widget_attrs(self, attrs: dict, widget: Any = None) -> dict:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if self.form.is_bound and self.errors:
+            css += " is-invalid"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        return attrs
 
 
 class FormRenderer(TemplatesSetting):
@@ -8,6 +29,7 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
+    bound_field_class = BootstrapBoundField
 
 
 class AuditFilterForm(forms.Form):

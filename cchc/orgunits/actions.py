@@ -34,8 +34,13 @@ def create_unit(
 ) -> OrgUnit:
     """Create a unit under `parent`. Writes "orgunits.create".
 
-    Refuses a code already used, and a parent that has ended.
+    Refuses a malformed code (it becomes part of the unit's path), a code already used, and a
+    parent that has ended.
     """
+    if not code or "/" in code or code.startswith("~") or code != code.strip():
+        raise ValidationError(
+            _("A unit code may not be empty, contain “/”, start with “~” or with a space.")
+        )
     if OrgUnit.objects.filter(code=code, legacy=False).exists():
         raise ValidationError(_("The code %(code)s is already used.") % {"code": code})
     if parent is not None and not parent.is_current:

@@ -24,7 +24,7 @@
       chart.setOption({
         grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
         tooltip: {},
-        xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: number.format } },
+        xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { formatter: number.format, hideOverlap: true } },
         yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
         series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
       });
