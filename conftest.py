@@ -29,18 +29,23 @@ class Hanoi:
 
 @pytest.fixture
 def hanoi(db: None) -> Hanoi:
-    city = OrgUnitFactory(code="01", kind=OrgUnit.Kind.PROVINCE, name="Thành phố Hà Nội",
-                          short_name="Hà Nội")
+    city = OrgUnitFactory(
+        code="01", kind=OrgUnit.Kind.PROVINCE, name="Thành phố Hà Nội", short_name="Hà Nội"
+    )
     return Hanoi(
         city=city,
-        home_affairs=OrgUnitFactory(code="01-SNV", kind=OrgUnit.Kind.DEPARTMENT,
-                                    name="Sở Nội vụ", parent=city),
-        inspectorate=OrgUnitFactory(code="01-TTTP", kind=OrgUnit.Kind.DEPARTMENT,
-                                    name="Thanh tra Thành phố", parent=city),
-        ward_a=OrgUnitFactory(code="00004", kind=OrgUnit.Kind.WARD, name="Phường Ba Đình",
-                              parent=city),
-        ward_b=OrgUnitFactory(code="00070", kind=OrgUnit.Kind.WARD, name="Phường Hoàn Kiếm",
-                              parent=city),
+        home_affairs=OrgUnitFactory(
+            code="01-SNV", kind=OrgUnit.Kind.DEPARTMENT, name="Sở Nội vụ", parent=city
+        ),
+        inspectorate=OrgUnitFactory(
+            code="01-TTTP", kind=OrgUnit.Kind.DEPARTMENT, name="Thanh tra Thành phố", parent=city
+        ),
+        ward_a=OrgUnitFactory(
+            code="00004", kind=OrgUnit.Kind.WARD, name="Phường Ba Đình", parent=city
+        ),
+        ward_b=OrgUnitFactory(
+            code="00070", kind=OrgUnit.Kind.WARD, name="Phường Hoàn Kiếm", parent=city
+        ),
     )
 
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User
 
-
 EMAIL_MAX_LENGTH = 254
 
 
@@ -28,7 +27,7 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # AuthenticationForm caps the field at the username's length; e-mails may be longer.
-        self.fields["username"].max_length = EMAIL_MAX_LENGTH
+        self.fields["username"].max_length = EMAIL_MAX_LENGTH  # type: ignore[attr-defined]
         self.fields["username"].widget.attrs["maxlength"] = EMAIL_MAX_LENGTH
 
     def get_invalid_login_error(self) -> forms.ValidationError:

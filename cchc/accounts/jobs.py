@@ -12,9 +12,7 @@ from cchc.accounts.models import Membership
 def notify_role_granted(membership_id: int) -> bool:
     """E-mail the user that they were given a role. Does nothing if the role was removed since
     or the user has no e-mail address; returns whether a message was sent."""
-    membership = (
-        Membership.objects.select_related("user", "unit").filter(pk=membership_id).first()
-    )
+    membership = Membership.objects.select_related("user", "unit").filter(pk=membership_id).first()
     if membership is None or not membership.user.email:
         return False
     with translation.override("vi"):

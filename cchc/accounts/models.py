@@ -2,6 +2,7 @@
 
 import hashlib
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -9,9 +10,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.text import fold
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    search_name = models.CharField(max_length=301, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("user")
@@ -29,13 +33,26 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @cached_property
+    def unit_roles(self) -> list[tuple[str, str]]:
+        """(unit path, role) of each membership, read once per request: every permission
+        check of the request uses this list instead of asking the database again."""
+        return list(self.memberships.values_list("unit__path", "role"))
+
+    @cached_property
     def is_city_admin(self) -> bool:
         """City administrators (and superusers) see and manage every unit."""
         if not self.is_active:
             return False
-        return (
-            self.is_superuser or self.memberships.filter(role=Membership.Role.CITY_ADMIN).exists()
+        return self.is_superuser or any(
+            role == Membership.Role.CITY_ADMIN for _path, role in self.unit_roles
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column kept in step with the names on every save (see cchc.core.text.fold).
+        self.search_name = fold(f"{self.username} {self.full_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -5,9 +5,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.forms.models import model_to_dict
 
 from cchc.core.models import AuditEvent
+from cchc.core.text import fold
 
 _encoder = DjangoJSONEncoder()
 
@@ -23,9 +23,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The values of `fields` on `obj`, JSON-ready, for a before/after pair."""
-    data = model_to_dict(obj, fields=fields)
-    return {name: _jsonable(data.get(name)) for name in fields}
+    """The values of `fields` on `obj`, JSON-ready, for a before/after pair. Foreign keys give
+    their pk, many-to-many fields the list of pks (read from the database)."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        else:
+            values[name] = _jsonable(field.value_from_object(obj))  # type: ignore[union-attr]
+    return values
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -54,6 +61,7 @@ def record(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
+        target_search=fold(str(target))[:255] if target is not None else "",
         unit=unit,
         changes=changes or {},
         details=details or {},

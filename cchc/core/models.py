@@ -42,6 +42,7 @@ class AuditEvent(models.Model):
     )
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=255, blank=True)
+    target_search = models.CharField(max_length=255, blank=True, editable=False)  # fold(repr)
     unit = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("unit"),

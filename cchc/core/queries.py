@@ -3,9 +3,8 @@
 import datetime
 from typing import Any
 
-from django.db.models import Q
-
 from cchc.core.models import AuditEvent, AuditEventQuerySet
+from cchc.core.text import fold
 
 
 def filter_audit_events(
@@ -25,11 +24,9 @@ def filter_audit_events(
     if verb:
         events = events.filter(verb__startswith=verb)
     if actor:
-        events = events.filter(
-            Q(actor__username__icontains=actor) | Q(actor__full_name__icontains=actor)
-        )
+        events = events.filter(actor__search_name__contains=fold(actor))
     if text:
-        events = events.filter(target_repr__icontains=text)
+        events = events.filter(target_search__contains=fold(text))
     if date_from:
         events = events.filter(created_at__date__gte=date_from)
     if date_to:

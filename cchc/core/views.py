@@ -1,4 +1,5 @@
 import csv
+import json
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -19,13 +20,19 @@ AUDIT_PAGE_SIZE = 50
 @city_admin
 def audit_log(request: HtmxRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid field is shown with its error and left out of the filter
+    filters = getattr(form, "cleaned_data", {})
     events = filter_audit_events(**filters)
     if request.GET.get("export") == "csv":
         return _audit_csv(events)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "core/audit_log.html#results" if request.htmx else "core/audit_log.html"
     return render(request, template, {"form": form, "page": page})
+
+
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a name typed as "=HYPERLINK(…)" must stay text."""
+    return f"'{value}" if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _audit_csv(events: AuditEventQuerySet) -> HttpResponse:
@@ -39,11 +46,11 @@ def _audit_csv(events: AuditEventQuerySet) -> HttpResponse:
         writer.writerow(
             [
                 timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-                event.actor or "",
+                _cell(str(event.actor or "")),
                 event.verb,
-                event.target_repr,
-                event.unit or "",
-                event.changes or event.details or "",
+                _cell(event.target_repr),
+                _cell(str(event.unit or "")),
+                _cell(json.dumps(event.changes or event.details, ensure_ascii=False)),
             ]
         )
     return response

@@ -34,8 +34,12 @@ DEPARTMENTS = [
 ]
 # (code, parent code, name, short name)
 PUBLIC_SERVICE_UNITS = [
-    ("01-VP-TTPVHCC", "01-VP", "Trung tâm Phục vụ hành chính công Thành phố Hà Nội",
-     "TT Phục vụ HCC"),
+    (
+        "01-VP-TTPVHCC",
+        "01-VP",
+        "Trung tâm Phục vụ hành chính công Thành phố Hà Nội",
+        "TT Phục vụ HCC",
+    ),
     ("01-SKHCN-TTCĐS", "01-SKHCN", "Trung tâm Chuyển đổi số Thành phố", "TT Chuyển đổi số"),
     ("01-SYT-BVTT", "01-SYT", "Bệnh viện Đa khoa Xanh Pôn", "BV Xanh Pôn"),
     ("01-SGDDT-TTGDTX", "01-SGDDT", "Trung tâm Giáo dục thường xuyên Hà Nội", "TT GDTX"),
@@ -74,19 +78,33 @@ def seed_demo() -> None:
     units = {"01": city}
     for code, name, short in DEPARTMENTS:
         units[code] = create_unit(
-            actor=None, code=code, name=name, short_name=short,
-            kind=OrgUnit.Kind.DEPARTMENT, parent=city, valid_from=city.valid_from, is_demo=True,
+            actor=None,
+            code=code,
+            name=name,
+            short_name=short,
+            kind=OrgUnit.Kind.DEPARTMENT,
+            parent=city,
+            valid_from=city.valid_from,
+            is_demo=True,
         )
     for code, parent, name, short in PUBLIC_SERVICE_UNITS:
         units[code] = create_unit(
-            actor=None, code=code, name=name, short_name=short,
-            kind=OrgUnit.Kind.PUBLIC_SERVICE, parent=units[parent], is_demo=True,
+            actor=None,
+            code=code,
+            name=name,
+            short_name=short,
+            kind=OrgUnit.Kind.PUBLIC_SERVICE,
+            parent=units[parent],
+            is_demo=True,
         )
     admin: User | None = None
     for username, full_name, unit_code, role in USERS:
         unit = units.get(unit_code) or OrgUnit.objects.get(code=unit_code, legacy=False)
         user = create_user(
-            actor=admin, username=username, password=DEMO_PASSWORD, full_name=full_name,
+            actor=admin,
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
             email=f"{username}@demo.cchc.invalid",
         )
         grant_membership(actor=admin or user, user=user, unit=unit, role=role)

@@ -2,17 +2,19 @@
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
+from cchc.core.text import fold
 from cchc.orgunits import admin_units
-from cchc.orgunits.models import OrgUnit, fold
+from cchc.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -68,7 +70,7 @@ def update_unit(unit: OrgUnit, *, actor: "User", version: int, **values: object)
     """Change a unit's name, short name, kind or dates. Writes "orgunits.update" with before/after.
 
     Refuses a stale `version` (someone else saved in between), so concurrent edits never
-    silently overwrite each other.
+    silently overwrite each other. Saving without a change writes nothing.
     """
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -76,11 +78,15 @@ def update_unit(unit: OrgUnit, *, actor: "User", version: int, **values: object)
     before = audit.snapshot(unit, EDITABLE_FIELDS)
     for name, value in values.items():
         setattr(unit, name, value)
+    changes = audit.diff(before, audit.snapshot(unit, EDITABLE_FIELDS))
+    if not changes:
+        return unit
     unit.search_name = fold(f"{unit.name} {unit.short_name}")
     unit.full_clean(exclude=["path"])
     updated = OrgUnit.objects.filter(pk=unit.pk, version=version).update(
         version=F("version") + 1,
         search_name=unit.search_name,
+        updated_at=timezone.now(),
         **{name: getattr(unit, name) for name in EDITABLE_FIELDS},
     )
     if not updated:
@@ -88,7 +94,6 @@ def update_unit(unit: OrgUnit, *, actor: "User", version: int, **values: object)
             _("Someone else changed this unit while you were editing. Reload and try again.")
         )
     unit.refresh_from_db()
-    changes = audit.diff(before, audit.snapshot(unit, EDITABLE_FIELDS))
     audit.record(actor, "orgunits.update", unit, unit=unit, changes=changes)
     return unit
 
@@ -98,7 +103,6 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     links_created: int = 0
-    by_level: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -109,27 +113,14 @@ def _save_level(rows: list[admin_units.UnitRow], ids: dict, result: LoadResult) 
     """Insert the missing rows of one level and update those whose data changed."""
     existing = {
         (u.code, u.legacy): u
-        for u in OrgUnit.objects.filter(
-            code__in=[r.code for r in rows], legacy=rows[0].legacy
-        ).only(
-            "id",
-            "code",
-            "legacy",
-            "kind",
-            "name",
-            "short_name",
-            "parent_id",
-            "valid_from",
-            "valid_to",
-            "path",
-            "depth",
-        )
+        for u in OrgUnit.objects.filter(code__in=[r.code for r in rows], legacy=rows[0].legacy)
     }
     paths = dict(
         OrgUnit.objects.filter(id__in={ids[r.parent] for r in rows if r.parent}).values_list(
             "id", "path"
         )
     )
+    now = timezone.now()
     to_create, to_update = [], []
     for row in rows:
         parent_id = ids[row.parent] if row.parent else None
@@ -152,6 +143,8 @@ def _save_level(rows: list[admin_units.UnitRow], ids: dict, result: LoadResult) 
         elif any(getattr(unit, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(unit, name, value)
+            unit.version += 1  # an edit form opened before the load must not overwrite it
+            unit.updated_at = now
             to_update.append(unit)
     OrgUnit.objects.bulk_create(to_create, batch_size=1000)
     OrgUnit.objects.bulk_update(to_update, [*UPDATE_FIELDS], batch_size=1000)
@@ -171,6 +164,8 @@ UPDATE_FIELDS = (
     "valid_to",
     "path",
     "depth",
+    "version",
+    "updated_at",
 )
 
 

@@ -1,21 +1,15 @@
 """The tree of organisation units, with effective dates and successors across mergers."""
 
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.text import fold
+
 if TYPE_CHECKING:
     from cchc.accounts.models import User
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII form of a Vietnamese name, so "ba dinh" finds "Ba Đình"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
@@ -35,7 +29,7 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
             return self.none()
         if user.is_city_admin:
             return self.all()
-        paths = list(user.memberships.values_list("unit__path", flat=True))
+        paths = {path for path, _role in user.unit_roles}
         if not paths:
             return self.none()
         condition = models.Q()
@@ -70,7 +64,8 @@ class OrgUnit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
-    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # fold(name + " " + short_name): 200 + 1 + 120 characters at most.
+    search_name = models.CharField(max_length=321, editable=False, db_index=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -144,6 +139,14 @@ class OrgUnit(models.Model):
             for kind in OrgUnit.Kind
             if counts.get(kind.value)
         ]
+
+    def is_visible_to(self, user: "User | Any") -> bool:
+        """The same rule as OrgUnitQuerySet.visible_to, for one unit already loaded."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return user.is_city_admin or any(
+            self.path.startswith(path) for path, _role in user.unit_roles
+        )
 
     def ancestors(self) -> "OrgUnitQuerySet":
         prefixes = []

@@ -12,13 +12,7 @@ EDIT_ROLES = (Membership.Role.FOCAL_POINT,)
 
 def roles_over(user: Any, unit: OrgUnit) -> set[str]:
     """The roles `user` holds in `unit` or in one of its ancestors."""
-    prefixes = _prefixes(unit.path)
-    return set(user.memberships.filter(unit__path__in=prefixes).values_list("role", flat=True))
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return {role for path, role in user.unit_roles if unit.path.startswith(path)}
 
 
 def can_edit_unit(user: Any, unit: OrgUnit) -> bool:

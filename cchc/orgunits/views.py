@@ -67,16 +67,23 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     page = Paginator(subunits, SUBUNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     if request.htmx and request.GET.get("page"):
         return render(request, "orgunits/unit_detail.html#subunits", {"unit": unit, "page": page})
+    ancestors = list(unit.ancestors())
+    # A current unit has no successor: skip the query.
+    successors = [] if unit.is_current else list(unit.successors.all())
+    predecessors = list(unit.predecessors.select_related("parent").order_by("code"))
+    related = [*ancestors, *successors, *predecessors]
     return render(
         request,
         "orgunits/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": unit.ancestors().exclude(pk=unit.pk),
+            "ancestors": ancestors,
             "page": page,
             "members": unit.memberships.select_related("user").order_by("role", "user__full_name"),
-            "successors": unit.successors.all(),
-            "predecessors": unit.predecessors.select_related("parent").order_by("code"),
+            "successors": successors,
+            "predecessors": predecessors,
+            # Units named on the page that the user may open; the others are shown as plain text.
+            "linkable": {u.pk for u in related if u.is_visible_to(request.user)},
             "history": AuditEvent.objects.for_target(unit).select_related("actor")[:HISTORY_LIMIT],
             "can_edit": can_edit_unit(request.user, unit),
             "can_manage_members": can_manage_members(request.user, unit),
@@ -98,7 +105,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             fresh = get_unit_for_user(request.user, pk, write=True)
             update_unit(fresh, actor=request.user, version=form.cleaned_data["version"], **values)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The unit was saved."))
             return redirect(unit)

@@ -2,7 +2,8 @@ from typing import Any
 
 import factory
 
-from cchc.orgunits.models import OrgUnit, fold
+from cchc.core.text import fold
+from cchc.orgunits.models import OrgUnit
 
 
 class OrgUnitFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,21 @@
+import datetime
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def duration(value: datetime.timedelta | None) -> str:
+    """A waiting time in words: "15 phút", "2 giờ", "1 giờ 30 phút"."""
+    if not value:
+        return ""
+    minutes = round(value.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes or not hours:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)

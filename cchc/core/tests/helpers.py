@@ -1,0 +1,57 @@
+"""Small helpers shared by the test modules of every app (not a test module itself)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+
+# The absolute ceiling for any list page or endpoint, on top of "constant in the row count".
+MAX_LIST_QUERIES = 10
+
+
+def translated(message: Any) -> str:
+    """`message` as a page renders it for a visitor without a language preference."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(message) if isinstance(message, str) else str(message)
+
+
+def html(response: HttpResponse) -> str:
+    return response.content.decode()
+
+
+def assert_shows(response: HttpResponse, message: Any) -> None:
+    """The (translated, HTML-escaped) message is in the page."""
+    text = escape(translated(message))
+    assert text in html(response), f"{text!r} not in the page"
+
+
+def count_queries(request: Callable[[], HttpResponse]) -> tuple[int, HttpResponse]:
+    """Run one request; return how many SQL queries it made and its response."""
+    with CaptureQueriesContext(connection) as context:
+        response = request()
+    return len(context.captured_queries), response
+
+
+def assert_constant_queries(
+    request: Callable[[], HttpResponse], add_rows: Callable[[int], object]
+) -> tuple[HttpResponse, HttpResponse]:
+    """N+1 guard: the same number of queries with 1 row and with 3 rows, and at most
+    MAX_LIST_QUERIES. `add_rows(n)` adds n more rows to the list under test.
+
+    A first request warms process-wide caches (content types, token last-use stamp) so that
+    only the row count differs between the two measured requests.
+    """
+    add_rows(1)
+    assert request().status_code == 200
+    with_one, first = count_queries(request)
+    add_rows(2)
+    with_three, second = count_queries(request)
+    assert first.status_code == second.status_code == 200
+    assert with_one == with_three, f"{with_one} queries with 1 row, {with_three} with 3"
+    assert with_three <= MAX_LIST_QUERIES, f"{with_three} queries > {MAX_LIST_QUERIES}"
+    return first, second
