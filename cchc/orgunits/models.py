@@ -114,6 +114,11 @@ class OrgUnit(models.Model):
         return reverse("orgunits:detail", args=[self.pk])
 
     @property
+    def kind_label(self) -> str:
+        """The kind's label; cheaper than get_kind_display() on pages that list many units."""
+        return str(OrgUnit.Kind(self.kind).label)
+
+    @property
     def is_current(self) -> bool:
         return self.valid_to is None
 

@@ -1,0 +1,60 @@
+"""Playwright driving Debian's Chromium (see chromium.py) against pytest-django's live server.
+
+The root conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, because Playwright's sync API runs an event
+loop in the test thread and Django would otherwise refuse database access from it.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
+
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module; each test gets its own context (cookies, viewport)."""
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser: Browser, live_server: LiveServer, viewport: ViewportSize) -> Iterator[Page]:
+    """A fresh context and page. Fails the test at teardown when the browser reported a
+    Content-Security-Policy violation: an inline script or style that slipped into a template."""
+    # A Vietnamese browser: the site's default language, whatever the machine's locale is.
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    violations: list[str] = []
+
+    def watch(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", watch)
+    yield page
+    context.close()
+    assert not violations, violations
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A desktop-sized page whose relative URLs go to the live server."""
+    yield from _new_page(browser, live_server, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A phone-sized page (390x844): the navbar is collapsed behind its toggler."""
+    yield from _new_page(browser, live_server, PHONE)
