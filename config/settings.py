@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.accounts",
     "cchc.orgunits",
+    "cchc.plans",
     "cchc.reports",
     "cchc.api",
     "cchc.demo",
@@ -229,3 +230,9 @@ if TESTING:
 
 # The province or centrally-run city this installation serves (code of vietnam-provinces).
 CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01")
+
+# Uploaded evidence and documents: at most this size each (bytes); types in cchc/core/uploads.py.
+CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Reminders are sent this many days before a task's deadline (and on the day, and when overdue).
+CCHC_REMINDER_DAYS = int(os.environ.get("CCHC_REMINDER_DAYS", 3))

@@ -1,0 +1,37 @@
+"""Every change to plans and tasks. A package because the module grew past ~600 lines:
+plans.py (plans and tasks), progress.py (reports, reviews, extensions); later modules add
+month.py (month close) and reminders.py. Import from here: `from cchc.plans.actions import …`."""
+
+from cchc.plans.actions.plans import (
+    assign_task_to_units,
+    cancel_task,
+    copy_plan,
+    create_plan,
+    create_task,
+    issue_plan,
+    parse_deadline,
+    update_task,
+)
+from cchc.plans.actions.progress import (
+    accept_report,
+    decide_extension,
+    request_extension,
+    return_report,
+    submit_report,
+)
+
+__all__ = [
+    "accept_report",
+    "assign_task_to_units",
+    "cancel_task",
+    "copy_plan",
+    "create_plan",
+    "create_task",
+    "decide_extension",
+    "issue_plan",
+    "parse_deadline",
+    "request_extension",
+    "return_report",
+    "submit_report",
+    "update_task",
+]

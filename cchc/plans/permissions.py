@@ -1,0 +1,90 @@
+"""Who may see or do what with plans and tasks.
+
+- A plan is edited (and its tasks assigned, reviewed, extended) by city administrators, and by
+  the focal points and heads of the plan's unit or an ancestor: they are the *assigner*.
+- A task is reported on by the focal points of its lead unit (or an ancestor).
+- Cooperating units see the task but cannot change it; other units see nothing (404).
+"""
+
+from typing import Any
+
+from django.http import Http404
+
+from cchc.accounts.models import Membership
+from cchc.orgunits.permissions import roles_over
+from cchc.plans.models import ExtensionRequest, Plan, ProgressReport, Task
+
+ASSIGNER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
+REPORTER_ROLES = {Membership.Role.FOCAL_POINT}
+
+
+def can_edit_plan(user: Any, plan: Plan) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_city_admin or bool(roles_over(user, plan.unit) & ASSIGNER_ROLES)
+
+
+def can_create_plan(user: Any, unit: Any) -> bool:
+    return user.is_city_admin or bool(roles_over(user, unit) & ASSIGNER_ROLES)
+
+
+def can_review_task(user: Any, task: Task) -> bool:
+    """The assigner: whoever may edit the plan the task belongs to."""
+    return can_edit_plan(user, task.plan)
+
+
+def can_report_task(user: Any, task: Task) -> bool:
+    if not user.is_authenticated or not task.is_open:
+        return False
+    return bool(roles_over(user, task.lead_unit) & REPORTER_ROLES)
+
+
+def get_plan_for_user(user: Any, pk: int, *, write: bool = False) -> Plan:
+    """The plan if the user sees it (and may edit it, with `write`); else 404."""
+    try:
+        plan = Plan.objects.for_user(user).select_related("unit", "parent").get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+    if write and not can_edit_plan(user, plan):
+        raise Http404
+    return plan
+
+
+def get_task_for_user(user: Any, pk: int, *, report: bool = False, review: bool = False) -> Task:
+    """The task if the user sees it; with `report` only for its lead unit's focal points, with
+    `review` only for its assigner. Otherwise 404, as for a task that does not exist."""
+    try:
+        task = (
+            Task.objects.for_user(user)
+            .select_related("plan__unit", "lead_unit", "area", "responsible", "parent")
+            .get(pk=pk)
+        )
+    except Task.DoesNotExist:
+        raise Http404 from None
+    if report and not can_report_task(user, task):
+        raise Http404
+    if review and not can_review_task(user, task):
+        raise Http404
+    return task
+
+
+def get_report_for_reviewer(user: Any, pk: int) -> ProgressReport:
+    report = (
+        ProgressReport.objects.select_related("task__plan__unit", "task__lead_unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not can_review_task(user, report.task):
+        raise Http404
+    return report
+
+
+def get_extension_for_reviewer(user: Any, pk: int) -> ExtensionRequest:
+    extension = (
+        ExtensionRequest.objects.select_related("task__plan__unit", "task__lead_unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if extension is None or not can_review_task(user, extension.task):
+        raise Http404
+    return extension

@@ -1,0 +1,93 @@
+"""Task status follows from dates (Decision 42/2014), on the boundary days."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cchc.plans.actions import (
+    accept_report,
+    decide_extension,
+    request_extension,
+    return_report,
+    submit_report,
+)
+from cchc.plans.models import TaskStatus
+from cchc.plans.tests.factories import issued_city_plan, task_in
+
+pytestmark = pytest.mark.django_db
+DEADLINE = datetime.date(2026, 3, 31)
+
+
+@pytest.fixture
+def task(hanoi, city_admin):
+    plan = issued_city_plan(hanoi.city, city_admin)
+    return task_in(plan, hanoi.ward_a, city_admin, deadline=DEADLINE)
+
+
+def test_task_due_today_is_in_term_and_overdue_the_next_day(task) -> None:
+    assert task.status_on(DEADLINE - datetime.timedelta(days=1)) == TaskStatus.IN_TERM
+    assert task.status_on(DEADLINE) == TaskStatus.IN_TERM
+    assert task.status_on(DEADLINE + datetime.timedelta(days=1)) == TaskStatus.OVERDUE
+
+
+def _complete_on(task, day, officer, admin, time_machine=None):
+    report = submit_report(
+        task,
+        actor=officer,
+        percent=100,
+        narrative="Xong",
+        is_completion=True,
+        output="Quyết định số 12",
+    )
+    report.submitted_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+    report.save(update_fields=["submitted_at"])
+    accept_report(report, actor=admin)
+    task.refresh_from_db()
+    return task
+
+
+def test_task_completed_on_the_deadline_is_on_time(task, officer_a, city_admin) -> None:
+    _complete_on(task, DEADLINE, officer_a, city_admin)
+    assert task.completed_on == DEADLINE
+    assert task.status_on(DEADLINE) == TaskStatus.ON_TIME
+    assert task.status_on(DEADLINE - datetime.timedelta(days=1)) == TaskStatus.IN_TERM
+
+
+def test_task_completed_after_the_deadline_is_late(task, officer_a, city_admin) -> None:
+    _complete_on(task, DEADLINE + datetime.timedelta(days=1), officer_a, city_admin)
+    assert task.status_on(datetime.date(2026, 4, 30)) == TaskStatus.LATE
+
+
+def test_task_completed_after_an_approved_extension_is_on_time(task, officer_a, city_admin) -> None:
+    new = DEADLINE + datetime.timedelta(days=15)
+    extension = request_extension(task, actor=officer_a, reason="Chờ ý kiến Sở", new_deadline=new)
+    decide_extension(extension, actor=city_admin, approve=True)
+    task.refresh_from_db()
+    assert task.deadline == new and task.original_deadline == DEADLINE and task.is_extended
+    _complete_on(task, new, officer_a, city_admin)
+    assert task.status_on(new) == TaskStatus.ON_TIME
+
+
+def test_returned_completion_counts_a_failed_review(task, officer_a, city_admin) -> None:
+    report = submit_report(
+        task, actor=officer_a, percent=100, narrative="Xong", is_completion=True, output="Báo cáo"
+    )
+    return_report(report, actor=city_admin, reason="Thiếu tài liệu kiểm chứng")
+    task.refresh_from_db()
+    assert task.failed_reviews == 1 and task.completed_on is None
+    assert task.reviews.get().passed is False
+
+
+def test_extension_on_a_completed_task_is_refused(task, officer_a, city_admin) -> None:
+    _complete_on(task, DEADLINE, officer_a, city_admin)
+    with pytest.raises(ValidationError, match="completed or cancelled"):
+        request_extension(
+            task, actor=officer_a, reason="x", new_deadline=DEADLINE + datetime.timedelta(days=5)
+        )
+
+
+def test_percent_outside_0_100_is_refused(task, officer_a) -> None:
+    with pytest.raises(ValidationError):
+        submit_report(task, actor=officer_a, percent=101, narrative="x")
+    assert task.reports.count() == 0
