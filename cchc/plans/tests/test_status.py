@@ -64,7 +64,9 @@ def test_task_completed_after_an_approved_extension_is_on_time(task, officer_a, 
     extension = request_extension(task, actor=officer_a, reason="Chờ ý kiến Sở", new_deadline=new)
     decide_extension(extension, actor=city_admin, approve=True)
     task.refresh_from_db()
-    assert task.deadline == new and task.original_deadline == DEADLINE and task.is_extended
+    assert task.deadline == new
+    assert task.original_deadline == DEADLINE
+    assert task.is_extended
     _complete_on(task, new, officer_a, city_admin)
     assert task.status_on(new) == TaskStatus.ON_TIME
 
@@ -75,7 +77,8 @@ def test_returned_completion_counts_a_failed_review(task, officer_a, city_admin)
     )
     return_report(report, actor=city_admin, reason="Thiếu tài liệu kiểm chứng")
     task.refresh_from_db()
-    assert task.failed_reviews == 1 and task.completed_on is None
+    assert task.failed_reviews == 1
+    assert task.completed_on is None
     assert task.reviews.get().passed is False
 
 
