@@ -31,14 +31,28 @@ def submit_report(
     is_completion: bool = False,
     output: str = "",
     files: list[UploadedFile] | None = None,
+    received_on: datetime.date | None = None,
 ) -> ProgressReport:
     """Report progress on a task (or its completion, at 100%), with evidence files.
-    Writes "plans.submit_report".
+    Writes "plans.submit_report". `received_on` is the date of a report received on paper and
+    entered later (default: now); a completion counts from that date.
 
     Refuses a percent outside 0–100, a completion below 100% or without its output, an empty
     narrative, a task that is completed or cancelled, a task with a report still awaiting
-    review, more than MAX_FILES files and any invalid file (nothing is saved then).
+    review, a `received_on` in the future or before the plan's date, more than MAX_FILES files
+    and any invalid file (nothing is saved then).
     """
+    submitted_at = timezone.now()
+    if received_on is not None:
+        start = task.plan.document_date or datetime.date(task.plan.year, 1, 1)
+        if not start <= received_on <= timezone.localdate():
+            raise ValidationError(
+                {"received_on": _("The date received must be between the plan's date and today.")}
+            )
+        if received_on != timezone.localdate():
+            submitted_at = timezone.make_aware(
+                datetime.datetime.combine(received_on, datetime.time(9))
+            )
     if not 0 <= percent <= 100:
         raise ValidationError({"percent": _("The progress must be between 0 and 100%.")})
     if is_completion and percent != 100:
