@@ -4,10 +4,12 @@ A small Hà Nội: the city (01) with two departments and two wards. Ward A is B
 ward B is Hoàn Kiếm (00070). Each persona is a user with one membership.
 """
 
+import importlib
 import os
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from cchc.accounts.models import Membership, User
@@ -16,6 +18,15 @@ from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Reference data comes from data migrations; a transactional test's flush empties it for
+    the tests after it, so those tests load it again."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        importlib.import_module("cchc.plans.migrations.0002_content_areas").create(apps, None)
 
 
 @dataclass

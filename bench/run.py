@@ -1,7 +1,8 @@
 """Run every bench/bench_*.py in its own process and print a summary table.
 
 Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a name runs the
-modules whose file name contains it, e.g. `tree`.)
+modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py and
+bench/tally.py (the month close on SQLite and PostgreSQL, which runs itself once per database).
 
 Each module prints its own figures as it goes; the summary repeats the figures that have a
 ratio or a target. Exits non-zero when a benchmark fails to run; a missed target is reported but
@@ -22,7 +23,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def modules(names: list[str]) -> list[Path]:
-    found = sorted(BENCH_DIR.glob("bench_*.py"))
+    found = sorted([*BENCH_DIR.glob("bench_*.py"), BENCH_DIR / "tally.py"])
     return [path for path in found if not names or any(name in path.stem for name in names)]
 
 

@@ -1,13 +1,40 @@
-"""The JSON API (/api/v1/): the same permissions as the pages, via OrgUnit.objects.visible_to."""
+"""The JSON API (/api/v1/): the same permissions as the pages, via OrgUnit.objects.visible_to.
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+Reads accept a token or the browser session; writes (POST) accept only a token, so a page on
+another site cannot make a signed-in browser write through the API. Writes go through the same
+actions as the pages; an action's ValidationError comes back as 422 with its messages.
+"""
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from cchc.api.auth import API_AUTH
-from cchc.api.schemas import MeOut, UnitDetailOut, UnitOut
+from cchc.api.auth import API_AUTH, TokenAuth
+from cchc.api.schemas import (
+    MeOut,
+    MonthOut,
+    PlanDetailOut,
+    PlanOut,
+    ReportIn,
+    ReportOut,
+    TallyRowOut,
+    TaskDetailOut,
+    TaskOut,
+    UnitDetailOut,
+    UnitOut,
+    ValidationErrorOut,
+)
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 from cchc.orgunits.permissions import get_unit_for_user
+from cchc.plans.actions import submit_report
+from cchc.plans.forms import status_condition
+from cchc.plans.models import MonthClose, Plan, ProgressReport, TallyRow, Task, TaskStatus
+from cchc.plans.permissions import get_plan_for_user, get_task_for_user
 
 api = NinjaAPI(
     title="CCHC API",
@@ -20,6 +47,22 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=API_AUTH,
 )
+TOKEN_ONLY = [TokenAuth()]
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """An action's refusal: 422 in the shape of ninja's own input errors, with the message."""
+    if hasattr(error, "error_dict"):
+        items = [
+            (["body"] if name == NON_FIELD_ERRORS else ["body", name], message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        items = [(["body"], message) for message in error.messages]
+    detail = [{"type": "refused", "loc": loc, "msg": msg} for loc, msg in items]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 class UnitFilter(Schema):
@@ -78,3 +121,148 @@ def me(request: HttpRequest) -> dict:
             for m in user.memberships.select_related("unit")
         ],
     }
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class PlanFilter(Schema):
+    year: int | None = None
+
+
+@api.get("/plans", response=list[PlanOut], tags=["plans"], summary="List plans")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> QuerySet[Plan]:
+    """Reform plans of the units the caller sees, and the city plans that their own unit plans
+    concretise; newest year first. Filter by `year`."""
+    visible = Plan.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    plans = Plan.objects.filter(pk__in=visible.values("pk")).select_related("unit")
+    if filters.year is not None:
+        plans = plans.filter(year=filters.year)
+    return plans.order_by("-year", "unit__path", "pk")
+
+
+@api.get("/plans/{plan_id}", response=PlanDetailOut, tags=["plans"], summary="Read a plan")
+def read_plan(request: HttpRequest, plan_id: int) -> Plan:
+    """One plan with the number of its tasks the caller sees and whether the caller may edit
+    it; 404 when the caller may not see it, exactly as when it does not exist."""
+    return get_plan_for_user(request.auth, plan_id)  # type: ignore[attr-defined]
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+class TaskFilter(Schema):
+    plan: int | None = None
+    status: TaskStatus | None = None
+    lead_unit: int | None = None
+    area: str | None = None
+
+
+@api.get("/tasks", response=list[TaskOut], tags=["tasks"], summary="List tasks")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> QuerySet[Task]:
+    """Tasks led by, cooperated on by, or in a plan of a unit the caller sees, ordered by
+    deadline. Filters: `plan` (id), `status` (derived today: in_term, overdue, on_time, late,
+    cancelled), `lead_unit` (id), `area` (content area code such as TTHC)."""
+    tasks = Task.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    if filters.plan is not None:
+        tasks = tasks.filter(plan_id=filters.plan)
+    if filters.status:
+        tasks = tasks.filter(status_condition(filters.status, timezone.localdate()))
+    if filters.lead_unit is not None:
+        tasks = tasks.filter(lead_unit_id=filters.lead_unit)
+    if filters.area:
+        tasks = tasks.filter(area__code=filters.area.strip().upper())
+    return tasks.select_related("area", "lead_unit").order_by("deadline", "code", "pk")
+
+
+@api.get("/tasks/{task_id}", response=TaskDetailOut, tags=["tasks"], summary="Read a task")
+def read_task(request: HttpRequest, task_id: int) -> Task:
+    """One task with its derived status, current and original deadline (they differ after an
+    approved extension), progress, failed quality reviews, cooperating units and whether the
+    caller may report on it; 404 when the caller may not see it."""
+    return get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
+
+
+@api.get(
+    "/tasks/{task_id}/reports",
+    response=list[ReportOut],
+    tags=["tasks"],
+    summary="List a task's progress reports",
+)
+def list_reports(request: HttpRequest, task_id: int) -> QuerySet[ProgressReport]:
+    """The progress reports of a task the caller sees, newest first, with their review status
+    and the names of their evidence files; 404 when the caller may not see the task."""
+    task = get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
+    return task.reports.select_related("author").prefetch_related("evidence")
+
+
+@api.post(
+    "/tasks/{task_id}/reports",
+    response={201: ReportOut, 422: ValidationErrorOut},
+    auth=TOKEN_ONLY,
+    tags=["tasks"],
+    summary="Submit a progress report",
+)
+def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status:
+    """Report progress (`percent`, `narrative`) or completion (`is_completion` at 100% with its
+    `output`) on an open task, for review by the assigner. Token authentication only; evidence
+    files are attached on the task page, not through the API.
+
+    404 unless the caller is a focal point of the task's lead unit (or an ancestor) and the task
+    is open: cooperating and other units cannot report. 422 with the specific message when the
+    report is refused (percent outside 0–100, completion below 100% or without output, empty
+    narrative, a previous report still awaiting review); nothing is saved then."""
+    user = request.auth  # type: ignore[attr-defined]
+    task = get_task_for_user(user, task_id, report=True)
+    report = submit_report(task, actor=user, **payload.dict())
+    return Status(201, report)
+
+
+# --- month tallies ---------------------------------------------------------------------------
+
+
+@api.get("/months", response=list[MonthOut], tags=["months"], summary="List closed months")
+def list_months(request: HttpRequest) -> QuerySet[MonthClose]:
+    """The closed months, newest first. A reopened month is left out until it is closed
+    again: its tally is being recomputed."""
+    return MonthClose.objects.filter(is_open=False).order_by("-month")
+
+
+class TallyFilter(Schema):
+    scope: TallyRow.Scope | None = None
+
+
+@api.get(
+    "/months/{month}/tally",
+    response=list[TallyRowOut],
+    tags=["months"],
+    summary="Read a closed month's tally",
+)
+@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+def month_tally(
+    request: HttpRequest,
+    filters: Query[TallyFilter],
+    month: str = Path(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"]),
+) -> QuerySet[TallyRow]:
+    """The frozen tally of a closed month (`month` as YYYY-MM): assigned, due in the month,
+    on time, late, in term, overdue, on-time and quality rates. Filter by `scope` (city, unit,
+    area, person). A city administrator gets every row; anyone else only the rows of the units
+    they see and their own row as responsible person (city and area rows are city-wide).
+    404 when the month is not closed."""
+    user = request.auth  # type: ignore[attr-defined]
+    first = datetime.date(int(month[:4]), int(month[5:]), 1)
+    close = MonthClose.objects.filter(month=first, is_open=False).first()
+    if close is None:
+        raise Http404
+    rows = close.rows.select_related("area")
+    if not user.is_city_admin:
+        visible = OrgUnit.objects.visible_to(user)
+        rows = rows.filter(
+            Q(scope=TallyRow.Scope.UNIT, unit__in=visible)
+            | Q(scope=TallyRow.Scope.PERSON, person=user)
+        )
+    if filters.scope:
+        rows = rows.filter(scope=filters.scope)
+    return rows.order_by("scope", "label", "pk")

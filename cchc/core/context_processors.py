@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION: list[tuple[str, Any, str, bool]] = [
     # (url name, label, icon, city administrators only)
     ("reports:home", _("Overview"), "speedometer2", False),
+    ("plans:workspace", _("My tasks"), "list-check", False),
+    ("plans:plan_list", _("Plans"), "journal-check", False),
     ("orgunits:tree", _("Units"), "diagram-3", False),
+    ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", False),
     ("accounts:users", _("Users"), "people", True),
     ("core:audit_log", _("Audit log"), "journal-text", True),
     ("api-v1:openapi-view", _("API"), "braces", False),
@@ -22,14 +25,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     is_admin = getattr(user, "is_city_admin", False)
     items = [
-        {
-            "url": reverse(name),
-            "label": label,
-            "icon": icon,
-            "active": request.resolver_match is not None
-            and request.resolver_match.view_name.split(":")[0] == name.split(":")[0],
-        }
+        {"url": reverse(name), "label": label, "icon": icon, "active": False}
         for name, label, icon, admin_only in NAVIGATION
         if is_admin or not admin_only
     ]
+    # The item whose URL is the longest prefix of the page's path is the current one.
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
+from cchc.demo.plans import seed_plans
 from cchc.orgunits.actions import create_unit
 from cchc.orgunits.models import OrgUnit
 
@@ -73,7 +74,8 @@ def demo_exists() -> bool:
 
 @transaction.atomic
 def seed_demo() -> None:
-    """Create Hà Nội's demo departments, public service units, users and memberships."""
+    """Create Hà Nội's demo departments, public service units, users and memberships, then the
+    2026 reform plan with its reports and two closed months (cchc.demo.plans)."""
     city = OrgUnit.objects.get(code="01", legacy=False)
     units = {"01": city}
     for code, name, short in DEPARTMENTS:
@@ -109,3 +111,4 @@ def seed_demo() -> None:
         )
         grant_membership(actor=admin or user, user=user, unit=unit, role=role)
         admin = admin or user
+    seed_plans(User.objects.get(username=USERS[0][0]))

@@ -41,9 +41,22 @@ class ContentArea(models.Model):
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def for_user(self, user: "User | Any") -> "PlanQuerySet":
-        """Plans of the units the user sees, and the city plans their own plans concretise."""
+        """Plans of the units the user sees, the city plans their own plans concretise, and the
+        plans in which one of their units leads or cooperates on a task."""
         visible = OrgUnit.objects.visible_to(user)
-        return self.filter(Q(unit__in=visible) | Q(children__unit__in=visible)).distinct()
+        return self.filter(
+            Q(unit__in=visible)
+            | Q(children__unit__in=visible)
+            | Q(tasks__lead_unit__in=visible)
+            | Q(tasks__cooperating_units__in=visible)
+        ).distinct()
+
+
+def assignment_day(plan: "Plan") -> datetime.date | None:
+    """When a task added to `plan` now starts to count: None in a draft (issuing sets it)."""
+    if not plan.is_issued or plan.document_date is None:
+        return None
+    return max(plan.document_date, timezone.localdate())
 
 
 class Plan(models.Model):
@@ -213,6 +226,9 @@ class Task(models.Model):
     progress = models.PositiveSmallIntegerField(
         _("progress %"), default=0, validators=[MaxValueValidator(100)]
     )
+    # The day the task counts from in tallies: the plan's date for tasks in the plan when it was
+    # issued, the day of creation for tasks added later; empty while the plan is a draft.
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True, db_index=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
@@ -402,6 +418,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("Overdue task in your unit")
         REVIEW = "review", _("Report to review")
         DECISION = "decision", _("Decision on your report")
+        NOT_REPORTED = "not_reported", _("Not reported this month")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

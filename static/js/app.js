@@ -12,22 +12,54 @@
     if (list) list.hidden = open;
   });
 
-  // Charts: <div class="chart" data-chart="bar" data-source="id-of-json-script">.
+  // Charts: <div class="chart" data-chart="bar|line|bars" data-source="id-of-json-script">.
+  // "bar" (horizontal): rows [{label, count}]. "line" and "bars" (grouped vertical bars):
+  // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?}; a null value is a gap.
+  var PALETTE = ["#0b5ed7", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997"];
+
+  function barOption(rows, number) {
+    return {
+      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+      tooltip: {},
+      xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { formatter: number.format, hideOverlap: true } },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
+      series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
+    };
+  }
+
+  function seriesOption(kind, data, number) {
+    var unit = data.unit || "";
+    var format = function (value) { return value == null ? "—" : number.format(value) + unit; };
+    var isLine = kind === "line";
+    return {
+      color: PALETTE,
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", valueFormatter: format },
+      xAxis: { type: "category", data: data.labels },
+      yAxis: {
+        type: "value", minInterval: 1, max: unit === "%" ? 100 : null,
+        axisLabel: { formatter: function (value) { return number.format(value) + unit; } },
+      },
+      series: data.series.map(function (s) {
+        var style = s.color ? { color: s.color } : undefined;
+        return isLine
+          ? { type: "line", name: s.name, data: s.data, connectNulls: false, symbolSize: 7, itemStyle: style, lineStyle: style }
+          : { type: "bar", name: s.name, data: s.data, barMaxWidth: 28, itemStyle: style };
+      }),
+    };
+  }
+
   function drawCharts(root) {
     if (!window.echarts) return;
     root.querySelectorAll(".chart[data-source]").forEach(function (el) {
       var source = document.getElementById(el.dataset.source);
       if (!source || el.dataset.drawn) return;
-      var rows = JSON.parse(source.textContent);
+      var data = JSON.parse(source.textContent);
       var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
+      var kind = el.dataset.chart || "bar";
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption({
-        grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-        tooltip: {},
-        xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { formatter: number.format, hideOverlap: true } },
-        yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
-        series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
-      });
+      chart.setOption(kind === "bar" ? barOption(data, number) : seriesOption(kind, data, number));
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cchc.core import audit
 from cchc.core.uploads import check_upload
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import ContentArea, Plan, Task
+from cchc.plans.models import ContentArea, Plan, Task, assignment_day
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -88,7 +88,8 @@ def issue_plan(
     signer: str,
     attachment: UploadedFile | None = None,
 ) -> Plan:
-    """Issue a draft plan under its signed document. Writes "plans.issue_plan".
+    """Issue a draft plan under its signed document; its tasks count from the document date.
+    Writes "plans.issue_plan".
 
     Refuses a plan already issued, a missing number or signer, a document dated outside the
     plan's year or the year before, a deadline earlier than the document date, or an invalid
@@ -119,6 +120,8 @@ def issue_plan(
     plan.version = F("version") + 1
     plan.save()
     plan.refresh_from_db()
+    # The tasks written while the plan was a draft count from the plan's date.
+    plan.tasks.filter(assigned_on__isnull=True).update(assigned_on=document_date)
     audit.record(
         actor,
         "plans.issue_plan",
@@ -198,6 +201,7 @@ def create_task(
         expected_output=expected_output,
         deadline=deadline,
         original_deadline=deadline,
+        assigned_on=assignment_day(plan),
         priority=priority,
         weight=weight,
         parent=parent,
@@ -240,6 +244,7 @@ def assign_task_to_units(task: Task, *, actor: "User", units: list[OrgUnit]) -> 
             expected_output=task.expected_output,
             deadline=task.deadline,
             original_deadline=task.deadline,
+            assigned_on=assignment_day(task.plan),
             priority=task.priority,
             weight=task.weight,
             parent=task,

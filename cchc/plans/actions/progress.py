@@ -76,6 +76,7 @@ def submit_report(
         narrative=narrative.strip(),
         is_completion=is_completion,
         output=output.strip(),
+        submitted_at=submitted_at,
     )
     for item in checked:
         evidence = Evidence(
@@ -99,6 +100,7 @@ def submit_report(
             "percent": percent,
             "completion": is_completion,
             "files": [c.original_name for c in checked],
+            "received_on": str(received_on) if received_on else None,
         },
     )
     return report

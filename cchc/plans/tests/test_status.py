@@ -94,3 +94,31 @@ def test_percent_outside_0_100_is_refused(task, officer_a) -> None:
     with pytest.raises(ValidationError):
         submit_report(task, actor=officer_a, percent=101, narrative="x")
     assert task.reports.count() == 0
+
+
+def test_paper_report_keeps_the_date_it_was_received(task, officer_a, city_admin) -> None:
+    received = datetime.date(2026, 3, 30)
+    report = submit_report(
+        task,
+        actor=officer_a,
+        percent=100,
+        narrative="Xong",
+        is_completion=True,
+        output="Quyết định",
+        received_on=received,
+    )
+    accept_report(report, actor=city_admin)
+    task.refresh_from_db()
+    assert report.submitted_at.date() == received
+    assert task.completed_on == received
+
+
+def test_paper_report_dated_before_the_plan_is_refused(task, officer_a) -> None:
+    with pytest.raises(ValidationError, match="between the plan's date and today"):
+        submit_report(
+            task,
+            actor=officer_a,
+            percent=10,
+            narrative="x",
+            received_on=datetime.date(2025, 12, 31),
+        )

@@ -1,0 +1,282 @@
+"""The monthly briefing (giao ban): one read-only assembly used by the page and every export.
+
+`get_briefing_for_user` reads a closed month's frozen tally (`plans.TallyRow`) and the live task
+table (the overdue list as of the month's last day) in a fixed number of queries, whatever the
+number of units or tasks. It changes nothing.
+
+Who sees what: a city administrator sees the whole city. A head or focal point of a unit sees the
+same briefing restricted to the units of their subtrees (their unit rows and overdue tasks, and
+totals summed over those rows instead of the city row). Anyone else, or a month with no row for
+the user's units, gets 404 — the same answer as for a month that was never closed.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum, Window
+from django.http import Http404
+
+from cchc.accounts.models import Membership
+from cchc.orgunits.models import OrgUnit
+from cchc.plans.models import MonthClose, TallyRow, Task
+
+BRIEFING_ROLES = {Membership.Role.HEAD, Membership.Role.FOCAL_POINT}
+OVERDUE_LIMIT = 200  # the page and the exports list the longest-overdue tasks, with the total
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The tally figures of a row, or the sum of several rows."""
+
+    assigned: int = 0
+    due_in_month: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_term: int = 0
+    overdue: int = 0
+    reviewed: int = 0
+    reviews_passed: int = 0
+
+    @classmethod
+    def of(cls, row: Any) -> "Counts":
+        """From a TallyRow or from a dict of sums (None counts as 0)."""
+        values = (
+            row if isinstance(row, dict) else {f.name: getattr(row, f.name) for f in fields(cls)}
+        )
+        return cls(**{f.name: values.get(f.name) or 0 for f in fields(cls)})
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    @property
+    def due(self) -> int:
+        """Tasks whose deadline had come: the base of the on-time rate (as TallyRow.due)."""
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.due, 1) if self.due else None
+
+    @property
+    def quality_rate(self) -> float | None:
+        return round(100 * self.reviews_passed / self.reviewed, 1) if self.reviewed else None
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    rank: int | None  # None: nothing was due, so the unit has no on-time rate and no rank
+    unit_id: int | None
+    label: str
+    counts: Counts
+    reported: bool
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    code: str
+    title: str
+    lead_unit: str
+    responsible: str
+    deadline: datetime.date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: datetime.date
+    counts: Counts
+
+
+@dataclass
+class Briefing:
+    close: MonthClose
+    scoped: bool  # True: restricted to the user's units, totals are the sum of their rows
+    totals: Counts
+    units: list[UnitLine]  # ranked
+    overdue: list[OverdueTask]
+    overdue_total: int
+    trend: list[TrendPoint]
+    not_reported: list[UnitLine] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.not_reported = sorted(
+            (line for line in self.units if not line.reported), key=lambda line: line.label
+        )
+
+    @property
+    def month(self) -> datetime.date:
+        return self.close.month
+
+    @property
+    def month_end(self) -> datetime.date:
+        return month_end(self.close.month)
+
+    @property
+    def is_reopened(self) -> bool:
+        return self.close.is_open
+
+
+def month_end(first: datetime.date) -> datetime.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def briefing_units(user: Any) -> QuerySet[OrgUnit] | None:
+    """The units whose rows the user sees: None for the whole city (city administrators);
+    otherwise the subtrees where the user is head or focal point (404 when there are none)."""
+    if user.is_city_admin:
+        return None
+    paths = {path for path, role in user.unit_roles if role in BRIEFING_ROLES}
+    if not paths:
+        raise Http404
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.visible_to(user).filter(condition)
+
+
+def closed_months_for_user(user: Any) -> QuerySet[MonthClose]:
+    """Closed months, newest first: every one for a city administrator, those with a row of
+    their units for a head or focal point, none for anyone else."""
+    try:
+        units = briefing_units(user)
+    except Http404:
+        return MonthClose.objects.none()
+    months = MonthClose.objects.order_by("-month")
+    if units is None:
+        return months
+    rows = TallyRow.objects.filter(scope=TallyRow.Scope.UNIT, unit__in=units)
+    return months.filter(pk__in=rows.values("close"))
+
+
+def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
+    """The briefing of a closed month as the user may see it, or Http404. Reads only."""
+    try:
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    units = briefing_units(user)
+    close = MonthClose.objects.filter(month=first).first()
+    if close is None:
+        raise Http404
+    rows = _tally_rows(close, units)
+    unit_rows = [row for row in rows if row.scope == TallyRow.Scope.UNIT]
+    if units is not None and not unit_rows:
+        raise Http404
+    city = next((row for row in rows if row.scope == TallyRow.Scope.CITY), None)
+    if units is None and city is not None:
+        totals = Counts.of(city)
+    else:
+        totals = sum((Counts.of(row) for row in unit_rows), Counts())
+    overdue, overdue_total = _overdue(month_end(first), units)
+    return Briefing(
+        close=close,
+        scoped=units is not None,
+        totals=totals,
+        units=rank_units(unit_rows),
+        overdue=overdue,
+        overdue_total=overdue_total,
+        trend=_trend(close, units),
+    )
+
+
+def _tally_rows(close: MonthClose, units: QuerySet[OrgUnit] | None) -> list[TallyRow]:
+    rows = TallyRow.objects.filter(close=close)
+    if units is None:
+        rows = rows.filter(scope__in=[TallyRow.Scope.CITY, TallyRow.Scope.UNIT])
+    else:
+        rows = rows.filter(scope=TallyRow.Scope.UNIT, unit__in=units)
+    return list(rows.order_by("label", "pk"))
+
+
+def _rank_key(counts: Counts) -> tuple[float, float]:
+    return (-(counts.on_time_rate or 0.0), -(counts.quality_rate or -1.0))
+
+
+def rank_units(rows: list[TallyRow]) -> list[UnitLine]:
+    """Units by on-time rate, then quality pass rate (both descending), then name. Equal rates
+    share a rank (1, 2, 2, 4). A unit with nothing due has no rank and comes last."""
+    rated = [(Counts.of(row), row) for row in rows]
+    ranked = sorted((item for item in rated if item[0].due), key=lambda item: _rank_key(item[0]))
+    lines: list[UnitLine] = []
+    previous: tuple[float, float] | None = None
+    rank = 0
+    for position, (counts, row) in enumerate(ranked, start=1):
+        key = _rank_key(counts)
+        rank = rank if key == previous else position
+        previous = key
+        lines.append(_line(row, counts, rank))
+    lines += [_line(row, counts, None) for counts, row in rated if not counts.due]
+    return lines
+
+
+def _line(row: TallyRow, counts: Counts, rank: int | None) -> UnitLine:
+    return UnitLine(rank, row.unit_id, row.label, counts, row.reported_in_month)
+
+
+def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> tuple[list[OverdueTask], int]:
+    """Tasks overdue at the end of `day`: not cancelled, not completed by then, deadline
+    before it. Counted tasks only (leaves, as the tally), longest overdue first."""
+    tasks = (
+        Task.objects.active()
+        .leaves()
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day)
+    )
+    if units is not None:
+        tasks = tasks.filter(lead_unit__in=units)
+    # The total rides on every listed row (a window over the whole filtered set), so the
+    # table of 100,000 tasks is scanned once, not once for the count and once for the list.
+    top = list(
+        tasks.annotate(total=Window(Count("pk")))
+        .order_by("deadline", "code", "pk")
+        .values(
+            "code",
+            "title",
+            "deadline",
+            "total",
+            "lead_unit__name",
+            "responsible__full_name",
+            "responsible__username",
+        )[:OVERDUE_LIMIT]
+    )
+    total = top[0]["total"] if top else 0
+    listed = [
+        OverdueTask(
+            code=task["code"],
+            title=task["title"],
+            lead_unit=task["lead_unit__name"],
+            responsible=task["responsible__full_name"] or task["responsible__username"] or "",
+            deadline=task["deadline"],
+            days_overdue=(day - task["deadline"]).days,
+        )
+        for task in top
+    ]
+    return listed, total
+
+
+def _trend(close: MonthClose, units: QuerySet[OrgUnit] | None) -> list[TrendPoint]:
+    """The closed months of the same year up to this one: the city rows, or the sums of the
+    user's unit rows. One query."""
+    rows = TallyRow.objects.filter(
+        close__month__year=close.month.year, close__month__lte=close.month
+    )
+    if units is None:
+        rows = rows.filter(scope=TallyRow.Scope.CITY)
+    else:
+        rows = rows.filter(scope=TallyRow.Scope.UNIT, unit__in=units)
+    names = [f.name for f in fields(Counts)]
+    # Annotations may not reuse the model's field names: sum_<field>.
+    sums = (
+        rows.values("close__month")
+        .annotate(**{f"sum_{name}": Sum(name) for name in names})
+        .order_by("close__month")
+    )
+    points = []
+    for row in sums:
+        values: dict[str, Any] = dict(row)
+        sums_of_row = {name: values[f"sum_{name}"] for name in names}
+        points.append(TrendPoint(values["close__month"], Counts.of(sums_of_row)))
+    return points

@@ -1,0 +1,101 @@
+"""Exports of the monthly briefing: XLSX (the tables), DOCX and PDF (the report with charts).
+
+Every export takes the same `Briefing` the page shows (`cchc.reports.briefing`). The documents
+follow the Vietnamese administrative format (Decree 30/2020/NĐ-CP: the issuing body and the
+national motto at the top), which exists only in Vietnamese, so their wording is fixed Vietnamese
+text kept in this module rather than translatable strings.
+"""
+
+import datetime
+
+from django.utils import formats, translation
+
+from cchc.reports.briefing import Briefing
+
+CITY = "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+DEPARTMENT = "SỞ NỘI VỤ"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+TITLE = "BÁO CÁO"
+CATEGORY_LABELS = {
+    "on_time": "Hoàn thành đúng hạn",
+    "late": "Hoàn thành quá hạn",
+    "in_term": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn chưa hoàn thành",
+}
+TOTAL_LABELS = [
+    ("assigned", "Nhiệm vụ được giao"),
+    ("due_in_month", "Đến hạn trong tháng"),
+    ("on_time", CATEGORY_LABELS["on_time"]),
+    ("late", CATEGORY_LABELS["late"]),
+    ("in_term", CATEGORY_LABELS["in_term"]),
+    ("overdue", CATEGORY_LABELS["overdue"]),
+    ("on_time_rate", "Tỷ lệ đúng hạn"),
+    ("quality_rate", "Tỷ lệ đạt chất lượng"),
+]
+RANKING_HEADERS = [
+    "Hạng",
+    "Đơn vị",
+    "Được giao",
+    "Đến hạn trong tháng",
+    "Đúng hạn",
+    "Quá hạn (đã xong)",
+    "Trong hạn",
+    "Quá hạn",
+    "Tỷ lệ đúng hạn",
+    "Tỷ lệ đạt chất lượng",
+]
+OVERDUE_HEADERS = [
+    "Mã",
+    "Nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Người phụ trách",
+    "Hạn",
+    "Số ngày quá hạn",
+]
+RATE_FIELDS = {"on_time_rate", "quality_rate"}
+
+
+def subtitle(briefing: Briefing) -> str:
+    return f"Kết quả thực hiện nhiệm vụ cải cách hành chính tháng {briefing.month:%m/%Y}"
+
+
+def filename(briefing: Briefing, extension: str) -> str:
+    """ASCII only, so that every browser and mail client keeps it: bao-cao-cchc-2026-03.xlsx."""
+    return f"bao-cao-cchc-{briefing.month:%Y-%m}.{extension}"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1.754 / 87,5 — Vietnamese grouping and decimal comma; "—" for no value."""
+    if value is None:
+        return "—"
+    with translation.override("vi"):
+        return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{number(value, 1)}%"
+
+
+def day(value: datetime.date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def scope_note(briefing: Briefing) -> str:
+    if not briefing.scoped:
+        return "Phạm vi: toàn Thành phố."
+    return "Phạm vi: các đơn vị " + ", ".join(line.label for line in briefing.units) + "."
+
+
+def overdue_note(briefing: Briefing) -> str:
+    shown = len(briefing.overdue)
+    if shown == briefing.overdue_total:
+        return f"Tổng số: {number(briefing.overdue_total)} nhiệm vụ."
+    return (
+        f"Tổng số: {number(briefing.overdue_total)} nhiệm vụ; "
+        f"liệt kê {number(shown)} nhiệm vụ quá hạn lâu nhất."
+    )
+
+
+def reopened_note(briefing: Briefing) -> str:
+    return "Lưu ý: tháng này đã được mở lại, số liệu có thể thay đổi khi khóa sổ lại."

@@ -1,0 +1,97 @@
+"""The briefing as a PDF report, typeset by typst from `reports/briefing.typ`.
+
+The data goes to typst as `data.json` (numbers already in Vietnamese format) with the chart
+PNGs, in a temporary directory that is removed afterwards: typst reads files only from its
+project root. Fonts come from the vendored Be Vietnam Pro TTFs; system fonts are ignored so the
+output is the same on every server.
+"""
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typst
+from django.conf import settings
+from django.utils import timezone
+
+from cchc.reports.briefing import Briefing
+from cchc.reports.exports import (
+    CITY,
+    DEPARTMENT,
+    MOTTO,
+    NATION,
+    OVERDUE_HEADERS,
+    RANKING_HEADERS,
+    RATE_FIELDS,
+    TITLE,
+    TOTAL_LABELS,
+    charts,
+    day,
+    number,
+    overdue_note,
+    percent,
+    reopened_note,
+    scope_note,
+    subtitle,
+)
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "briefing.typ"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
+
+
+def _data(briefing: Briefing) -> dict[str, Any]:
+    closed = timezone.localtime(briefing.close.closed_at)
+    totals = [
+        [label, percent(value) if name in RATE_FIELDS else number(value)]
+        for name, label in TOTAL_LABELS
+        for value in [getattr(briefing.totals, name)]
+    ]
+    ranking = [
+        [
+            number(line.rank),
+            line.label,
+            number(line.counts.assigned),
+            number(line.counts.due_in_month),
+            number(line.counts.on_time),
+            number(line.counts.late),
+            number(line.counts.in_term),
+            number(line.counts.overdue),
+            percent(line.counts.on_time_rate),
+            percent(line.counts.quality_rate),
+        ]
+        for line in briefing.units
+    ]
+    overdue = [
+        [t.code, t.title, t.lead_unit, t.responsible, day(t.deadline), number(t.days_overdue)]
+        for t in briefing.overdue
+    ]
+    return {
+        "city": CITY,
+        "department": DEPARTMENT,
+        "nation": NATION,
+        "motto": MOTTO,
+        "title": TITLE,
+        "subtitle": subtitle(briefing),
+        "dated": f"Hà Nội, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
+        "reopened": reopened_note(briefing) if briefing.is_reopened else "",
+        "scope": scope_note(briefing),
+        "totals": totals,
+        "ranking_headers": RANKING_HEADERS,
+        "ranking": ranking,
+        "overdue_headers": OVERDUE_HEADERS,
+        "overdue": overdue,
+        "overdue_note": overdue_note(briefing),
+        "not_reported": [line.label for line in briefing.not_reported],
+    }
+
+
+def briefing_pdf(briefing: Briefing) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="cchc-briefing-") as folder:
+        root = Path(folder)
+        (root / "data.json").write_text(json.dumps(_data(briefing), ensure_ascii=False), "utf-8")
+        (root / "trend.png").write_bytes(charts.trend_chart(briefing))
+        (root / "categories.png").write_bytes(charts.categories_chart(briefing))
+        main = root / "main.typ"
+        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)

@@ -1,0 +1,112 @@
+"""The briefing's tables as an Excel workbook: numbers as numbers, rates as percentages,
+dates as dates, bold and frozen header rows."""
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.reports.briefing import Briefing
+from cchc.reports.exports import (
+    OVERDUE_HEADERS,
+    RANKING_HEADERS,
+    RATE_FIELDS,
+    TOTAL_LABELS,
+    subtitle,
+)
+
+PERCENT = "0.0%"
+DATE = "dd/mm/yyyy"
+INTEGER = "#,##0"
+
+
+def _rate(value: float | None) -> float | None:
+    """A rate in percent (87.5) as the fraction Excel's percent format expects (0.875)."""
+    return None if value is None else round(value / 100, 4)
+
+
+def _sheet(
+    book: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    formats: dict[int, str],
+) -> Worksheet:
+    sheet = book.create_sheet(title)
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append(list(row))
+    for column, number_format in formats.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = number_format
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _totals(book: Workbook, briefing: Briefing) -> None:
+    rows = []
+    for name, label in TOTAL_LABELS:
+        value = getattr(briefing.totals, name)
+        rows.append([label, _rate(value) if name in RATE_FIELDS else value])
+    sheet = _sheet(book, "Tổng hợp", ["Chỉ tiêu", subtitle(briefing)], rows, [34, 24], {})
+    for (cell,), (name, _label) in zip(
+        sheet.iter_rows(min_row=2, min_col=2, max_col=2), TOTAL_LABELS, strict=True
+    ):
+        cell.number_format = PERCENT if name in RATE_FIELDS else INTEGER
+
+
+def _ranking(book: Workbook, briefing: Briefing) -> None:
+    rows = [
+        [
+            line.rank,
+            line.label,
+            line.counts.assigned,
+            line.counts.due_in_month,
+            line.counts.on_time,
+            line.counts.late,
+            line.counts.in_term,
+            line.counts.overdue,
+            _rate(line.counts.on_time_rate),
+            _rate(line.counts.quality_rate),
+        ]
+        for line in briefing.units
+    ]
+    formats = dict.fromkeys(range(3, 9), INTEGER) | {9: PERCENT, 10: PERCENT}
+    widths = [7, 40, 11, 12, 11, 12, 11, 11, 12, 14]
+    _sheet(book, "Xếp hạng đơn vị", RANKING_HEADERS, rows, widths, formats)
+
+
+def _overdue(book: Workbook, briefing: Briefing) -> None:
+    rows = [
+        [t.code, t.title, t.lead_unit, t.responsible, t.deadline, t.days_overdue]
+        for t in briefing.overdue
+    ]
+    formats = {5: DATE, 6: INTEGER}
+    _sheet(book, "Nhiệm vụ quá hạn", OVERDUE_HEADERS, rows, [14, 60, 32, 26, 12, 10], formats)
+
+
+def _not_reported(book: Workbook, briefing: Briefing) -> None:
+    rows = [[line.label] for line in briefing.not_reported]
+    _sheet(book, "Chưa báo cáo", ["Đơn vị chưa báo cáo trong tháng"], rows, [50], {})
+
+
+def briefing_xlsx(briefing: Briefing) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    _totals(book, briefing)
+    _ranking(book, briefing)
+    _overdue(book, briefing)
+    _not_reported(book, briefing)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
