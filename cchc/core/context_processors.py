@@ -13,6 +13,7 @@ NAVIGATION: list[tuple[str, Any, str, bool]] = [
     ("plans:plan_list", _("Plans"), "journal-check", False),
     ("orgunits:tree", _("Units"), "diagram-3", False),
     ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", False),
+    ("plans:months", _("Month close"), "lock", True),
     ("accounts:users", _("Users"), "people", True),
     ("core:audit_log", _("Audit log"), "journal-text", True),
     ("api-v1:openapi-view", _("API"), "braces", False),

@@ -380,3 +380,15 @@ class ExtensionDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CloseMonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%m/%Y", "%Y-%m"],
+        widget=forms.TextInput(attrs={"placeholder": "mm/yyyy"}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=500)
