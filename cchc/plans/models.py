@@ -250,6 +250,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "deadline"]),
             models.Index(fields=["completed_on"]),
+            # The briefing's overdue list: open at the month's end and past the deadline.
+            models.Index(fields=["deadline", "completed_on"], name="plans_task_overdue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,12 +15,13 @@ import datetime
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum, Window
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import MonthClose, TallyRow, Task
+from cchc.plans.models import MonthClose, TallyRow
+from cchc.plans.queries import counted_tasks
 
 BRIEFING_ROLES = {Membership.Role.HEAD, Membership.Role.FOCAL_POINT}
 OVERDUE_LIMIT = 200  # the page and the exports list the longest-overdue tasks, with the total
@@ -171,7 +172,8 @@ def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
         totals = Counts.of(city)
     else:
         totals = sum((Counts.of(row) for row in unit_rows), Counts())
-    overdue, overdue_total = _overdue(month_end(first), units)
+    overdue = _overdue(month_end(first), units)
+    overdue_total = totals.overdue  # the frozen count; the list below is read from the tasks
     return Briefing(
         close=close,
         scoped=units is not None,
@@ -217,33 +219,26 @@ def _line(row: TallyRow, counts: Counts, rank: int | None) -> UnitLine:
     return UnitLine(rank, row.unit_id, row.label, counts, row.reported_in_month)
 
 
-def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> tuple[list[OverdueTask], int]:
-    """Tasks overdue at the end of `day`: not cancelled, not completed by then, deadline
-    before it. Counted tasks only (leaves, as the tally), longest overdue first."""
-    tasks = (
-        Task.objects.active()
-        .leaves()
-        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day)
+def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[OverdueTask]:
+    """The OVERDUE_LIMIT longest-overdue tasks at the end of `day`, chosen by the tally's own
+    rule (queries.counted_tasks: leaves of issued plans, assigned by then, not cancelled; not
+    completed by `day`, deadline before it). Their number is the snapshot's overdue count."""
+    tasks = counted_tasks(day).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day
     )
     if units is not None:
         tasks = tasks.filter(lead_unit__in=units)
-    # The total rides on every listed row (a window over the whole filtered set), so the
-    # table of 100,000 tasks is scanned once, not once for the count and once for the list.
     top = list(
-        tasks.annotate(total=Window(Count("pk")))
-        .order_by("deadline", "code", "pk")
-        .values(
+        tasks.order_by("deadline", "code", "pk").values(
             "code",
             "title",
             "deadline",
-            "total",
             "lead_unit__name",
             "responsible__full_name",
             "responsible__username",
         )[:OVERDUE_LIMIT]
     )
-    total = top[0]["total"] if top else 0
-    listed = [
+    return [
         OverdueTask(
             code=task["code"],
             title=task["title"],
@@ -254,7 +249,6 @@ def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> tuple[list[
         )
         for task in top
     ]
-    return listed, total
 
 
 def _trend(close: MonthClose, units: QuerySet[OrgUnit] | None) -> list[TrendPoint]:

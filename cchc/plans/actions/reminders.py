@@ -27,9 +27,7 @@ from cchc.plans.queries import live_tasks, units_not_reported
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-# Kind of the "not reported this month" notice. Not yet a Notification.Kind choice (models.py
-# belongs to another change); the column takes it as it is (max_length 12).
-NOT_REPORTED = "not_reported"
+NOT_REPORTED = Notification.Kind.NOT_REPORTED
 # From this day of the month on, a unit with open tasks and no progress report this month is
 # reminded (once a month): earlier in the month, not having reported yet is normal.
 REPORT_DAY = 20
