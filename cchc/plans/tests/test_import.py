@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import assert_shows, html
@@ -25,6 +26,17 @@ from cchc.plans.tests.factories import issued_city_plan, task_in
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests assert messages by their English msgids: run them in English (the
+    Vietnamese catalogue is checked by cchc/core/tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [column.header for column in COLUMNS]
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from cchc.core.models import AuditEvent
 from cchc.plans.actions import (
@@ -22,6 +23,17 @@ from cchc.plans.tests.factories import issued_city_plan, task_in
 from cchc.plans.tests.test_rollup import backdate, complete
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests assert messages by their English msgids: run them in English (the
+    Vietnamese catalogue is checked by cchc/core/tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 MARCH = datetime.date(2026, 3, 1)
 APRIL_1 = datetime.date(2026, 4, 1)
 FIELDS = ["scope", "unit_id", "area_id", "person_id", "label", "assigned", "due_in_month"]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from cchc.plans.actions import (
     accept_report,
@@ -16,6 +17,17 @@ from cchc.plans.models import TaskStatus
 from cchc.plans.tests.factories import issued_city_plan, task_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests assert messages by their English msgids: run them in English (the
+    Vietnamese catalogue is checked by cchc/core/tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 DEADLINE = datetime.date(2026, 3, 31)
 
 

@@ -38,8 +38,8 @@ RANKING_HEADERS = [
     "Đơn vị",
     "Được giao",
     "Đến hạn trong tháng",
-    "Đúng hạn",
-    "Quá hạn (đã xong)",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
     "Trong hạn",
     "Quá hạn",
     "Tỷ lệ đúng hạn",
@@ -49,8 +49,8 @@ OVERDUE_HEADERS = [
     "Mã",
     "Nhiệm vụ",
     "Đơn vị chủ trì",
-    "Người phụ trách",
-    "Hạn",
+    "Người chịu trách nhiệm",
+    "Thời hạn",
     "Số ngày quá hạn",
 ]
 RATE_FIELDS = {"on_time_rate", "quality_rate"}
@@ -98,4 +98,4 @@ def overdue_note(briefing: Briefing) -> str:
 
 
 def reopened_note(briefing: Briefing) -> str:
-    return "Lưu ý: tháng này đã được mở lại, số liệu có thể thay đổi khi khóa sổ lại."
+    return "Lưu ý: tháng này đã được mở lại, số liệu có thể thay đổi khi chốt số liệu lại."
