@@ -135,8 +135,12 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(cancelled_at__isnull=True)
 
     def leaves(self) -> "TaskQuerySet":
-        """Tasks that are counted: those without children (a parent only rolls them up)."""
-        return self.filter(children__isnull=True)
+        """Tasks that are counted: those without children (a parent only rolls them up).
+
+        NOT EXISTS rather than a LEFT JOIN … IS NULL: PostgreSQL estimates the join's result at
+        one row and then nests loops over 100,000 tasks (3.7 s for the briefing's overdue list);
+        with an anti-join it reads them once."""
+        return self.filter(~models.Exists(Task.objects.filter(parent=models.OuterRef("pk"))))
 
     def open(self) -> "TaskQuerySet":
         return self.active().filter(completed_on__isnull=True)
