@@ -175,6 +175,13 @@ COMMUNE_TASKS = [
         "Đạt tỷ lệ 80% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến",
         "Báo cáo số liệu",
     ),
+    (
+        "22",
+        "CV",
+        "31/12/2026",
+        "Tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2026",
+        "Báo cáo tự đánh giá kèm tài liệu kiểm chứng",
+    ),
 ]
 
 

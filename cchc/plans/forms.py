@@ -266,11 +266,22 @@ class TaskCreateForm(TaskFieldsForm):
     parent = forms.ModelChoiceField(
         label=_("Parent task"), queryset=Task.objects.none(), required=False
     )
+    implements = forms.ModelChoiceField(
+        label=_("Implements city task"),
+        queryset=Task.objects.none(),
+        required=False,
+        help_text=_("The task of the city plan that this task of the unit's plan carries out."),
+    )
 
     def __init__(self, *args: Any, plan: Plan, user: User, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, user=user, **kwargs)
         self.fields["cooperating_units"].queryset = task_units_for(user, plan)  # type: ignore[attr-defined]
         self.fields["parent"].queryset = plan.tasks.order_by("code")  # type: ignore[attr-defined]
+        if plan.parent_id:  # a unit plan: its tasks implement tasks of the city plan
+            city_tasks = Task.objects.filter(plan_id=plan.parent_id).order_by("code")
+            self.fields["implements"].queryset = city_tasks  # type: ignore[attr-defined]
+        else:
+            del self.fields["implements"]
 
 
 class TaskEditForm(TaskFieldsForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.plans.views import excel, months, pages
+from cchc.plans.views import excel, months, notifications, pages
 
 app_name = "plans"
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", pages.extension_decide, name="extension_decide"),
     path("evidence/<int:pk>/", pages.evidence_download, name="evidence"),
     path("workspace/", pages.workspace, name="workspace"),
+    # notifications.py
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notification_read, name="notifications_read"),
     # months.py
     path("months/", months.month_list, name="months"),
     path("months/<int:pk>/reopen/", months.month_reopen, name="month_reopen"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cchc.core import audit
 from cchc.core.uploads import check_upload
 from cchc.orgunits.models import OrgUnit
+from cchc.plans.actions.progress import refresh_ancestors
 from cchc.plans.models import ContentArea, Plan, Task, assignment_day
 
 if TYPE_CHECKING:
@@ -323,6 +324,7 @@ def cancel_task(task: Task, *, actor: "User", reason: str) -> Task:
     task.cancelled_at = timezone.now()
     task.cancel_reason = reason.strip()
     task.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    refresh_ancestors(task)
     audit.record(actor, "plans.cancel_task", task, unit=task.lead_unit, details={"reason": reason})
     return task
 

@@ -14,11 +14,22 @@ from django.utils.translation import gettext as _
 from cchc.core import audit
 from cchc.core.uploads import check_upload
 from cchc.plans.models import Evidence, ExtensionRequest, ProgressReport, QualityReview, Task
+from cchc.plans.queries import roll_up_progress
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
 MAX_FILES = 10
+
+
+def refresh_ancestors(task: Task) -> None:
+    """Store on each ancestor of `task` the progress rolled up from its children by weight
+    (queries.roll_up_progress), so that every list shows it without computing it again."""
+    parent_id = task.parent_id
+    while parent_id is not None:
+        parent = Task.objects.get(pk=parent_id)
+        Task.objects.filter(pk=parent.pk).update(progress=roll_up_progress(parent))
+        parent_id = parent.parent_id
 
 
 @transaction.atomic
@@ -90,6 +101,7 @@ def submit_report(
         evidence.save()
     Task.objects.filter(pk=task.pk).update(progress=percent, updated_at=timezone.now())
     task.progress = percent
+    refresh_ancestors(task)
     audit.record(
         actor,
         "plans.submit_report",
@@ -131,6 +143,7 @@ def accept_report(report: ProgressReport, *, actor: "User", comment: str = "") -
         task.completed_on = timezone.localdate(report.submitted_at)
         task.progress = 100
         task.save(update_fields=["completed_on", "progress", "updated_at"])
+        refresh_ancestors(task)
     audit.record(
         actor,
         "plans.accept_report",

@@ -104,7 +104,7 @@ def test_plan_tasks_xlsx_holds_the_database_values(plan, tasks, admin_client_) -
         "Nhiệm vụ cha (parent: mã nhiệm vụ)": None,
         "Mô tả (description)": None,
         "Trạng thái (status)": translated(TaskStatus.OVERDUE.label),
-        "Tiến độ % (progress)": 0,
+        "Tiến độ % (progress)": 100,  # rolled up from its only child, T3, completed
         "Thời hạn ban đầu (original_deadline)": datetime.datetime(YEAR, 3, 31),
         "Ngày hoàn thành (completed_on)": None,
         "Số lần không đạt (failed_reviews)": 0,

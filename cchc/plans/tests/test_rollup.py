@@ -216,3 +216,18 @@ def test_roll_up_progress_recurses_counts_completed_as_100_and_skips_cancelled(
     cancel_task(dropped, actor=city_admin, reason="Trùng nhiệm vụ")
     assert roll_up_progress(middle) == 75  # (100 + 50) / 2
     assert roll_up_progress(root) == 38  # (75 + 0) / 2, the cancelled child left out
+
+
+def test_parent_progress_follows_its_children_by_weight(hanoi, city_admin, officer_a) -> None:
+    from cchc.plans.actions import assign_task_to_units, submit_report
+    from cchc.plans.tests.factories import issued_city_plan, task_in
+
+    plan = issued_city_plan(hanoi.city, city_admin)
+    parent = task_in(plan, hanoi.city, city_admin, code="P", deadline=datetime.date(2026, 6, 30))
+    child_a, child_b = assign_task_to_units(
+        parent, actor=city_admin, units=[hanoi.ward_a, hanoi.ward_b]
+    )
+    Task.objects.filter(pk=child_b.pk).update(weight=3)
+    submit_report(child_a, actor=officer_a, percent=80, narrative="Đang làm")
+    parent.refresh_from_db()
+    assert parent.progress == 20  # (80 × 1 + 0 × 3) / 4
