@@ -56,7 +56,9 @@ def get_task_for_user(user: Any, pk: int, *, report: bool = False, review: bool 
     try:
         task = (
             Task.objects.for_user(user)
-            .select_related("plan__unit", "lead_unit", "area", "responsible", "parent")
+            .select_related(
+                "plan__unit", "lead_unit", "area", "responsible", "parent", "implements"
+            )
             .get(pk=pk)
         )
     except Task.DoesNotExist:

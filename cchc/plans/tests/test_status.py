@@ -134,3 +134,22 @@ def test_paper_report_dated_before_the_plan_is_refused(task, officer_a) -> None:
             narrative="x",
             received_on=datetime.date(2025, 12, 31),
         )
+
+
+def test_unit_plan_task_implements_a_city_task(hanoi, city_admin, officer_a) -> None:
+    from cchc.plans.actions import create_plan
+    from cchc.plans.forms import TaskCreateForm
+
+    city_plan = issued_city_plan(hanoi.city, city_admin)
+    city_task = task_in(city_plan, hanoi.ward_a, city_admin, code="C1")
+    ward_plan = create_plan(
+        actor=city_admin,
+        unit=hanoi.ward_a,
+        year=2026,
+        title="Kế hoạch CCHC năm 2026 của Phường Ba Đình",
+        parent=city_plan,
+    )
+    form = TaskCreateForm(plan=ward_plan, user=city_admin)
+    assert list(form.fields["implements"].queryset) == [city_task]
+    own = task_in(ward_plan, hanoi.ward_a, city_admin, code="W1", implements=city_task)
+    assert list(city_task.implementations.all()) == [own]
