@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.core.tests.helpers import assert_constant_queries, translated
+from cchc.core.tests.helpers import assert_constant_queries, html, translated
 from cchc.plans.actions import accept_report, create_plan, submit_report
 from cchc.plans.actions.imports import COLUMNS
 from cchc.plans.models import ContentArea, Plan, Task, TaskStatus
@@ -230,3 +230,12 @@ def test_tasks_xlsx_anonymous_is_sent_to_login(anonymous) -> None:
     response = anonymous.get(reverse("plans:tasks_xlsx"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_plan_page_links_to_its_export_and_import(plan, tasks, city_admin, client_b) -> None:
+    admin_page = html(client_for(city_admin).get(reverse("plans:plan_detail", args=[plan.pk])))
+    assert reverse("plans:plan_tasks_xlsx", args=[plan.pk]) in admin_page
+    assert reverse("plans:plan_import", args=[plan.pk]) in admin_page
+    unit_page = html(client_b.get(reverse("plans:plan_detail", args=[plan.pk])))
+    assert reverse("plans:plan_tasks_xlsx", args=[plan.pk]) in unit_page
+    assert reverse("plans:plan_import", args=[plan.pk]) not in unit_page  # ward B cannot edit
