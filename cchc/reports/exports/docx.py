@@ -22,7 +22,6 @@ from docx.text.paragraph import Paragraph
 
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
-    CITY,
     DEPARTMENT,
     MOTTO,
     NATION,
@@ -33,6 +32,7 @@ from cchc.reports.exports import (
     TOTAL_LABELS,
     charts,
     day,
+    issuer,
     number,
     overdue_note,
     percent,
@@ -77,7 +77,8 @@ def _header(document: DocumentObject, briefing: Briefing) -> None:
     _set_widths(table, [7.5, 9])
     left, right = table.rows[0].cells
     left.width, right.width = Cm(7.5), Cm(9)
-    _text(_centered(left.paragraphs[0]), CITY, size=10)
+    committee, place = issuer()
+    _text(_centered(left.paragraphs[0]), committee, size=10)
     _text(_centered(left.add_paragraph()), DEPARTMENT, bold=True, size=12)
     _text(_centered(left.add_paragraph()), "________", size=10)
     _text(_centered(right.paragraphs[0]), NATION, bold=True, size=11)
@@ -86,7 +87,7 @@ def _header(document: DocumentObject, briefing: Briefing) -> None:
     closed = timezone.localtime(briefing.close.closed_at)
     dated = _text(
         document.add_paragraph(),
-        f"Hà Nội, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
+        f"{place}, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
         italic=True,
     )
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
-    CITY,
     DEPARTMENT,
     MOTTO,
     NATION,
@@ -28,6 +27,7 @@ from cchc.reports.exports import (
     TOTAL_LABELS,
     charts,
     day,
+    issuer,
     number,
     overdue_note,
     percent,
@@ -66,14 +66,15 @@ def _data(briefing: Briefing) -> dict[str, Any]:
         [t.code, t.title, t.lead_unit, t.responsible, day(t.deadline), number(t.days_overdue)]
         for t in briefing.overdue
     ]
+    committee, place = issuer()
     return {
-        "city": CITY,
+        "city": committee,
         "department": DEPARTMENT,
         "nation": NATION,
         "motto": MOTTO,
         "title": TITLE,
         "subtitle": subtitle(briefing),
-        "dated": f"Hà Nội, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
+        "dated": f"{place}, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
         "reopened": reopened_note(briefing) if briefing.is_reopened else "",
         "scope": scope_note(briefing),
         "totals": totals,
