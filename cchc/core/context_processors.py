@@ -23,10 +23,10 @@ NAVIGATION: list[tuple[str, Any, str, bool]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_admin_items": [], "nav_admin_active": False}
     is_admin = getattr(user, "is_city_admin", False)
     items = [
-        {"url": reverse(name), "label": label, "icon": icon, "active": False}
+        {"url": reverse(name), "label": label, "icon": icon, "active": False, "admin": admin_only}
         for name, label, icon, admin_only in NAVIGATION
         if is_admin or not admin_only
     ]
@@ -38,4 +38,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items}
+    # City administrators' tools go in one "Administration" menu, so the bar fits a laptop.
+    return {
+        "nav_items": [i for i in items if not i["admin"]],
+        "nav_admin_items": [i for i in items if i["admin"]],
+        "nav_admin_active": any(i["active"] for i in items if i["admin"]),
+    }

@@ -143,7 +143,8 @@ def test_plan_task_report_return_resubmit_accept(
     ]
 
     # The administrator closes last month; the briefing shows its frozen tally.
-    page.locator("#mainnav a.nav-link[href='/plans/months/']").click()
+    page.get_by_test_id("admin-menu").click()
+    page.locator("#mainnav a.dropdown-item[href='/plans/months/']").click()
     page.fill("#id_month", f"{last_month:%m/%Y}")
     submit(page)
     briefing_url = f"/briefing/{last_month.year}/{last_month.month}/"
