@@ -32,8 +32,15 @@ from cchc.api.schemas import (
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 from cchc.orgunits.permissions import get_unit_for_user
 from cchc.plans.actions import submit_report
-from cchc.plans.forms import status_condition
-from cchc.plans.models import MonthClose, Plan, ProgressReport, TallyRow, Task, TaskStatus
+from cchc.plans.models import (
+    MonthClose,
+    Plan,
+    ProgressReport,
+    TallyRow,
+    Task,
+    TaskStatus,
+    status_filter,
+)
 from cchc.plans.permissions import get_plan_for_user, get_task_for_user
 
 api = NinjaAPI(
@@ -169,7 +176,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> QuerySet[Tas
     if filters.plan is not None:
         tasks = tasks.filter(plan_id=filters.plan)
     if filters.status:
-        tasks = tasks.filter(status_condition(filters.status, timezone.localdate()))
+        tasks = tasks.filter(status_filter(filters.status, timezone.localdate()))
     if filters.lead_unit is not None:
         tasks = tasks.filter(lead_unit_id=filters.lead_unit)
     if filters.area:

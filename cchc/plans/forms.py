@@ -7,14 +7,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import parse_deadline
-from cchc.plans.models import ContentArea, Plan, Task, TaskStatus
+from cchc.plans.models import ContentArea, Plan, Task, TaskStatus, status_filter
 from cchc.plans.permissions import ASSIGNER_ROLES, can_create_plan
 
 DATE_PLACEHOLDER = {"placeholder": "dd/mm/yyyy"}
@@ -176,26 +176,12 @@ class TaskFilterForm(forms.Form):
             return tasks
         data = self.cleaned_data
         if data.get("status"):
-            tasks = tasks.filter(status_condition(data["status"], today))
+            tasks = tasks.filter(status_filter(data["status"], today))
         if data.get("area"):
             tasks = tasks.filter(area=data["area"])
         if data.get("unit"):
             tasks = tasks.filter(lead_unit=data["unit"])
         return tasks
-
-
-def status_condition(status: str, today: datetime.date) -> Q:
-    """The filter matching Task.status_on(today) == status."""
-    active = Q(cancelled_at__isnull=True)
-    done = active & Q(completed_on__isnull=False, completed_on__lte=today)
-    not_done = active & (Q(completed_on__isnull=True) | Q(completed_on__gt=today))
-    return {
-        TaskStatus.CANCELLED: Q(cancelled_at__isnull=False),
-        TaskStatus.ON_TIME: done & Q(completed_on__lte=F("deadline")),
-        TaskStatus.LATE: done & Q(completed_on__gt=F("deadline")),
-        TaskStatus.OVERDUE: not_done & Q(deadline__lt=today),
-        TaskStatus.IN_TERM: not_done & Q(deadline__gte=today),
-    }[TaskStatus(status)]
 
 
 class DeadlineField(forms.CharField):

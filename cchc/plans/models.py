@@ -123,6 +123,21 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def status_filter(status: str, day: datetime.date) -> Q:
+    """The filter of the tasks whose `status_on(day)` is `status`: the same rule as
+    Task.status_on, in SQL (lists, exports, the API and the month's tally use it)."""
+    active = Q(cancelled_at__isnull=True)
+    done = active & Q(completed_on__isnull=False, completed_on__lte=day)
+    not_done = active & (Q(completed_on__isnull=True) | Q(completed_on__gt=day))
+    return {
+        TaskStatus.CANCELLED: Q(cancelled_at__isnull=False),
+        TaskStatus.ON_TIME: done & Q(completed_on__lte=models.F("deadline")),
+        TaskStatus.LATE: done & Q(completed_on__gt=models.F("deadline")),
+        TaskStatus.OVERDUE: not_done & Q(deadline__lt=day),
+        TaskStatus.IN_TERM: not_done & Q(deadline__gte=day),
+    }[TaskStatus(status)]
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def for_user(self, user: "User | Any") -> "TaskQuerySet":
         """Tasks led by, or cooperated on by, a unit the user sees."""

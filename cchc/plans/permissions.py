@@ -8,11 +8,12 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.orgunits.permissions import roles_over
-from cchc.plans.models import ExtensionRequest, Plan, ProgressReport, Task
+from cchc.plans.models import Evidence, ExtensionRequest, Plan, ProgressReport, Task
 
 ASSIGNER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
 REPORTER_ROLES = {Membership.Role.FOCAL_POINT}
@@ -90,3 +91,25 @@ def get_extension_for_reviewer(user: Any, pk: int) -> ExtensionRequest:
     if extension is None or not can_review_task(user, extension.task):
         raise Http404
     return extension
+
+
+def reviewed_by(user: Any) -> Q:
+    """can_review_task as a filter on reports or extension requests (field `task`): all of them
+    for city administrators, else those of plans of a unit where the user is focal point or
+    head, or of one below it."""
+    if user.is_city_admin:
+        return Q()
+    match = Q(pk__in=[])
+    for path, role in user.unit_roles:
+        if role in ASSIGNER_ROLES:
+            match |= Q(task__plan__unit__path__startswith=path)
+    return match
+
+
+def get_evidence_for_user(user: Any, pk: int) -> Evidence:
+    """An evidence file of a task the user sees; otherwise 404."""
+    evidence = Evidence.objects.select_related("report").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    get_task_for_user(user, evidence.report.task_id)
+    return evidence

@@ -11,12 +11,21 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import ContentArea, Plan, ProgressReport, QualityReview, TallyRow, Task
+from cchc.plans.models import (
+    ContentArea,
+    Plan,
+    ProgressReport,
+    QualityReview,
+    TallyRow,
+    Task,
+    TaskStatus,
+    status_filter,
+)
 
 COUNTS = [
     "assigned",
@@ -57,16 +66,19 @@ def counted_tasks(as_of: datetime.date) -> QuerySet[Task]:
 def status_counts(first: datetime.date, as_of: datetime.date) -> dict[str, Count]:
     """Conditional COUNT expressions of the Decision 42 categories as seen at the end of
     `as_of`, and of the tasks due between `first` and `as_of`; the same rules as
-    `Task.status_on`. Changes nothing."""
-    done = Q(completed_on__lte=as_of)
-    still_open = Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
+    `Task.status_on` (models.status_filter). Changes nothing."""
     return {
         "assigned": Count("pk"),
         "due_in_month": Count("pk", filter=Q(deadline__gte=first, deadline__lte=as_of)),
-        "on_time": Count("pk", filter=done & Q(completed_on__lte=F("deadline"))),
-        "late": Count("pk", filter=done & Q(completed_on__gt=F("deadline"))),
-        "in_term": Count("pk", filter=still_open & Q(deadline__gte=as_of)),
-        "overdue": Count("pk", filter=still_open & Q(deadline__lt=as_of)),
+        **{
+            status.value: Count("pk", filter=status_filter(status, as_of))
+            for status in (
+                TaskStatus.ON_TIME,
+                TaskStatus.LATE,
+                TaskStatus.IN_TERM,
+                TaskStatus.OVERDUE,
+            )
+        },
     }
 
 
@@ -191,21 +203,6 @@ def units_not_reported(
     return OrgUnit.objects.filter(pk__in=open_tasks.values("lead_unit_id")).exclude(
         pk__in=list(units_reported(first, as_of))
     )
-
-
-def workspace_figures(units: QuerySet[OrgUnit], today: datetime.date) -> dict[str, Any]:
-    """This month's figures of the tasks that `units` lead, as seen at the end of `today`: the
-    counts of `status_counts` (due_in_month: deadlines anywhere in the current month) and
-    `not_reported`, how many of `units` have open tasks but no progress report this month.
-    Two queries; changes nothing."""
-    first, last = month_bounds(today)
-    counts = status_counts(first, today)
-    counts["due_in_month"] = Count("pk", filter=Q(deadline__gte=first, deadline__lte=last))
-    figures: dict[str, Any] = dict(
-        counted_tasks(today).filter(lead_unit__in=units).aggregate(**counts)
-    )
-    figures["not_reported"] = units_not_reported(today, as_of=today).filter(pk__in=units).count()
-    return figures
 
 
 def roll_up_progress(task: Task) -> int:

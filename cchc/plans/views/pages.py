@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,16 +38,24 @@ from cchc.plans.actions import (
     submit_report,
     update_task,
 )
-from cchc.plans.models import Evidence, ExtensionRequest, Plan, ProgressReport, Task, TaskStatus
+from cchc.plans.models import (
+    ExtensionRequest,
+    Plan,
+    ProgressReport,
+    Task,
+    TaskStatus,
+    status_filter,
+)
 from cchc.plans.permissions import (
-    ASSIGNER_ROLES,
     can_edit_plan,
     can_report_task,
     can_review_task,
+    get_evidence_for_user,
     get_extension_for_reviewer,
     get_plan_for_user,
     get_report_for_reviewer,
     get_task_for_user,
+    reviewed_by,
 )
 
 PAGE_SIZE = 50
@@ -131,10 +139,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _status_counts(tasks: Any, today: datetime.date) -> list[dict[str, Any]]:
     """[{"status", "label", "count"}] of the counted (leaf) tasks, in one query."""
     counts = tasks.leaves().aggregate(
-        **{
-            status.value: Count("pk", filter=forms.status_condition(status, today))
-            for status in TaskStatus
-        }
+        **{status.value: Count("pk", filter=status_filter(status, today)) for status in TaskStatus}
     )
     return [{"status": s.value, "label": s.label, "count": counts[s.value]} for s in TaskStatus]
 
@@ -313,8 +318,7 @@ def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @member
 def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
-    get_task_for_user(request.user, evidence.report.task_id)  # 404 unless the task is visible
+    evidence = get_evidence_for_user(request.user, pk)
     return _download(evidence.file, evidence.original_name)
 
 
@@ -399,12 +403,12 @@ def workspace(request: AuthedRequest) -> HttpResponse:
         .select_related("plan", "lead_unit", "area")
         .order_by("deadline", "code")[:INBOX_LIMIT],
         "reports": ProgressReport.objects.filter(
-            _reviewed_by(user), status=ProgressReport.Status.SUBMITTED
+            reviewed_by(user), status=ProgressReport.Status.SUBMITTED
         )
         .select_related("task__lead_unit", "author")
         .order_by("submitted_at")[:REVIEW_LIMIT],
         "extensions": ExtensionRequest.objects.filter(
-            _reviewed_by(user), status=ExtensionRequest.Status.PENDING
+            reviewed_by(user), status=ExtensionRequest.Status.PENDING
         )
         .select_related("task__lead_unit", "requested_by")
         .order_by("created_at")[:REVIEW_LIMIT],
@@ -419,18 +423,6 @@ def _my_tasks(user: User) -> Any:
     if user.is_city_admin:
         return Task.objects.filter(plan__unit__kind=OrgUnit.Kind.PROVINCE)
     return Task.objects.filter(lead_unit__in=OrgUnit.objects.visible_to(user))
-
-
-def _reviewed_by(user: User) -> Q:
-    """Reports or extension requests of the tasks `user` reviews: permissions.can_review_task
-    as a filter (city administrators, and focal points and heads over the plan's unit)."""
-    if user.is_city_admin:
-        return Q()
-    paths = [path for path, role in user.unit_roles if role in ASSIGNER_ROLES]
-    match = Q(pk__in=[])
-    for path in paths:
-        match |= Q(task__plan__unit__path__startswith=path)
-    return match
 
 
 def _month_figures(tasks: Any, today: datetime.date) -> dict[str, int]:
