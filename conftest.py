@@ -27,6 +27,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         importlib.import_module("cchc.plans.migrations.0002_content_areas").create(apps, None)
+        importlib.import_module("cchc.ratings.migrations.0002_decree_335_policy").create(apps, None)
 
 
 @dataclass

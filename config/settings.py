@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.orgunits",
     "cchc.plans",
+    "cchc.ratings",
     "cchc.reports",
     "cchc.api",
     "cchc.demo",

@@ -1,5 +1,6 @@
 """Every change to users, memberships and API tokens."""
 
+import datetime
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts import jobs
-from cchc.accounts.models import ApiToken, Membership, User
+from cchc.accounts.models import ApiToken, HeadTerm, Membership, User
 from cchc.core import audit
 from cchc.orgunits.models import OrgUnit
 
@@ -35,29 +36,50 @@ def create_user(
 
 
 @transaction.atomic
-def grant_membership(*, actor: User | None, user: User, unit: OrgUnit, role: str) -> Membership:
+def grant_membership(
+    *,
+    actor: User | None,
+    user: User,
+    unit: OrgUnit,
+    role: str,
+    started_on: datetime.date | None = None,
+) -> Membership:
     """Give `user` the `role` in `unit` (and so its subtree). Writes "accounts.grant_membership"
-    and, after commit, queues an e-mail to the user (jobs.notify_role_granted).
+    and, after commit, queues an e-mail to the user (jobs.notify_role_granted). The head role
+    also opens a HeadTerm from `started_on` (default today).
 
-    Refuses a role the user already holds there.
+    Refuses a role the user already holds there, and a head term starting in the future.
     """
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise ValidationError(_("This user already holds that role in that unit."))
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("The start date cannot be in the future.")})
     membership = Membership.objects.create(user=user, unit=unit, role=role)
+    details = {"user": user.username, "role": role}
+    if role == Membership.Role.HEAD:
+        HeadTerm.objects.create(user=user, unit=unit, started_on=started_on)
+        details["started_on"] = started_on.isoformat()
     audit.record(
-        actor,
-        "accounts.grant_membership",
-        membership,
-        unit=membership.unit,
-        details={"user": user.username, "role": role},
+        actor, "accounts.grant_membership", membership, unit=membership.unit, details=details
     )
     transaction.on_commit(lambda: jobs.notify_role_granted.enqueue(membership.pk))
     return membership
 
 
 @transaction.atomic
-def revoke_membership(membership: Membership, *, actor: User) -> None:
-    """Remove a membership. Writes "accounts.revoke_membership" on the unit."""
+def revoke_membership(
+    membership: Membership, *, actor: User, ended_on: datetime.date | None = None
+) -> None:
+    """Remove a membership. Writes "accounts.revoke_membership" on the unit. Revoking the head
+    role closes the open HeadTerm on `ended_on` (default today), the last day held."""
+    if membership.role == Membership.Role.HEAD:
+        ended_on = ended_on or timezone.localdate()
+        for term in HeadTerm.objects.filter(
+            user=membership.user, unit=membership.unit, ended_on__isnull=True
+        ):
+            term.ended_on = max(ended_on, term.started_on)
+            term.save(update_fields=["ended_on"])
     audit.record(
         actor,
         "accounts.revoke_membership",

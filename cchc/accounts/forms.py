@@ -51,6 +51,12 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", "—"), *Membership.Role.choices], initial=""
     )
+    started_on = forms.DateField(
+        label=_("Head from"),
+        required=False,
+        help_text=_("For a unit head: the day they took office (default today)."),
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()

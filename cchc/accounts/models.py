@@ -91,6 +91,35 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
+class HeadTerm(models.Model):
+    """A period in which `user` held the head position of `unit`: opened when the head role is
+    granted, closed when it is revoked. Ratings read it to know who headed a unit in a month
+    (a membership only says who holds the role now)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="head_terms")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="head_terms"
+    )
+    started_on = models.DateField(_("head from"))
+    ended_on = models.DateField(_("head until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("head term")
+        verbose_name_plural = _("head terms")
+        ordering = ["unit", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="accounts_head_term_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.ended_on:%d/%m/%Y}" if self.ended_on else "…"
+        return f"{self.user} · {self.unit} · {self.started_on:%d/%m/%Y}–{end}"
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, user__is_active=True)

@@ -141,6 +141,7 @@ def membership_add(request: AuthedRequest, unit_pk: int) -> HttpResponse:
                 user=form.cleaned_data["username"],
                 unit=unit,
                 role=form.cleaned_data["role"],
+                started_on=form.cleaned_data["started_on"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -175,6 +175,7 @@ class Task(models.Model):
         INSPECTION = "inspection", _("Inspection recommendation")
         DIALOGUE = "dialogue", _("Dialogue commitment")
         INDEX = "index", _("Index criterion")
+        BRIEFING = "briefing", _("Monthly briefing conclusion")
         FREE = "free", _("Other")
 
     plan = models.ForeignKey(

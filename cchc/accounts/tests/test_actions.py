@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 
 import pytest
@@ -11,7 +12,7 @@ from cchc.accounts.actions import (
     revoke_api_token,
     revoke_membership,
 )
-from cchc.accounts.models import ApiToken, Membership, User
+from cchc.accounts.models import ApiToken, HeadTerm, Membership, User
 from cchc.accounts.tests.factories import UserFactory
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
@@ -88,7 +89,11 @@ def test_grant_membership_creates_the_role_and_audits(hanoi: Hanoi, city_admin: 
     user = UserFactory(username="moi")
 
     membership = grant_membership(
-        actor=city_admin, user=user, unit=hanoi.ward_b, role=Membership.Role.HEAD
+        actor=city_admin,
+        user=user,
+        unit=hanoi.ward_b,
+        role=Membership.Role.HEAD,
+        started_on=datetime.date(2026, 3, 2),
     )
 
     assert list(user.memberships.values_list("unit__code", "role")) == [("00070", "head")]
@@ -96,7 +101,45 @@ def test_grant_membership_creates_the_role_and_audits(hanoi: Hanoi, city_admin: 
     assert event.actor == city_admin
     assert event.unit == hanoi.ward_b
     assert event.target_id == str(membership.pk)
-    assert event.details == {"user": "moi", "role": "head"}
+    assert event.details == {"user": "moi", "role": "head", "started_on": "2026-03-02"}
+    assert list(HeadTerm.objects.values_list("user", "unit", "started_on", "ended_on")) == [
+        (user.pk, hanoi.ward_b.pk, datetime.date(2026, 3, 2), None)
+    ]
+
+
+def test_revoking_the_head_role_closes_the_head_term(hanoi: Hanoi, city_admin: User) -> None:
+    user = UserFactory(username="moi")
+    membership = grant_membership(
+        actor=city_admin,
+        user=user,
+        unit=hanoi.ward_b,
+        role=Membership.Role.HEAD,
+        started_on=datetime.date(2026, 3, 2),
+    )
+
+    revoke_membership(membership, actor=city_admin, ended_on=datetime.date(2026, 5, 14))
+
+    term = HeadTerm.objects.get()
+    assert (term.started_on, term.ended_on) == (
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 5, 14),
+    )
+    assert not user.memberships.exists()
+
+
+def test_grant_membership_refuses_a_head_term_starting_in_the_future(
+    hanoi: Hanoi, city_admin: User
+) -> None:
+    with pytest.raises(ValidationError, match="future"):
+        grant_membership(
+            actor=city_admin,
+            user=UserFactory(),
+            unit=hanoi.ward_b,
+            role=Membership.Role.HEAD,
+            started_on=datetime.date.today() + datetime.timedelta(days=2),
+        )
+    assert not HeadTerm.objects.exists()
+    assert not Membership.objects.filter(unit=hanoi.ward_b).exists()
 
 
 def test_grant_membership_twice_is_refused(hanoi: Hanoi, city_admin: User, officer_a: User) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cchc.core import audit
 from cchc.plans.models import MonthClose, Plan, TallyRow
 from cchc.plans.queries import month_bounds, tally_month
+from cchc.plans.signals import month_closed
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -55,6 +56,8 @@ def close_month(
     "plans.close_month" with the city totals. `progress(done, total)` is called as rows are
     written (the command's progress bar); `today` defaults to the local date.
 
+    Then sends signals.month_closed (ratings rates the month in the same transaction).
+
     Idempotent: a month already closed (and not reopened) is returned unchanged and nothing is
     written. A reopened month is recomputed: its old rows are replaced and it is closed again.
     Refuses a month that has not ended (its last day is today or later) and a month that ends
@@ -85,6 +88,7 @@ def close_month(
         if progress:
             progress(2 + start // BATCH, total)
     city = rows[0]
+    month_closed.send(sender=MonthClose, close=close, actor=actor)
     audit.record(
         actor,
         "plans.close_month",

@@ -1,0 +1,489 @@
+"""Monthly rating of units, their heads and responsible persons (Decree 335/2025/NĐ-CP model).
+
+A RatingPolicy is the rule set in force from a date (docs/ratings.md has the formula and worked
+examples). Closing a month in `plans` generates that month's RatingRound: one Rating per unit
+with tasks in the month, per head who held the unit's head position during it (HeadTerm) and
+per responsible person, each with the task figures frozen at generation. The assessor adds the
+general-criteria points (GeneralScore), the rated person may respond once, the head of the
+assessing level approves, and an approved rating no longer changes until it is reopened.
+Responsibility records follow every task overdue at a close; Discipline records are the
+disciplinary decisions that force "not complete".
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cchc.orgunits.models import OrgUnit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """`value` rounded half-up to two decimals: every figure shown is the figure used next."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Band(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    COMPLETE = "complete", _("Complete")
+    NOT_COMPLETE = "not_complete", _("Not complete")
+
+
+class PeerGroup(models.TextChoices):
+    DEPARTMENTS = "departments", _("Departments and agencies")
+    WARDS = "wards", _("Wards and communes")
+    PUBLIC_SERVICE = "public_service", _("Public service units")
+    OTHER = "other", _("Other units")
+
+
+def peer_group_of(kind: str) -> str:
+    """The peer group of a unit of `kind` (OrgUnit.Kind)."""
+    if kind == OrgUnit.Kind.DEPARTMENT:
+        return PeerGroup.DEPARTMENTS
+    if kind in OrgUnit.LOWER_KINDS:
+        return PeerGroup.WARDS
+    if kind == OrgUnit.Kind.PUBLIC_SERVICE:
+        return PeerGroup.PUBLIC_SERVICE
+    return PeerGroup.OTHER
+
+
+class RatingPolicyQuerySet(models.QuerySet["RatingPolicy"]):
+    def in_force(self, day: datetime.date) -> "RatingPolicy | None":
+        """The version in force on `day`: the latest one valid from that day or before."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+class RatingPolicy(models.Model):
+    """One version of the rating rules. Published versions never change: a new rule is a new
+    version with a later `valid_from`, and every round keeps the version it was rated under."""
+
+    valid_from = models.DateField(_("in force from"), unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    general_max = models.DecimalField(
+        _("general criteria points"), max_digits=5, decimal_places=2, default=Decimal(30)
+    )
+    task_max = models.DecimalField(
+        _("task result points"), max_digits=5, decimal_places=2, default=Decimal(70)
+    )
+    weight_quantity = models.DecimalField(
+        _("weight of quantity"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    weight_quality = models.DecimalField(
+        _("weight of quality"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    weight_progress = models.DecimalField(
+        _("weight of progress"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
+    review_deduction = models.DecimalField(
+        _("deduction per failed review"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+    )
+    delay_deduction = models.DecimalField(
+        _("deduction per delay"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+    )
+    extension_is_delay = models.BooleanField(
+        _("an approved extension counts as a delay"), default=True
+    )
+    excellent_min = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=2, default=Decimal(90)
+    )
+    good_min = models.DecimalField(
+        _("good from"), max_digits=5, decimal_places=2, default=Decimal(70)
+    )
+    complete_min = models.DecimalField(
+        _("complete from"), max_digits=5, decimal_places=2, default=Decimal(50)
+    )
+    excellent_cap_pct = models.DecimalField(
+        _("excellent at most (% of the number rated good)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+    )
+    response_days = models.PositiveSmallIntegerField(_("days to respond"), default=5)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = RatingPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating policy")
+        verbose_name_plural = _("rating policies")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excellent_min__gt=models.F("good_min"))
+                & Q(good_min__gt=models.F("complete_min")),
+                name="ratings_policy_band_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ratings:policy", args=[self.pk])
+
+    def band_of(self, score: Decimal) -> str:
+        """The band of `score` by the thresholds alone (no cap, no discipline)."""
+        if score >= self.excellent_min:
+            return Band.EXCELLENT
+        if score >= self.good_min:
+            return Band.GOOD
+        if score >= self.complete_min:
+            return Band.COMPLETE
+        return Band.NOT_COMPLETE
+
+    def excellent_allowed(self, good: int) -> int:
+        """How many may be rated excellent in a group where `good` are rated good: the cap,
+        rounded down."""
+        return int(Decimal(good) * self.excellent_cap_pct / 100)
+
+
+class GeneralCriterion(models.Model):
+    """A sub-criterion of the general criteria of a policy; their maxima add up to general_max."""
+
+    policy = models.ForeignKey(RatingPolicy, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("general criterion")
+        verbose_name_plural = _("general criteria")
+        ordering = ["policy", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "code"], name="ratings_criterion_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class RatingRound(models.Model):
+    """The ratings of one month, generated when the month is closed, under one policy."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
+    close = models.ForeignKey("plans.MonthClose", on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(RatingPolicy, on_delete=models.PROTECT, related_name="rounds")
+    generated_at = models.DateTimeField(_("generated"))
+
+    class Meta:
+        verbose_name = _("rating round")
+        verbose_name_plural = _("rating rounds")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ratings:round", args=[self.month.year, self.month.month])
+
+
+class RatingQuerySet(models.QuerySet["Rating"]):
+    def for_user(self, user: "User | Any") -> "RatingQuerySet":
+        """City administrators see every rating; anyone else the ratings of the units they see
+        (their units' subtrees) and their own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+
+
+class Rating(models.Model):
+    """The rating of one unit, head or responsible person for one month.
+
+    The task figures (weights summed over the month's tasks, percentages, points) are frozen
+    when the round is generated; `general_points` comes from the assessor's GeneralScores;
+    `band` is `score_band` after the discipline override and the cap on excellent ratings.
+    """
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("Unit")
+        HEAD = "head", _("Head of unit")
+        PERSON = "person", _("Responsible person")
+
+    class Status(models.TextChoices):
+        COMPUTED = "computed", _("Awaiting assessment")
+        ASSESSED = "assessed", _("Assessed")
+        APPROVED = "approved", _("Approved")
+
+    round = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="ratings")
+    kind = models.CharField(_("rated"), max_length=8, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    peer_group = models.CharField(_("peer group"), max_length=16, choices=PeerGroup.choices)
+    # Units and heads are capped within their peer group, persons within their unit.
+    cap_group = models.CharField(max_length=40, db_index=True)
+    label = models.CharField(max_length=300)
+    days_held = models.PositiveSmallIntegerField(_("days as head"), null=True, blank=True)
+    month_days = models.PositiveSmallIntegerField(default=30)
+    # Task figures, frozen at generation.
+    tasks = models.PositiveIntegerField(_("tasks"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    late = models.PositiveIntegerField(_("completed late"), default=0)
+    not_completed = models.PositiveIntegerField(_("not completed"), default=0)
+    failed_reviews = models.PositiveIntegerField(_("failed reviews"), default=0)
+    extensions = models.PositiveIntegerField(_("approved extensions"), default=0)
+    weight_assigned = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    weight_completed = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    weight_quality = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    weight_progress = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    quantity_pct = models.DecimalField(_("quantity %"), max_digits=5, decimal_places=2)
+    quality_pct = models.DecimalField(_("quality %"), max_digits=5, decimal_places=2)
+    progress_pct = models.DecimalField(_("progress %"), max_digits=5, decimal_places=2)
+    task_points = models.DecimalField(_("task points"), max_digits=5, decimal_places=2)
+    general_points = models.DecimalField(
+        _("general points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    total = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    score_band = models.CharField(max_length=12, choices=Band.choices)
+    band = models.CharField(_("rating"), max_length=12, choices=Band.choices)
+    cap_applied = models.BooleanField(_("moved to good by the cap"), default=False)
+    discipline = models.ForeignKey(
+        "Discipline", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.COMPUTED
+    )
+    assessor_comment = models.TextField(_("assessor's comment"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    response = models.TextField(_("response of the rated"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["round", "kind", "-total", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit"],
+                condition=Q(kind="unit"),
+                name="ratings_one_unit_rating",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "kind", "unit", "person"],
+                condition=Q(person__isnull=False),
+                name="ratings_one_person_rating",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "kind", "peer_group"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ratings:detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_forced(self) -> bool:
+        """Rated "not complete" by a disciplinary decision in the month."""
+        return self.discipline_id is not None
+
+
+class GeneralScore(models.Model):
+    """The assessor's points on one general sub-criterion of a rating."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="general_scores")
+    criterion = models.ForeignKey(GeneralCriterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "criterion"], name="ratings_one_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.points}"
+
+
+class DisciplineQuerySet(models.QuerySet["Discipline"]):
+    def for_user(self, user: "User | Any") -> "DisciplineQuerySet":
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+
+    def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
+        return self.filter(decided_on__gte=first, decided_on__lte=last)
+
+
+class Discipline(models.Model):
+    """A disciplinary decision against a person (or, without a person, against the unit as a
+    collective): the ratings of the month it was decided in are forced to "not complete"."""
+
+    class Form(models.TextChoices):
+        REPRIMAND = "reprimand", _("Reprimand")
+        WARNING = "warning", _("Warning")
+        DEMOTION = "demotion", _("Demotion")
+        REMOVAL = "removal", _("Removal from post")
+        DISMISSAL = "dismissal", _("Dismissal")
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField(_("decision number"), max_length=50)
+    decided_on = models.DateField(_("decision date"))
+    form = models.CharField(_("form of discipline"), max_length=12, choices=Form.choices)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisciplineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("disciplinary decision")
+        verbose_name_plural = _("disciplinary decisions")
+        ordering = ["-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.decided_on:%d/%m/%Y})"
+
+
+class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
+    def for_user(self, user: "User | Any") -> "ResponsibilityQuerySet":
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+
+    def open(self) -> "ResponsibilityQuerySet":
+        return self.filter(closed_at__isnull=True)
+
+
+class Responsibility(models.Model):
+    """Who answers for an overdue task: its responsible person and the head of its lead unit.
+    Created at the first close that finds the task overdue and updated at every later one."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Responsible person")
+        HEAD = "head", _("Head of unit")
+
+    class Handling(models.TextChoices):
+        UNDECIDED = "", _("Not decided yet")
+        REMINDER = "reminder", _("Reminder")
+        EXPLANATION = "explanation", _("Written explanation requested")
+        SELF_CRITICISM = "self_criticism", _("Self-criticism")
+        DISCIPLINE = "discipline", _("Disciplinary proposal")
+
+    task = models.ForeignKey(
+        "plans.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    role = models.CharField(_("answers as"), max_length=12, choices=Role.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_month = models.DateField(_("overdue since the close of"))
+    last_month = models.DateField(_("last found overdue at the close of"))
+    deadline = models.DateField(_("deadline"))
+    days_overdue = models.PositiveIntegerField(_("days overdue"))
+    reason = models.TextField(_("reason given"), blank=True)
+    handling = models.CharField(
+        _("handling"), max_length=16, choices=Handling.choices, blank=True, default=""
+    )
+    handling_note = models.TextField(_("handling note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["-days_overdue", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "person", "role"], name="ratings_one_responsibility"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.task}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ratings:responsibility", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class FollowUp(models.Model):
+    """A note on the follow-up of a responsibility (what was done, what is next)."""
+
+    responsibility = models.ForeignKey(
+        Responsibility, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("follow-up"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,250 @@
+"""Reads for ratings: the month's task figures per unit and person, who headed each unit, the
+overdue tasks at a close, and the quarter and year aggregates. Nothing here changes data.
+
+The figures come from the tasks as they stand at the end of the month (docs/ratings.md, "Which
+tasks count"): one grouped query sums the weights per (lead unit, responsible person,
+completed, late); the few tasks with failed reviews or approved extensions are then corrected
+one by one, so the cost grows with the number of rated units and people, not with tasks.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from cchc.accounts.models import HeadTerm
+from cchc.plans.models import ExtensionRequest, QualityReview, Task, TaskStatus, status_filter
+from cchc.plans.queries import counted_tasks, day_start, month_bounds
+from cchc.ratings.models import Band, Discipline, Rating, RatingPolicy, RatingRound, cents
+from cchc.ratings.scoring import ZERO, Figures, assign_bands, credit, task_credit
+
+PersonKey = tuple[int, int]  # (person, unit)
+
+
+def month_tasks(first: datetime.date, last: datetime.date) -> QuerySet[Task]:
+    """The tasks a month is rated on: counted at its end (plans.queries.counted_tasks) and due
+    by then or completed in it, leaving out those completed before it began. An overdue task
+    so counts again every month until it is done. Changes nothing."""
+    return counted_tasks(last).filter(
+        (Q(deadline__lte=last) | Q(completed_on__gte=first, completed_on__lte=last))
+        & (Q(completed_on__isnull=True) | Q(completed_on__gte=first))
+    )
+
+
+def _done(last: datetime.date) -> Q:
+    return Q(completed_on__isnull=False, completed_on__lte=last)
+
+
+def month_figures(
+    policy: RatingPolicy, first: datetime.date, last: datetime.date
+) -> tuple[dict[int, Figures], dict[PersonKey, Figures]]:
+    """The Figures of the month per lead unit and per (responsible person, lead unit), under
+    `policy`'s deductions. Four queries whatever the number of tasks."""
+    tasks = month_tasks(first, last)
+    done, late = _done(last), Q(completed_on__gt=F("deadline"))
+    groups: dict[tuple[int, int | None], Figures] = {}
+    rows = (
+        tasks.order_by()
+        .values_list("lead_unit_id", "responsible_id")
+        .annotate(
+            tasks=Count("pk"),
+            completed=Count("pk", filter=done),
+            late=Count("pk", filter=done & late),
+            w_all=Sum("weight"),
+            w_done=Sum("weight", filter=done),
+            w_late=Sum("weight", filter=done & late),
+        )
+    )
+    for unit_id, person_id, count, completed, n_late, weight, w_done, w_late in rows:
+        w_done, w_late = w_done or ZERO, w_late or ZERO
+        groups[(unit_id, person_id)] = Figures(
+            tasks=count,
+            completed=completed,
+            late=n_late,
+            weight_assigned=weight,
+            weight_completed=w_done,
+            weight_quality=w_done,
+            weight_progress=w_done - w_late + credit(w_late, policy.delay_deduction, 1),
+        )
+    _correct(policy, groups, tasks, last)
+    by_unit: dict[int, Figures] = defaultdict(Figures)
+    by_person: dict[PersonKey, Figures] = {}
+    for (unit_id, person_id), figures in groups.items():
+        by_unit[unit_id].add(figures)
+        if person_id is not None:
+            by_person[(person_id, unit_id)] = figures
+    return dict(by_unit), by_person
+
+
+def _correct(
+    policy: RatingPolicy,
+    groups: dict[tuple[int, int | None], Figures],
+    tasks: QuerySet[Task],
+    last: datetime.date,
+) -> None:
+    """Apply the failed reviews and approved extensions (as of the month's end) task by task:
+    the grouped sums assumed none."""
+    end = day_start(last + datetime.timedelta(days=1))
+    failed_reviews = QualityReview.objects.filter(
+        task__in=tasks, passed=False, report__submitted_at__lt=end
+    ).order_by()
+    approved = ExtensionRequest.objects.filter(
+        task__in=tasks, status=ExtensionRequest.Status.APPROVED, decided_at__lt=end
+    ).order_by()
+    failed = dict(failed_reviews.values_list("task_id").annotate(n=Count("pk")))
+    extended = dict(approved.values_list("task_id").annotate(n=Count("pk")))
+    special = tasks.filter(
+        Q(pk__in=failed_reviews.values("task_id")) | Q(pk__in=approved.values("task_id"))
+    ).values_list("pk", "lead_unit_id", "responsible_id", "weight", "completed_on", "deadline")
+    for pk, unit_id, person_id, weight, completed_on, deadline in special:
+        figures = groups[(unit_id, person_id)]
+        figures.failed_reviews += failed.get(pk, 0)
+        figures.extensions += extended.get(pk, 0)
+        if completed_on is None or completed_on > last:
+            continue
+        is_late = completed_on > deadline
+        quality, progress = task_credit(
+            policy, weight, late=is_late, failed=failed.get(pk, 0), extensions=extended.get(pk, 0)
+        )
+        assumed = credit(weight, policy.delay_deduction, int(is_late))
+        figures.weight_quality += quality - weight
+        figures.weight_progress += progress - assumed
+
+
+def heads_in_month(
+    first: datetime.date, last: datetime.date, unit_ids: Any
+) -> dict[int, dict[int, int]]:
+    """For each unit, the people who held its head position in the month and for how many of
+    its days (HeadTerm overlaps, summed per person). One query."""
+    terms = HeadTerm.objects.filter(unit_id__in=unit_ids, started_on__lte=last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    )
+    heads: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, user_id, start, end in terms.values_list(
+        "unit_id", "user_id", "started_on", "ended_on"
+    ):
+        days = (min(end or last, last) - max(start, first)).days + 1
+        heads[unit_id][user_id] += days
+    return heads
+
+
+def head_on(day: datetime.date, unit_ids: Any) -> dict[int, int]:
+    """The head of each unit on `day` (the latest appointed if terms overlap). One query."""
+    terms = (
+        HeadTerm.objects.filter(unit_id__in=unit_ids, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .order_by("started_on", "pk")
+        .values_list("unit_id", "user_id")
+    )
+    return dict(terms)
+
+
+def overdue_at(last: datetime.date) -> QuerySet[Any]:
+    """(task, lead unit, responsible person, deadline) of every counted task overdue at the end
+    of `last`: the tasks a close makes someone answer for. Changes nothing."""
+    return (
+        counted_tasks(last)
+        .filter(status_filter(TaskStatus.OVERDUE, last))
+        .order_by()
+        .values_list("pk", "lead_unit_id", "responsible_id", "deadline")
+    )
+
+
+def forced_by_discipline(ratings: list[Rating], first: datetime.date, last: datetime.date) -> None:
+    """Set `discipline_id` on each rating that a disciplinary decision of the month forces to
+    "not complete": a decision against the person rates down their head and person ratings, a
+    decision against a unit (no person) the unit's rating. One query."""
+    by_person: dict[int, int] = {}
+    by_unit: dict[int, int] = {}
+    for pk, unit_id, person_id in (
+        Discipline.objects.in_period(first, last)
+        .order_by("decided_on")
+        .values_list("pk", "unit_id", "person_id")
+    ):
+        if person_id is None:
+            by_unit.setdefault(unit_id, pk)
+        else:
+            by_person.setdefault(person_id, pk)
+    for rating in ratings:
+        if rating.is_frozen:
+            continue
+        if rating.kind == Rating.Kind.UNIT:
+            rating.discipline_id = by_unit.get(rating.unit_id)
+        else:
+            rating.discipline_id = by_person.get(rating.person_id or 0)
+
+
+@dataclasses.dataclass
+class PeriodLine:
+    """A unit's, head's or person's rating over a quarter or a year: the mean of the months."""
+
+    kind: str
+    unit_id: int
+    person_id: int | None
+    label: str
+    peer_group: str
+    cap_group: str
+    months: int
+    weight: Decimal
+    total: Decimal = ZERO
+    score_band: str = Band.NOT_COMPLETE
+    band: str = Band.NOT_COMPLETE
+    cap_applied: bool = False
+    discipline_id: int | None = None
+    approved: int = 0
+
+    is_frozen = False
+
+    @property
+    def key(self) -> tuple[str, int, int | None]:
+        return (self.kind, self.unit_id, self.person_id)
+
+
+def period_lines(
+    ratings: QuerySet[Rating], first: datetime.date, last: datetime.date
+) -> list[PeriodLine]:
+    """The quarter or year from month `first` to month `last` (docs/ratings.md, "Quarter and
+    year"): per unit, head and person, the mean of the monthly totals, weighted by the days a
+    head held the position (1 per month otherwise); the band under the policy of the period's
+    last round, a disciplinary decision in the period forcing "not complete", and the cap
+    applied again per group. `ratings` is already scoped to the reader. Two queries."""
+    rows = ratings.filter(round__month__gte=first, round__month__lte=last).values_list(
+        "kind",
+        "unit_id",
+        "person_id",
+        "label",
+        "peer_group",
+        "cap_group",
+        "total",
+        "days_held",
+        "month_days",
+        "status",
+    )
+    lines: dict[tuple[str, int, int | None], PeriodLine] = {}
+    for kind, unit_id, person_id, label, peer, cap, total, held, days, status in rows:
+        weight = Decimal(held) / Decimal(days) if held is not None else Decimal(1)
+        line = lines.get((kind, unit_id, person_id))
+        if line is None:
+            line = PeriodLine(kind, unit_id, person_id, label, peer, cap, 0, ZERO)
+            lines[line.key] = line
+        line.months += 1
+        line.weight += weight
+        line.total += weight * total
+        line.approved += status == Rating.Status.APPROVED
+    policy = (
+        RatingRound.objects.filter(month__gte=first, month__lte=last)
+        .order_by("-month")
+        .values_list("policy", flat=True)
+        .first()
+    )
+    if policy is None:
+        return []
+    for line in lines.values():
+        line.total = cents(line.total / line.weight) if line.weight else ZERO
+    _, period_end = month_bounds(last)
+    forced_by_discipline(list(lines.values()), first, period_end)  # type: ignore[arg-type]
+    assign_bands(RatingPolicy.objects.get(pk=policy), lines.values())
+    return sorted(lines.values(), key=lambda line: (-line.total, line.label))
