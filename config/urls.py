@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("cchc.accounts.urls")),
     path("units/", include("cchc.orgunits.urls")),
     path("plans/", include("cchc.plans.urls")),
+    path("ratings/", include("cchc.ratings.urls")),
     path("api/v1/", include("cchc.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

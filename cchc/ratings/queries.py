@@ -16,9 +16,25 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cchc.accounts.models import HeadTerm
-from cchc.plans.models import ExtensionRequest, QualityReview, Task, TaskStatus, status_filter
+from cchc.plans.models import (
+    ExtensionRequest,
+    QualityReview,
+    TallyRow,
+    Task,
+    TaskStatus,
+    status_filter,
+)
 from cchc.plans.queries import counted_tasks, day_start, month_bounds
-from cchc.ratings.models import Band, Discipline, Rating, RatingPolicy, RatingRound, cents
+from cchc.ratings.models import (
+    Band,
+    Discipline,
+    GeneralScore,
+    Rating,
+    RatingPolicy,
+    RatingRound,
+    Responsibility,
+    cents,
+)
 from cchc.ratings.scoring import ZERO, Figures, assign_bands, credit, task_credit
 
 PersonKey = tuple[int, int]  # (person, unit)
@@ -85,14 +101,15 @@ def _correct(
     tasks: QuerySet[Task],
     last: datetime.date,
 ) -> None:
-    """Apply the failed reviews and approved extensions (as of the month's end) task by task:
-    the grouped sums assumed none."""
+    """Apply, task by task, the failed reviews of reports submitted by the month's end (the
+    tally's rule, decision 0009) and the extensions requested by then and approved by the
+    close: the grouped sums assumed none."""
     end = day_start(last + datetime.timedelta(days=1))
     failed_reviews = QualityReview.objects.filter(
         task__in=tasks, passed=False, report__submitted_at__lt=end
     ).order_by()
     approved = ExtensionRequest.objects.filter(
-        task__in=tasks, status=ExtensionRequest.Status.APPROVED, decided_at__lt=end
+        task__in=tasks, status=ExtensionRequest.Status.APPROVED, created_at__lt=end
     ).order_by()
     failed = dict(failed_reviews.values_list("task_id").annotate(n=Count("pk")))
     extended = dict(approved.values_list("task_id").annotate(n=Count("pk")))
@@ -248,3 +265,56 @@ def period_lines(
     forced_by_discipline(list(lines.values()), first, period_end)  # type: ignore[arg-type]
     assign_bands(RatingPolicy.objects.get(pk=policy), lines.values())
     return sorted(lines.values(), key=lambda line: (-line.total, line.label))
+
+
+@dataclasses.dataclass
+class Scorecard:
+    """Everything a rating's page (the head's scorecard), its PDF and the API show."""
+
+    rating: Rating
+    tally: TallyRow | None
+    scores: list[GeneralScore]
+    trend: list[Rating]
+    responsibilities: list[Responsibility]
+    commitments: list[Task]
+
+
+def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
+    """The scorecard of `rating`: its unit's row of the month's tally, the general scores, the
+    same subject's ratings over the `months` months up to this one (oldest first), the
+    responsibilities still open (the person's, or for a unit rating the unit's), and the unit's
+    open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the month's end.
+    Six queries; changes nothing."""
+    month = rating.round.month
+    since = (month - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    _, last = month_bounds(month)
+    tally = TallyRow.objects.filter(
+        close_id=rating.round.close_id, scope=TallyRow.Scope.UNIT, unit_id=rating.unit_id
+    ).first()
+    trend = Rating.objects.filter(
+        kind=rating.kind,
+        unit_id=rating.unit_id,
+        person_id=rating.person_id,
+        round__month__gte=since,
+        round__month__lte=month,
+    ).select_related("round")
+    open_records = Responsibility.objects.open().select_related("task", "person")
+    if rating.kind == Rating.Kind.UNIT:
+        open_records = open_records.filter(unit_id=rating.unit_id)
+    else:
+        open_records = open_records.filter(person_id=rating.person_id)
+    commitments = (
+        counted_tasks(last)
+        .filter(lead_unit_id=rating.unit_id, source=Task.Source.BRIEFING)
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=last))
+        .select_related("responsible")
+        .order_by("deadline", "code")
+    )
+    return Scorecard(
+        rating=rating,
+        tally=tally,
+        scores=list(rating.general_scores.select_related("criterion")),
+        trend=sorted(trend, key=lambda r: r.round.month),
+        responsibilities=list(open_records.order_by("-days_overdue", "pk")),
+        commitments=list(commitments),
+    )

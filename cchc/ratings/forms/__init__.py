@@ -1,0 +1,2 @@
+"""Ratings forms: rounds.py (filters, assessment, response, approval) and records.py
+(responsibilities, disciplinary decisions, policies)."""

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from cchc.ratings.views import records, rounds
+
+app_name = "ratings"
+urlpatterns = [
+    path("", rounds.index, name="index"),
+    path("<int:year>/<int:month>/", rounds.round_detail, name="round"),
+    path("<int:year>/<int:month>/approve/", rounds.round_approve, name="approve_many"),
+    path("year/<int:year>/", rounds.period, name="year"),
+    path("year/<int:year>/q<int:quarter>/", rounds.period, name="quarter"),
+    path("rating/<int:pk>/", rounds.rating_detail, name="detail"),
+    path("rating/<int:pk>/pdf/", rounds.rating_pdf, name="detail_pdf"),
+    path("rating/<int:pk>/assess/", rounds.rating_assess, name="assess"),
+    path("rating/<int:pk>/respond/", rounds.rating_respond, name="respond"),
+    path("rating/<int:pk>/approve/", rounds.rating_approve, name="approve"),
+    path("rating/<int:pk>/reopen/", rounds.rating_reopen, name="reopen"),
+    path("responsibilities/", records.responsibility_list, name="responsibilities"),
+    path("responsibilities/<int:pk>/", records.responsibility_detail, name="responsibility"),
+    path("responsibilities/<int:pk>/explain/", records.responsibility_explain, name="explain"),
+    path("responsibilities/<int:pk>/handling/", records.responsibility_handling, name="handling"),
+    path(
+        "responsibilities/<int:pk>/follow-up/", records.responsibility_follow_up, name="follow_up"
+    ),
+    path("discipline/", records.discipline_list, name="disciplines"),
+    path("policies/", records.policy_list, name="policies"),
+    path("policies/new/", records.policy_create, name="policy_new"),
+    path("policies/<int:pk>/", records.policy_detail, name="policy"),
+]
