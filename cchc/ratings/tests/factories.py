@@ -58,9 +58,9 @@ def complete(task: Task, actor: User, on: datetime.date, *, failed: int = 0) -> 
 def extend(task: Task, actor: User, *, to: datetime.date, requested_on: datetime.date) -> Task:
     """An extension of `task` to `to`, requested on `requested_on` and approved."""
     extension = request_extension(task, actor=actor, reason="Chờ ý kiến", new_deadline=to)
+    decide_extension(extension, actor=actor, approve=True)
     day = timezone.make_aware(datetime.datetime.combine(requested_on, datetime.time(9)))
     ExtensionRequest.objects.filter(pk=extension.pk).update(created_at=day)
-    decide_extension(extension, actor=actor, approve=True)
     task.refresh_from_db()
     return task
 
