@@ -4,11 +4,14 @@ The departments and public service units below are a realistic list for illustra
 `is_demo`; the wards and communes come from the vietnam-provinces package.
 """
 
+import datetime
+
 from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
 from cchc.demo.plans import seed_plans
+from cchc.demo.ratings import seed_ratings
 from cchc.orgunits.actions import create_unit
 from cchc.orgunits.models import OrgUnit
 
@@ -45,9 +48,13 @@ PUBLIC_SERVICE_UNITS = [
     ("01-SYT-BVTT", "01-SYT", "Bệnh viện Đa khoa Xanh Pôn", "BV Xanh Pôn"),
     ("01-SGDDT-TTGDTX", "01-SGDDT", "Trung tâm Giáo dục thường xuyên Hà Nội", "TT GDTX"),
 ]
+# Heads hold their position from the start of the year (accounts.HeadTerm), so the closed
+# months rate them.
+HEADS_FROM = datetime.date(2026, 1, 1)
 # (username, full name, unit code, role)
 USERS = [
     ("admin", "Nguyễn Thị Quản Trị", "01-SNV", Membership.Role.CITY_ADMIN),
+    ("chutich", "Đinh Tiến Trưởng", "01", Membership.Role.HEAD),
     ("snv.chuyenvien", "Trần Văn Chuyên", "01-SNV", Membership.Role.FOCAL_POINT),
     ("snv.giamdoc", "Lê Minh Giám", "01-SNV", Membership.Role.HEAD),
     ("thanhtra", "Phạm Quốc Thanh", "01-TTTP", Membership.Role.INSPECTOR),
@@ -58,6 +65,7 @@ USERS = [
 ]
 DEMO_ACCOUNTS = [
     ("admin", "city administrator (Department of Home Affairs) — sees everything"),
+    ("chutich", "head of the city (People's Committee) — approves ratings of units and heads"),
     ("snv.chuyenvien", "focal point, Department of Home Affairs"),
     ("snv.giamdoc", "head, Department of Home Affairs"),
     ("thanhtra", "inspector, City Inspectorate"),
@@ -109,6 +117,10 @@ def seed_demo() -> None:
             full_name=full_name,
             email=f"{username}@demo.cchc.invalid",
         )
-        grant_membership(actor=admin or user, user=user, unit=unit, role=role)
+        grant_membership(
+            actor=admin or user, user=user, unit=unit, role=role, started_on=HEADS_FROM
+        )
         admin = admin or user
-    seed_plans(User.objects.get(username=USERS[0][0]))
+    admin = User.objects.get(username=USERS[0][0])
+    seed_plans(admin)
+    seed_ratings(admin, User.objects.get(username="chutich"))

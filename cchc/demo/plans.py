@@ -2,7 +2,7 @@
 
 Illustrative: the tasks are typical of Hà Nội's yearly plans, not the official text. Reports,
 reviews and an extension are entered as paper reports received on their dates (received_on),
-then September and October 2026 are closed.
+then September and October 2026 are closed (which rates them: cchc.demo.ratings goes on).
 """
 
 import datetime
@@ -212,6 +212,19 @@ def seed_plans(admin: User) -> None:
         )
         for code, area, unit, deadline, title, output in CITY_TASKS
     ]
+    commitment = create_task(
+        plan,
+        actor=admin,
+        code="GB09",
+        title="Hoàn thành số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn tồn đọng",
+        area=areas["CĐS"],
+        expected_output="Báo cáo kết quả số hóa",
+        lead_unit=OrgUnit.objects.get(code="01-SNV", legacy=False),
+        deadline=datetime.date(YEAR, 10, 20),
+        responsible=officer,
+        source=Task.Source.BRIEFING,
+        source_ref="Kết luận giao ban tháng 9/2026",
+    )
     communes = list(
         OrgUnit.objects.current().filter(parent=city, kind__in=OrgUnit.LOWER_KINDS).order_by("code")
     )
@@ -238,6 +251,14 @@ def seed_plans(admin: User) -> None:
     for task in tasks:
         task.refresh_from_db()
     _report(tasks, admin, rng)
+    # The September briefing's commitment is still open: overdue at the October close.
+    submit_report(
+        commitment,
+        actor=officer,
+        percent=60,
+        narrative="Đã số hóa 60% hồ sơ tồn đọng.",
+        received_on=datetime.date(YEAR, 10, 25),
+    )
     for month in CLOSED_MONTHS:
         close_month(month, actor=admin)
 

@@ -146,10 +146,14 @@ class RatingPolicy(models.Model):
             return Band.COMPLETE
         return Band.NOT_COMPLETE
 
-    def excellent_allowed(self, good: int) -> int:
-        """How many may be rated excellent in a group where `good` are rated good: the cap,
-        rounded down."""
-        return int(Decimal(good) * self.excellent_cap_pct / 100)
+    def excellent_allowed(self, good: int, candidates: int, approved: int = 0) -> int:
+        """How many of `candidates` (scores in the excellent band) may stay excellent in a group
+        where `good` others are rated good and `approved` are already approved excellent: the
+        largest E with approved + E ≤ cap% × (good + candidates − E), since the candidates
+        moved by the cap are rated good too."""
+        share = self.excellent_cap_pct / 100
+        most = (share * (good + candidates) - approved) / (1 + share)
+        return max(0, min(candidates, int(most)))
 
 
 class GeneralCriterion(models.Model):

@@ -103,11 +103,10 @@ def assign_bands(policy: RatingPolicy, items: Iterable[Banded]) -> None:
     """Set `score_band`, `band` and `cap_applied` of the items that are not frozen. The caller
     sets `discipline_id` first: a disciplinary decision forces "not complete".
 
-    The cap, per `cap_group`: at most `policy.excellent_allowed(good)` excellent ratings, `good`
-    being the number whose score is in the good band (before the cap moves anyone); frozen
-    (approved) excellent ratings use their places first; the other excellent candidates keep
-    theirs by score, highest first (ties by label), and the rest are rated good with
-    `cap_applied`.
+    The cap, per `cap_group` (RatingPolicy.excellent_allowed): excellent ratings may not
+    exceed cap% of the number rated good, counting as good the candidates the cap moves there;
+    approved excellent ratings use their places first; the other candidates keep theirs by
+    score, highest first (ties by label), and the rest are rated good with `cap_applied`.
     """
     groups: dict[str, list[Banded]] = defaultdict(list)
     for item in items:
@@ -122,9 +121,10 @@ def assign_bands(policy: RatingPolicy, items: Iterable[Banded]) -> None:
             item.band = Band.NOT_COMPLETE if item.discipline_id else item.score_band
             if item.band == Band.EXCELLENT:
                 candidates.append(item)
-        good = sum(1 for item in members if item.score_band == Band.GOOD and not item.discipline_id)
+        # Bands before the cap moves anyone (final ones for approved ratings).
+        good = sum(1 for item in members if item.band == Band.GOOD)
         frozen_excellent = sum(1 for i in members if i.is_frozen and i.band == Band.EXCELLENT)
-        places = max(0, policy.excellent_allowed(good) - frozen_excellent)
+        places = policy.excellent_allowed(good, len(candidates), frozen_excellent)
         candidates.sort(key=lambda item: (-item.total, item.label))
         for item in candidates[places:]:
             item.band = Band.GOOD

@@ -128,6 +128,17 @@ def test_cap_keeps_twenty_percent_of_good_as_excellent() -> None:
     assert all(line.band == Band.GOOD and not line.cap_applied for line in lines[:10])
 
 
+def test_cap_counts_the_candidates_it_moves_as_good() -> None:
+    """5 good and 68 candidates: 12 excellent, 12 ≤ 20% of the 61 then good (13 > 20% of 60)."""
+    lines = _group(5, [str(90 + n / 10) for n in range(68)])
+
+    assign_bands(decree_335(), lines)
+
+    excellent = [line.total for line in lines if line.band == Band.EXCELLENT]
+    assert excellent == [D(str(90 + n / 10)) for n in range(56, 68)]
+    assert sum(line.cap_applied for line in lines) == 56
+
+
 def test_cap_is_applied_per_group() -> None:
     wards = _group(10, ["95", "91"])
     departments = [Line("Sở A", D(96), cap_group="unit:departments")]
@@ -135,7 +146,7 @@ def test_cap_is_applied_per_group() -> None:
     assign_bands(decree_335(), [*wards, *departments])
 
     assert [line.band for line in wards[10:]] == [Band.EXCELLENT, Band.EXCELLENT]
-    # Alone in its group, with nobody rated good: 20% of 0 leaves no place.
+    # Alone in its group: rated excellent it would exceed 20% of the none rated good.
     assert (departments[0].band, departments[0].cap_applied) == (Band.GOOD, True)
 
 
