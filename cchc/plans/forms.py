@@ -258,6 +258,15 @@ class TaskCreateForm(TaskFieldsForm):
         required=False,
         help_text=_("The task of the city plan that this task of the unit's plan carries out."),
     )
+    source = forms.ChoiceField(
+        label=_("Origin"), choices=Task.Source.choices, initial=Task.Source.PLAN
+    )
+    source_ref = forms.CharField(
+        label=_("Origin reference"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. the briefing conclusion a commitment comes from."),
+    )
 
     def __init__(self, *args: Any, plan: Plan, user: User, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, user=user, **kwargs)

@@ -282,7 +282,7 @@ class Scorecard:
 def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
     """The scorecard of `rating`: its unit's row of the month's tally, the general scores, the
     same subject's ratings over the `months` months up to this one (oldest first), the
-    responsibilities still open (the person's, or for a unit rating the unit's), and the unit's
+    responsibilities still open in the unit (only the person's, unless it rates the unit), and the unit's
     open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the month's end.
     Six queries; changes nothing."""
     month = rating.round.month
@@ -298,11 +298,10 @@ def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
         round__month__gte=since,
         round__month__lte=month,
     ).select_related("round")
-    open_records = Responsibility.objects.open().select_related("task", "person")
-    if rating.kind == Rating.Kind.UNIT:
-        open_records = open_records.filter(unit_id=rating.unit_id)
-    else:
+    open_records = Responsibility.objects.open().filter(unit_id=rating.unit_id)
+    if rating.kind != Rating.Kind.UNIT:  # the person's, in this unit only
         open_records = open_records.filter(person_id=rating.person_id)
+    open_records = open_records.select_related("task", "person")
     commitments = (
         counted_tasks(last)
         .filter(lead_unit_id=rating.unit_id, source=Task.Source.BRIEFING)

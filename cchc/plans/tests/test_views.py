@@ -355,6 +355,7 @@ def task_data(hanoi: Hanoi, **overrides: object) -> dict:
         "deadline": "Q2",
         "priority": "high",
         "weight": "2",
+        "source": "plan",
     }
     return data | overrides
 
@@ -368,6 +369,17 @@ def test_task_create_reads_a_quarter_deadline(plan: Plan, hanoi: Hanoi, city_adm
     assert (task.lead_unit, task.priority, str(task.weight)) == (hanoi.ward_a, "high", "2.00")
     assert list(task.cooperating_units.all()) == [hanoi.ward_b]
     assert verbs(task) == ["plans.create_task"]
+
+
+def test_task_create_records_a_briefing_commitment(
+    plan: Plan, hanoi: Hanoi, city_admin: User
+) -> None:
+    data = task_data(hanoi, source="briefing", source_ref="Kết luận giao ban tháng 9/2026")
+
+    client_for(city_admin).post(f"/plans/{plan.pk}/tasks/new/", data)
+
+    task = Task.objects.get(code="T9")
+    assert (task.source, task.source_ref) == ("briefing", "Kết luận giao ban tháng 9/2026")
 
 
 @pytest.mark.parametrize(
