@@ -11,19 +11,18 @@ from typing import Any
 from django.http import Http404
 
 from cchc.accounts.models import Membership
-from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.permissions import roles_over
 from cchc.ratings.models import Rating, Responsibility
 
 ASSESSOR_ROLES = {Membership.Role.HEAD, Membership.Role.FOCAL_POINT}
 
 
-def _assessing_unit(rating: Rating) -> OrgUnit | None:
-    """The unit whose head approves: the person's unit, or the city (the unit's root)."""
+def _assessing_path(rating: Rating) -> str:
+    """The path of the unit whose head approves: the person's unit, or the city (the root of
+    the unit's path, e.g. "/01/")."""
     if rating.kind == Rating.Kind.PERSON:
-        return rating.unit
-    root = rating.unit.path.split("/")[1]
-    return OrgUnit.objects.filter(path=f"/{root}/").first()
+        return rating.unit.path
+    return "/" + rating.unit.path.split("/")[1] + "/"
 
 
 def _own(user: Any, rating: Rating) -> bool:
@@ -56,8 +55,11 @@ def is_approver(user: Any, rating: Rating) -> bool:
         return False
     if user.is_superuser:
         return True
-    unit = _assessing_unit(rating)
-    return unit is not None and Membership.Role.HEAD in roles_over(user, unit)
+    assessing = _assessing_path(rating)
+    return any(
+        role == Membership.Role.HEAD and assessing.startswith(path)
+        for path, role in user.unit_roles
+    )
 
 
 def can_respond_to_rating(user: Any, rating: Rating) -> bool:

@@ -282,9 +282,9 @@ class Scorecard:
 def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
     """The scorecard of `rating`: its unit's row of the month's tally, the general scores, the
     same subject's ratings over the `months` months up to this one (oldest first), the
-    responsibilities still open in the unit (only the person's, unless it rates the unit), and the unit's
-    open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the month's end.
-    Six queries; changes nothing."""
+    responsibilities still open in the unit (only the person's, unless it rates the unit), and
+    the unit's open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the
+    month's end. Six queries; changes nothing."""
     month = rating.round.month
     since = (month - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     _, last = month_bounds(month)

@@ -1,0 +1,268 @@
+"""The scorecard of a rating as a PDF (the printable form), typeset by typst from
+`ratings/scorecard.typ`.
+
+The document follows the Vietnamese administrative layout (the issuing body and the national
+motto at the top, signatures at the bottom), which exists only in Vietnamese: its wording is
+fixed Vietnamese text kept here rather than translatable strings, and its numbers are in the
+Vietnamese format (1.754,50) whatever the reader's language. The data goes to typst as
+`data.json` in a temporary directory removed afterwards (typst reads files only from its
+project root); fonts are the vendored Be Vietnam Pro TTFs and system fonts are ignored, so the
+output is the same on every server.
+"""
+
+import datetime
+import json
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typst
+from django.conf import settings
+from django.utils import formats, timezone, translation
+
+from cchc.orgunits.queries import home_province
+from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, Responsibility
+from cchc.ratings.queries import Scorecard
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "ratings" / "scorecard.typ"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DEPARTMENT = "SỞ NỘI VỤ"
+BANDS = {
+    Band.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    Band.GOOD: "Hoàn thành tốt nhiệm vụ",
+    Band.COMPLETE: "Hoàn thành nhiệm vụ",
+    Band.NOT_COMPLETE: "Không hoàn thành nhiệm vụ",
+}
+SUBJECTS = {
+    Rating.Kind.UNIT: "Đối với tập thể đơn vị",
+    Rating.Kind.HEAD: "Đối với người đứng đầu đơn vị",
+    Rating.Kind.PERSON: "Đối với cá nhân được giao nhiệm vụ",
+}
+PEER_GROUPS = {
+    PeerGroup.DEPARTMENTS: "Các sở, ban, ngành",
+    PeerGroup.WARDS: "Các phường, xã",
+    PeerGroup.PUBLIC_SERVICE: "Các đơn vị sự nghiệp công lập",
+    PeerGroup.OTHER: "Các đơn vị khác",
+}
+STATUSES = {
+    Rating.Status.COMPUTED: "Chờ đánh giá",
+    Rating.Status.ASSESSED: "Đã đánh giá, chờ phê duyệt",
+    Rating.Status.APPROVED: "Đã phê duyệt",
+}
+HANDLING = {
+    Responsibility.Handling.UNDECIDED: "Chưa quyết định",
+    Responsibility.Handling.REMINDER: "Nhắc nhở",
+    Responsibility.Handling.EXPLANATION: "Yêu cầu giải trình bằng văn bản",
+    Responsibility.Handling.SELF_CRITICISM: "Kiểm điểm",
+    Responsibility.Handling.DISCIPLINE: "Đề nghị xử lý kỷ luật",
+}
+
+
+def number(value: Decimal | float | int | None, decimals: int = 2) -> str:
+    """1.754,50 — Vietnamese grouping and decimal comma; "—" for no value."""
+    if value is None:
+        return "—"
+    with translation.override("vi"):
+        return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+def compact(value: Decimal) -> str:
+    """A weight or a rule's figure: 70, 1, 7,75 (no decimals when it is whole)."""
+    return number(value, 0 if value == value.to_integral_value() else 2)
+
+
+def day(value: datetime.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def filename(rating: Rating) -> str:
+    """ASCII only, so that every browser keeps it: phieu-xep-loai-2026-09-123.pdf."""
+    return f"phieu-xep-loai-{rating.round.month:%Y-%m}-{rating.pk}.pdf"
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _info(rating: Rating) -> list[list[str]]:
+    rows = [["Đơn vị", rating.unit.name]]
+    if rating.person_id:
+        rows.append(["Người được đánh giá", _person(rating.person)])
+    if rating.days_held is not None:
+        rows.append(
+            [
+                "Thời gian giữ chức vụ",
+                f"{rating.days_held}/{rating.month_days} ngày trong tháng",
+            ]
+        )
+    rows += [
+        ["Nhóm xếp loại", PEER_GROUPS[PeerGroup(rating.peer_group)]],
+        ["Trạng thái", STATUSES[Rating.Status(rating.status)]],
+        ["Quy định áp dụng", str(rating.round.policy)],
+    ]
+    return rows
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{number(value, 1)}%"
+
+
+def _tally(card: Scorecard) -> list[list[str]]:
+    row = card.tally
+    if row is None:
+        return []
+    return [
+        ["Nhiệm vụ được giao", number(row.assigned, 0)],
+        ["Đến hạn trong tháng", number(row.due_in_month, 0)],
+        ["Hoàn thành đúng hạn", number(row.on_time, 0)],
+        ["Hoàn thành quá hạn", number(row.late, 0)],
+        ["Đang thực hiện trong hạn", number(row.in_term, 0)],
+        ["Quá hạn chưa hoàn thành", number(row.overdue, 0)],
+        ["Tỷ lệ đúng hạn", _rate(row.on_time_rate)],
+        ["Tỷ lệ đạt chất lượng", _rate(row.quality_rate)],
+    ]
+
+
+def _steps(rating: Rating, policy: RatingPolicy) -> list[list[str]]:
+    """[name, calculation, result] of each step from the weights to the task points."""
+    assigned = compact(rating.weight_assigned)
+    weights = policy.weight_quantity + policy.weight_quality + policy.weight_progress
+    extensions = (
+        f"{rating.extensions} lần gia hạn, tính là chậm"
+        if policy.extension_is_delay
+        else f"{rating.extensions} lần gia hạn, không tính là chậm"
+    )
+    mean = (
+        f"{compact(policy.weight_quantity)} × {number(rating.quantity_pct)} + "
+        f"{compact(policy.weight_quality)} × {number(rating.quality_pct)} + "
+        f"{compact(policy.weight_progress)} × {number(rating.progress_pct)}"
+    )
+    return [
+        [
+            "a) Số lượng",
+            f"Tổng trọng số hoàn thành / tổng trọng số được giao × 100 = "
+            f"{compact(rating.weight_completed)} / {assigned} × 100",
+            f"{number(rating.quantity_pct)}%",
+        ],
+        [
+            "b) Chất lượng",
+            f"Điểm chất lượng / tổng trọng số được giao × 100 = "
+            f"{compact(rating.weight_quality)} / {assigned} × 100; mỗi lần không đạt yêu cầu "
+            f"trừ {compact(policy.review_deduction * 100)}% phần chất lượng của nhiệm vụ "
+            f"({rating.failed_reviews} lần không đạt)",
+            f"{number(rating.quality_pct)}%",
+        ],
+        [
+            "c) Tiến độ",
+            f"Điểm tiến độ / tổng trọng số được giao × 100 = "
+            f"{compact(rating.weight_progress)} / {assigned} × 100; mỗi lần chậm trừ "
+            f"{compact(policy.delay_deduction * 100)}% phần tiến độ của nhiệm vụ "
+            f"({rating.late} lần hoàn thành quá hạn; {extensions})",
+            f"{number(rating.progress_pct)}%",
+        ],
+        [
+            "Điểm kết quả thực hiện nhiệm vụ",
+            f"{compact(policy.task_max)} × ({mean}) / {compact(weights)} / 100",
+            number(rating.task_points),
+        ],
+    ]
+
+
+def _general(card: Scorecard) -> list[list[str]]:
+    return [
+        [s.criterion.code, s.criterion.title, number(s.criterion.max_points), number(s.points)]
+        for s in card.scores
+    ]
+
+
+def _verdict(rating: Rating, policy: RatingPolicy) -> list[str]:
+    """Why the band is what it is: the score's band, then discipline and the cap."""
+    notes = [
+        f"Theo điểm số: {BANDS[Band(rating.score_band)]} (xuất sắc từ "
+        f"{number(policy.excellent_min)}, tốt từ {number(policy.good_min)}, hoàn thành từ "
+        f"{number(policy.complete_min)} điểm)."
+    ]
+    if rating.discipline_id and rating.discipline is not None:
+        decision = rating.discipline
+        notes.append(
+            f"Bị xử lý kỷ luật trong kỳ (Quyết định số {decision.number} ngày "
+            f"{day(decision.decided_on)}): xếp loại không hoàn thành nhiệm vụ."
+        )
+    if rating.cap_applied:
+        notes.append(
+            "Chuyển xuống hoàn thành tốt nhiệm vụ: số được xếp loại hoàn thành xuất sắc không "
+            f"vượt quá {number(policy.excellent_cap_pct, 0)}% số được xếp loại hoàn thành tốt "
+            "trong cùng nhóm."
+        )
+    return notes
+
+
+def _header(rating: Rating) -> dict[str, str]:
+    province = home_province()
+    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
+    place = (province.short_name or province.name) if province else ""
+    body = rating.unit.name.upper() if rating.kind == Rating.Kind.PERSON else DEPARTMENT
+    signed = rating.approved_at or rating.assessed_at or timezone.now()
+    signed = timezone.localtime(signed)
+    dated = f"ngày {signed:%d} tháng {signed:%m} năm {signed:%Y}"
+    return {
+        "city": committee,
+        "body": body,
+        "nation": NATION,
+        "motto": MOTTO,
+        "dated": f"{place}, {dated}" if place else dated.capitalize(),
+    }
+
+
+def _data(card: Scorecard) -> dict[str, Any]:
+    rating = card.rating
+    policy = rating.round.policy
+    return {
+        **_header(rating),
+        "title": f"PHIẾU ĐÁNH GIÁ, XẾP LOẠI THÁNG {rating.round.month:%m/%Y}",
+        "subtitle": SUBJECTS[Rating.Kind(rating.kind)],
+        "info": _info(rating),
+        "tally": _tally(card),
+        "steps": _steps(rating, policy),
+        "general": _general(card),
+        "general_max": compact(policy.general_max),
+        "general_points": number(rating.general_points),
+        "task_points": number(rating.task_points),
+        "total": number(rating.total),
+        "band": BANDS[Band(rating.band)],
+        "verdict": _verdict(rating, policy),
+        "trend": [
+            [f"{r.round.month:%m/%Y}", number(r.total), BANDS[Band(r.band)]] for r in card.trend
+        ],
+        "responsibilities": [
+            [
+                r.task.code,
+                r.task.title,
+                number(r.days_overdue, 0),
+                HANDLING[Responsibility.Handling(r.handling)],
+            ]
+            for r in card.responsibilities
+        ],
+        "commitments": [
+            [t.code, t.title, day(t.deadline), _person(t.responsible) or "—"]
+            for t in card.commitments
+        ],
+        "comment": rating.assessor_comment,
+        "response": rating.response,
+        "assessor": _person(rating.assessed_by),
+        "approver": _person(rating.approved_by),
+    }
+
+
+def scorecard_pdf(card: Scorecard) -> bytes:
+    """The PDF bytes of the scorecard. Changes nothing."""
+    with tempfile.TemporaryDirectory(prefix="cchc-scorecard-") as folder:
+        root = Path(folder)
+        (root / "data.json").write_text(json.dumps(_data(card), ensure_ascii=False), "utf-8")
+        main = root / "main.typ"
+        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
