@@ -105,7 +105,7 @@ class RatingPolicy(models.Model):
         _("complete from"), max_digits=5, decimal_places=2, default=Decimal(50)
     )
     excellent_cap_pct = models.DecimalField(
-        _("excellent at most (% of the number rated good)"),
+        _("excellent at most, in percent of the number rated good"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(20),

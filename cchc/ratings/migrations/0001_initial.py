@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('excellent_min', models.DecimalField(decimal_places=2, default=Decimal('90'), max_digits=5, verbose_name='excellent from')),
                 ('good_min', models.DecimalField(decimal_places=2, default=Decimal('70'), max_digits=5, verbose_name='good from')),
                 ('complete_min', models.DecimalField(decimal_places=2, default=Decimal('50'), max_digits=5, verbose_name='complete from')),
-                ('excellent_cap_pct', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, verbose_name='excellent at most (% of the number rated good)')),
+                ('excellent_cap_pct', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, verbose_name='excellent at most, in percent of the number rated good')),
                 ('response_days', models.PositiveSmallIntegerField(default=5, verbose_name='days to respond')),
                 ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='published')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

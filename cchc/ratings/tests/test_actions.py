@@ -2,11 +2,13 @@
 discipline, responsibilities and policy versions — through the actions."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cchc.accounts.actions import grant_membership, revoke_membership
 from cchc.accounts.models import Membership, User
@@ -42,6 +44,15 @@ from conftest import Hanoi
 
 D = Decimal
 OCTOBER = datetime.date(2026, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Refusals are matched by their English msgids (the Vietnamese catalogue is checked by
+    cchc/core/tests/test_translations.py)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
