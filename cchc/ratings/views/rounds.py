@@ -106,6 +106,7 @@ def round_detail(request: AuthedRequest, year: int, month: int) -> HttpResponse:
     ranked = shown.annotate(
         rank=Window(Rank(), partition_by=[F("cap_group")], order_by=F("total").desc())
     ).order_by("cap_group", "-total", "label")
+    ranked = ranked.select_related("unit")
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "round": rating_round,
