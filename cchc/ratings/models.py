@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.orgunits.models import OrgUnit
 
@@ -224,7 +225,7 @@ class Rating(models.Model):
     class Status(models.TextChoices):
         COMPUTED = "computed", _("Awaiting assessment")
         ASSESSED = "assessed", _("Assessed")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("rating", "Approved")
 
     round = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="ratings")
     kind = models.CharField(_("rated"), max_length=8, choices=Kind.choices)

@@ -98,6 +98,9 @@ class AssessForm(forms.Form):
                 max_digits=5,
                 decimal_places=2,
                 step_size=STEP,
+                # Typed the Vietnamese way (4,5) on a decimal keypad on phones.
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 help_text=_("From 0 to %(max)s points.")
                 % {"max": floatformat(criterion.max_points, "-2")},
             )
