@@ -435,7 +435,8 @@ def test_assess_then_approve_over_http(
     admin = client_for(city_admin)
     form = admin.get(reverse("ratings:assess", args=[rating.pk]))
     assert form.status_code == 200
-    assert 'name="criterion_' in html(form) and 'inputmode="decimal"' in html(form)
+    assert 'name="criterion_' in html(form)
+    assert 'inputmode="decimal"' in html(form)
     assert_shows(form, "From 0 to 5 points.")
     response = admin.post(reverse("ratings:assess", args=[rating.pk]), points(rating, "4.5"))
     assert response.status_code == 302
