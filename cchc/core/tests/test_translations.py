@@ -11,22 +11,22 @@ PO = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 
-def parse_po(text: str) -> tuple[dict[str, str], list[str]]:
-    """msgid → msgstr (msgstr[0] for plurals), and the msgids flagged fuzzy."""
-    entries: dict[str, str] = {}
+def parse_po(text: str) -> tuple[dict[tuple[str, str], str], list[str]]:
+    """(msgctxt, msgid) → msgstr (msgstr[0] for plurals), and the msgids flagged fuzzy."""
+    entries: dict[tuple[str, str], str] = {}
     fuzzy: list[str] = []
     for block in text.split("\n\n"):
         parts: dict[str, str] = {}
         key = None
         for line in block.splitlines():
-            match = re.match(r"^(msgid|msgid_plural|msgstr(?:\[0\])?) (\".*\")$", line)
+            match = re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) (\".*\")$", line)
             if match:
                 key = match.group(1).replace("[0]", "")
                 parts[key] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and key:
                 parts[key] += ast.literal_eval(line)
         if parts.get("msgid"):
-            entries[parts["msgid"]] = parts.get("msgstr", "")
+            entries[(parts.get("msgctxt", ""), parts["msgid"])] = parts.get("msgstr", "")
             if "#, fuzzy" in block or re.search(r"^#,.*fuzzy", block, re.M):
                 fuzzy.append(parts["msgid"])
     return entries, fuzzy
@@ -39,8 +39,11 @@ def test_vietnamese_catalogue_is_complete_and_compiled() -> None:
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for msgid, msgstr in entries.items():
-        assert compiled.gettext(msgid) == msgstr or compiled.ngettext(msgid, msgid, 1) == msgstr
+    for (context, msgid), msgstr in entries.items():
+        if context:
+            assert compiled.pgettext(context, msgid) == msgstr
+        else:
+            assert msgstr in (compiled.gettext(msgid), compiled.ngettext(msgid, msgid, 1))
 
 
 def test_pages_render_in_vietnamese_by_default(client) -> None:
