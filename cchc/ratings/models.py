@@ -198,15 +198,21 @@ class RatingRound(models.Model):
         return reverse("ratings:round", args=[self.month.year, self.month.month])
 
 
+def scoped[Q_: models.QuerySet[Any]](queryset: Q_, user: "User | Any") -> Q_:
+    """The records of `queryset` that `user` sees: all for city administrators; otherwise
+    those of the units they see (OrgUnit.objects.visible_to) and those about themselves."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_city_admin:
+        return queryset.all()
+    return queryset.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+
+
 class RatingQuerySet(models.QuerySet["Rating"]):
     def for_user(self, user: "User | Any") -> "RatingQuerySet":
         """City administrators see every rating; anyone else the ratings of the units they see
         (their units' subtrees) and their own."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+        return scoped(self, user)
 
 
 class Rating(models.Model):
@@ -346,11 +352,7 @@ class GeneralScore(models.Model):
 
 class DisciplineQuerySet(models.QuerySet["Discipline"]):
     def for_user(self, user: "User | Any") -> "DisciplineQuerySet":
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+        return scoped(self, user)
 
     def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
         return self.filter(decided_on__gte=first, decided_on__lte=last)
@@ -400,11 +402,7 @@ class Discipline(models.Model):
 
 class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
     def for_user(self, user: "User | Any") -> "ResponsibilityQuerySet":
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+        return scoped(self, user)
 
     def open(self) -> "ResponsibilityQuerySet":
         return self.filter(closed_at__isnull=True)

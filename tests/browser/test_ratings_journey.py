@@ -7,17 +7,14 @@ progress 75: 54.25 task points); 28.50 general points make 82.75, "good". Select
 URLs and data-testid, so the test holds in Vietnamese and in English.
 """
 
-import datetime
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from cchc.accounts.actions import grant_membership
-from cchc.accounts.models import Membership, User
-from cchc.accounts.tests.factories import UserFactory
+from cchc.accounts.models import User
 from cchc.ratings.models import Rating
-from cchc.ratings.tests.factories import draft_city_plan, worked_example
+from cchc.ratings.tests.factories import appoint_head, draft_city_plan, worked_example
 from tests.browser.chromium import chromium_missing_reason
 from tests.browser.test_journeys import log_in, log_out
 
@@ -32,13 +29,8 @@ GENERAL = ["5", "5", "5", "5", "4,5", "4"]  # 28.50 of 30, typed the Vietnamese 
 def test_close_assess_approve_and_read_the_scorecard(
     page: Page, hanoi, city_admin: User, officer_a: User
 ) -> None:
-    chairman = UserFactory(username="chairman", full_name="Đinh Tiến Trưởng")
-    grant_membership(
-        actor=city_admin,
-        user=chairman,
-        unit=hanoi.city,
-        role=Membership.Role.HEAD,
-        started_on=datetime.date(2026, 1, 1),
+    chairman = appoint_head(
+        hanoi.city, city_admin, username="chairman", full_name="Đinh Tiến Trưởng"
     )
     plan = draft_city_plan(hanoi.city, city_admin)
     worked_example(plan, hanoi.ward_a, city_admin, responsible=officer_a)

@@ -20,7 +20,14 @@ from cchc.plans.models import Plan, Task
 from cchc.plans.tests.factories import task_in
 from cchc.ratings.actions import add_follow_up, assess_rating, record_discipline
 from cchc.ratings.models import Rating, RatingPolicy, RatingRound, Responsibility
-from cchc.ratings.tests.factories import SEPTEMBER, draft_city_plan, issue, rate, worked_example
+from cchc.ratings.tests.factories import (
+    SEPTEMBER,
+    appoint_head,
+    draft_city_plan,
+    issue,
+    rate,
+    worked_example,
+)
 from conftest import Hanoi, client_for
 
 pytestmark = pytest.mark.django_db
@@ -31,15 +38,7 @@ OCTOBER = datetime.date(2026, 10, 1)
 @pytest.fixture
 def head_a(hanoi: Hanoi, city_admin: User) -> User:
     """The head of ward A since 01/01/2026."""
-    head = UserFactory(username="head_a", full_name="Trần Văn Trưởng")
-    grant_membership(
-        actor=city_admin,
-        user=head,
-        unit=hanoi.ward_a,
-        role=Membership.Role.HEAD,
-        started_on=datetime.date(2026, 1, 1),
-    )
-    return head
+    return appoint_head(hanoi.ward_a, city_admin, username="head_a", full_name="Trần Văn Trưởng")
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import datetime
 
 from django.utils import timezone
 
-from cchc.accounts.models import User
+from cchc.accounts.actions import grant_membership
+from cchc.accounts.models import Membership, User
+from cchc.accounts.tests.factories import UserFactory
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import (
     accept_report,
@@ -63,6 +65,19 @@ def extend(task: Task, actor: User, *, to: datetime.date, requested_on: datetime
     ExtensionRequest.objects.filter(pk=extension.pk).update(created_at=day)
     task.refresh_from_db()
     return task
+
+
+def appoint_head(unit: OrgUnit, actor: User, *, username: str, full_name: str = "") -> User:
+    """A new user made head of `unit` from 01/01/2026 (a HeadTerm, through the action)."""
+    head = UserFactory(username=username, full_name=full_name or username)
+    grant_membership(
+        actor=actor,
+        user=head,
+        unit=unit,
+        role=Membership.Role.HEAD,
+        started_on=datetime.date(2026, 1, 1),
+    )
+    return User.objects.get(pk=head.pk)  # fresh: unit_roles is cached per instance
 
 
 def rate(month: datetime.date, actor: User | None = None) -> RatingRound:

@@ -33,6 +33,7 @@ from cchc.ratings.actions import (
 from cchc.ratings.models import Band, Rating, RatingPolicy, Responsibility
 from cchc.ratings.tests.factories import (
     SEPTEMBER,
+    appoint_head,
     complete,
     draft_city_plan,
     extend,
@@ -58,29 +59,13 @@ def _english(settings: Any) -> Iterator[None]:
 @pytest.fixture
 def head_a(hanoi: Hanoi, city_admin: User) -> User:
     """The head of ward A since 01/01/2026."""
-    user = UserFactory(username="head_a", full_name="Vũ Đức Bình")
-    grant_membership(
-        actor=city_admin,
-        user=user,
-        unit=hanoi.ward_a,
-        role=Membership.Role.HEAD,
-        started_on=datetime.date(2026, 1, 1),
-    )
-    return user
+    return appoint_head(hanoi.ward_a, city_admin, username="head_a", full_name="Vũ Đức Bình")
 
 
 @pytest.fixture
 def chairman(hanoi: Hanoi, city_admin: User) -> User:
     """The head of the city: approves the ratings of units and heads."""
-    user = UserFactory(username="chairman")
-    grant_membership(
-        actor=city_admin,
-        user=user,
-        unit=hanoi.city,
-        role=Membership.Role.HEAD,
-        started_on=datetime.date(2026, 1, 1),
-    )
-    return user
+    return appoint_head(hanoi.city, city_admin, username="chairman")
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 
-from cchc.accounts.actions import grant_membership
-from cchc.accounts.models import Membership, User
-from cchc.accounts.tests.factories import UserFactory
+from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
 from cchc.plans.actions import close_month, reopen_month
 from cchc.plans.models import MonthClose
@@ -20,6 +18,7 @@ from cchc.ratings.actions import approve_ratings, assess_rating, publish_policy
 from cchc.ratings.models import Rating, RatingPolicy, RatingRound
 from cchc.ratings.tests.factories import (
     SEPTEMBER,
+    appoint_head,
     draft_city_plan,
     issue,
     rate,
@@ -47,9 +46,7 @@ def september(hanoi: Hanoi, city_admin: User, officer_a: User) -> RatingRound:
 @pytest.fixture
 def head_of_city(hanoi: Hanoi, city_admin: User) -> User:
     """The Chairman: head of the city, who approves the units' ratings."""
-    head = UserFactory(username="chairman")
-    grant_membership(actor=city_admin, user=head, unit=hanoi.city, role=Membership.Role.HEAD)
-    return head
+    return appoint_head(hanoi.city, city_admin, username="chairman")
 
 
 def snapshot() -> dict[int, dict]:

@@ -1,13 +1,9 @@
 """Who sees which ratings and who may assess, respond, approve and reopen them."""
 
-import datetime
-
 import pytest
 from django.http import Http404
 
-from cchc.accounts.actions import grant_membership
-from cchc.accounts.models import Membership, User
-from cchc.accounts.tests.factories import UserFactory
+from cchc.accounts.models import User
 from cchc.ratings.actions import approve_ratings, assess_rating
 from cchc.ratings.models import Rating
 from cchc.ratings.permissions import (
@@ -17,25 +13,19 @@ from cchc.ratings.permissions import (
     can_respond_to_rating,
     get_rating_for_user,
 )
-from cchc.ratings.tests.factories import SEPTEMBER, draft_city_plan, rate, worked_example
+from cchc.ratings.tests.factories import (
+    SEPTEMBER,
+    appoint_head,
+    draft_city_plan,
+    rate,
+    worked_example,
+)
 from conftest import Hanoi
-
-
-def _head(unit, username: str, city_admin: User) -> User:
-    user = UserFactory(username=username)
-    grant_membership(
-        actor=city_admin,
-        user=user,
-        unit=unit,
-        role=Membership.Role.HEAD,
-        started_on=datetime.date(2026, 1, 1),
-    )
-    return User.objects.get(pk=user.pk)  # fresh: unit_roles is cached per instance
 
 
 @pytest.fixture
 def ratings(hanoi: Hanoi, city_admin: User, officer_a: User) -> dict[str, Rating]:
-    _head(hanoi.ward_a, "head_a", city_admin)
+    appoint_head(hanoi.ward_a, city_admin, username="head_a")
     plan = draft_city_plan(hanoi.city, city_admin)
     worked_example(plan, hanoi.ward_a, city_admin, responsible=officer_a)
     rate(SEPTEMBER, city_admin)
@@ -75,7 +65,7 @@ def test_assessing_approving_and_reopening(
     ratings: dict[str, Rating], hanoi: Hanoi, city_admin: User, officer_a: User
 ) -> None:
     head_a = User.objects.get(username="head_a")
-    chairman = _head(hanoi.city, "chairman", city_admin)
+    chairman = appoint_head(hanoi.city, city_admin, username="chairman")
     unit, head, person = ratings["unit"], ratings["head"], ratings["person"]
 
     # Units and heads: city administrators assess, the city's head approves.

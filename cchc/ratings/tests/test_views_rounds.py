@@ -31,6 +31,7 @@ from cchc.ratings.actions import approve_ratings, assess_rating, record_discipli
 from cchc.ratings.models import Band, Rating, RatingRound
 from cchc.ratings.tests.factories import (
     SEPTEMBER,
+    appoint_head,
     complete,
     draft_city_plan,
     issue,
@@ -67,15 +68,7 @@ def september(plan: Plan, hanoi: Hanoi, city_admin: User, officer_a: User) -> Ra
 
 @pytest.fixture
 def city_head(hanoi: Hanoi, city_admin: User) -> User:
-    head = UserFactory(username="chairman", full_name="Chủ tịch Thành phố")
-    grant_membership(
-        actor=city_admin,
-        user=head,
-        unit=hanoi.city,
-        role="head",
-        started_on=datetime.date(2026, 1, 1),
-    )
-    return head
+    return appoint_head(hanoi.city, city_admin, username="chairman", full_name="Chủ tịch Thành phố")
 
 
 def unit_rating(unit: OrgUnit) -> Rating:

@@ -7,6 +7,7 @@ answers 404, as the plans pages do.
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -391,12 +392,11 @@ def rating_respond(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = RespondForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    try:
-        respond_to_rating(rating, actor=request.user, text=text)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your response was recorded."))
+    _attempt(
+        request,
+        lambda: respond_to_rating(rating, actor=request.user, text=text),
+        _("Your response was recorded."),
+    )
     return redirect(rating)
 
 
@@ -406,12 +406,11 @@ def rating_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     rating = get_rating_for_user(request.user, pk)
     if not can_approve_rating(request.user, rating):
         raise Http404
-    try:
-        approve_ratings([rating], actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The rating was approved."))
+    _attempt(
+        request,
+        lambda: approve_ratings([rating], actor=request.user),
+        _("The rating was approved."),
+    )
     return redirect(rating)
 
 
@@ -423,10 +422,19 @@ def rating_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _attempt(
+        request,
+        lambda: reopen_rating(rating, actor=request.user, reason=reason),
+        _("The rating was reopened."),
+    )
+    return redirect(rating)
+
+
+def _attempt(request: AuthedRequest, call: Callable[[], object], success: str) -> None:
+    """Run an action; say how it went as a message (its refusal, or `success`)."""
     try:
-        reopen_rating(rating, actor=request.user, reason=reason)
+        call()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The rating was reopened."))
-    return redirect(rating)
+        messages.success(request, success)
