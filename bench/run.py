@@ -1,8 +1,9 @@
 """Run every bench/bench_*.py in its own process and print a summary table.
 
 Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a name runs the
-modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py and
-bench/tally.py (the month close on SQLite and PostgreSQL, which runs itself once per database).
+modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py,
+bench/tally.py (the month close) and bench/ratings.py (rating the closed month), the last two
+on SQLite and PostgreSQL, each running itself once per database.
 
 Each module prints its own figures as it goes; the summary repeats the figures that have a
 ratio or a target. Exits non-zero when a benchmark fails to run; a missed target is reported but
@@ -23,7 +24,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 
 def modules(names: list[str]) -> list[Path]:
-    found = sorted([*BENCH_DIR.glob("bench_*.py"), BENCH_DIR / "tally.py"])
+    found = sorted(
+        [*BENCH_DIR.glob("bench_*.py"), BENCH_DIR / "tally.py", BENCH_DIR / "ratings.py"]
+    )
     return [path for path in found if not names or any(name in path.stem for name in names)]
 
 
