@@ -15,10 +15,11 @@ takes seconds and the process's memory stays the rating's own.
 Measured, for October 2026, on SQLite and on PostgreSQL (each in its own process):
 - the month is closed first with the ratings receiver disconnected (the close's own time is
   printed, not a target), then `cchc.ratings.actions.generate_round` alone: median of three
-  runs on an unrated month (the ratings and responsibility records are deleted between them,
-  untimed); once more under tracemalloc for the peak of Python allocations; ru_maxrss of the
-  process after the timed runs; and the idempotent re-run over the rated month (nothing
-  changed in between);
+  runs on an unrated month (the ratings are deleted between them, untimed); then
+  `record_responsibilities`, which the close also runs, timed apart (fresh and as an upsert
+  over its own records); once more under tracemalloc for the peak of Python allocations;
+  ru_maxrss of the process after the timed runs; and the idempotent re-run over the rated
+  month (nothing changed in between);
 - baseline in the same process: the naive per-person loop (`naive_figures`: for each rated
   unit and (person, unit), its tasks through the ORM, then per task a query for its failed
   reviews and one for its approved extensions, the figures summed in Python with
@@ -453,10 +454,10 @@ def close_unrated() -> tuple[float, Any]:
 
 
 def unrate() -> None:
-    """Delete the month's round, ratings and responsibility records (between timed runs)."""
-    from cchc.ratings.models import Rating, RatingRound, Responsibility
+    """Delete the month's round and ratings (between timed runs)."""
+    from cchc.ratings.models import Rating, RatingRound
 
-    for model in (Rating, RatingRound, Responsibility):
+    for model in (Rating, RatingRound):
         model.objects.all()._raw_delete(using="default")
 
 
@@ -464,6 +465,12 @@ def generate(close: Any) -> Any:
     from cchc.ratings.actions import generate_round
 
     return generate_round(close, actor=None)
+
+
+def record(close: Any) -> Any:
+    from cchc.ratings.actions import record_responsibilities
+
+    return record_responsibilities(close, actor=None)
 
 
 def month_filter(task: Any, first: datetime.date, last: datetime.date) -> bool:
@@ -575,6 +582,8 @@ def measure(database: str) -> None:
             unrate()
         runs.append(timed(lambda: generate(close))[0])
     generate_s = statistics.median(runs)
+    responsibilities_s, _ = timed(lambda: record(close))
+    responsibilities_again_s, _ = timed(lambda: record(close))
     rss_mb = max_rss_mb()
     rating_round = RatingRound.objects.get(month=MONTH)
     kinds = Counter(
@@ -641,6 +650,16 @@ def measure(database: str) -> None:
     emit(BENCH, f"{database}:   peak Python memory of a round (tracemalloc)", peak_mb, "MB")
     emit(BENCH, f"{database}:   process peak RSS after set-up and rounds", rss_mb, "MB")
     emit(BENCH, f"{database}: generate_round again, nothing changed", rerun_s, "s")
+    emit(
+        BENCH,
+        f"{database}: record_responsibilities at the close ({records:,} records), also run "
+        "by the close, not part of the rating",
+        responsibilities_s,
+        "s",
+    )
+    emit(
+        BENCH, f"{database}: record_responsibilities again (upsert)", responsibilities_again_s, "s"
+    )
 
 
 def setup_postgres() -> bool:

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from cchc.plans.models import MonthClose
-from cchc.ratings.actions import generate_round
+from cchc.ratings.actions import generate_round, record_responsibilities
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -12,5 +12,7 @@ if TYPE_CHECKING:
 def rate_closed_month(
     sender: Any, *, close: MonthClose, actor: "User | None", **kwargs: Any
 ) -> None:
-    """plans.signals.month_closed: rate the month that was just closed (or closed again)."""
+    """plans.signals.month_closed: rate the month that was just closed (or closed again) and
+    record who answers for the tasks overdue at its end."""
     generate_round(close, actor=actor)
+    record_responsibilities(close, actor=actor)

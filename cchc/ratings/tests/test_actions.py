@@ -110,8 +110,9 @@ def test_closing_a_month_rates_units_heads_and_responsible_persons(
         f"person:{hanoi.ward_a.pk}",
     )
     event = AuditEvent.objects.get(verb="ratings.generate_round")
-    assert event.details["added"] == 3
-    assert event.details["responsibilities"] == 4
+    assert (event.details["added"], event.details["updated"]) == (3, 0)
+    recorded = AuditEvent.objects.get(verb="ratings.record_responsibilities")
+    assert recorded.details == {"month": "2026-09", "records": 4}
 
 
 def test_closing_a_month_records_responsibility_for_overdue_tasks(
@@ -128,8 +129,11 @@ def test_closing_a_month_records_responsibility_for_overdue_tasks(
 
 
 def test_a_later_close_updates_the_same_responsibility(
-    september: list[Rating], city_admin: User
+    september: list[Rating], city_admin: User, officer_a: User
 ) -> None:
+    record = Responsibility.objects.get(person=officer_a, task__code="V09")
+    explain_delay(record, actor=officer_a, reason="Chờ ý kiến thẩm định")
+
     rate(OCTOBER, city_admin)
 
     records = Responsibility.objects.filter(role="responsible").order_by("task__code")
@@ -137,6 +141,7 @@ def test_a_later_close_updates_the_same_responsibility(
         ("V09", 46, SEPTEMBER, OCTOBER),
         ("V10", 46, SEPTEMBER, OCTOBER),
     ]
+    assert records[0].reason == "Chờ ý kiến thẩm định"  # what people wrote stays
 
 
 def test_an_overdue_task_counts_again_the_next_month(

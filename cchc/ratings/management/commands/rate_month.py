@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.plans.management.commands.close_month import parse_month
 from cchc.plans.models import MonthClose
-from cchc.ratings.actions import generate_round
+from cchc.ratings.actions import generate_round, record_responsibilities
 from cchc.ratings.models import Band, Rating, RatingRound
 
 
@@ -66,6 +66,7 @@ class Command(BaseCommand):
                 f"No rating policy is in force for {first:%m/%Y}: publish one that starts on "
                 f"or before {first:%d/%m/%Y}."
             )
+        record_responsibilities(close, actor=None)
         ratings = list(
             rating_round.ratings.select_related("unit", "person", "discipline").order_by(
                 "kind", "-total", "label", "pk"
