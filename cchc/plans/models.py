@@ -441,12 +441,15 @@ class Notification(models.Model):
         REVIEW = "review", _("Report to review")
         DECISION = "decision", _("Decision on your report")
         NOT_REPORTED = "not_reported", _("Not reported this month")
+        RATING = "rating", _("Rating assessed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE)
+    # Where the notice leads when it is not about a task (a rating, for instance).
+    link = models.CharField(max_length=200, blank=True)
     message = models.CharField(max_length=500)
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)

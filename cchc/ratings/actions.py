@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import User
+from cchc.accounts.models import Membership, User
 from cchc.core import audit
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import MonthClose
+from cchc.plans.jobs import email_notifications
+from cchc.plans.models import MonthClose, Notification
 from cchc.plans.queries import month_bounds
 from cchc.ratings.models import (
     Discipline,
@@ -174,8 +176,6 @@ def _subjects(
         unit.pk: unit
         for unit in OrgUnit.objects.filter(pk__in=list(by_unit)).only("pk", "name", "kind")
     }
-    from cchc.accounts.models import User
-
     people = dict(
         User.objects.filter(pk__in={p for p, _u in by_person}).values_list("pk", "full_name")
     )
@@ -355,7 +355,8 @@ def assess_rating(
 ) -> Rating:
     """Enter the general-criteria points (criterion id → points) with a comment: the rating's
     general points, total and (with its cap group) band are recomputed; it becomes
-    "assessed". Writes "ratings.assess" with the points before and after.
+    "assessed". Writes "ratings.assess" with the points before and after, and notifies the
+    rated (notify_assessed).
 
     Refuses an approved rating, a stale `version`, a missing or unknown sub-criterion, and
     points below zero or above a sub-criterion's maximum.
@@ -395,7 +396,46 @@ def assess_rating(
         changes={"general_points": [_num(before), _num(rating.general_points)]},
         details={"total": _num(rating.total), "band": rating.band},
     )
+    notify_assessed(rating)
     return rating
+
+
+def notify_assessed(rating: Rating) -> None:
+    """Tell the rated (the person; for a unit, its heads) that the rating was assessed and
+    until when they may respond: an in-app notice, e-mailed after commit (plans.jobs)."""
+    if rating.kind == Rating.Kind.UNIT:
+        heads = Membership.objects.filter(
+            unit=rating.unit, role=Membership.Role.HEAD, user__is_active=True
+        )
+        users = list(heads.values_list("user_id", flat=True))
+    else:
+        users = [rating.person_id] if rating.person_id else []
+    deadline = response_deadline(rating)
+    with translation.override("vi"):
+        message = _(
+            "The rating of %(label)s for %(month)s was assessed: %(total)s points, %(band)s. "
+            "You may respond until %(day)s."
+        ) % {
+            "label": rating.label,
+            "month": f"{rating.round.month:%m/%Y}",
+            "total": number_format(rating.total, 2),
+            "band": rating.get_band_display(),
+            "day": f"{deadline:%d/%m/%Y}" if deadline else "",
+        }
+    notices = Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user,
+                kind=Notification.Kind.RATING,
+                link=rating.get_absolute_url(),
+                message=message[:500],
+                key=f"rating:{rating.pk}:v{rating.version}",
+            )
+            for user in users
+        ]
+    )
+    ids = [n.pk for n in notices]
+    transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
 
 
 def _num(value: Decimal | None) -> str | None:

@@ -16,7 +16,7 @@ from cchc.accounts.tests.factories import UserFactory
 from cchc.core.models import AuditEvent
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import reopen_month
-from cchc.plans.models import MonthClose, Task
+from cchc.plans.models import MonthClose, Notification, Task
 from cchc.plans.tests.factories import task_in
 from cchc.ratings.actions import (
     add_follow_up,
@@ -283,6 +283,25 @@ def test_assess_rating_adds_the_general_points_and_rebands(
     event = AuditEvent.objects.get(verb="ratings.assess")
     assert event.changes == {"general_points": [None, "28.50"]}
     assert event.details == {"total": "82.75", "band": "good"}
+
+
+def test_assessing_notifies_the_rated(
+    september: list[Rating], city_admin: User, officer_a: User, head_a: User
+) -> None:
+    _head, person, unit = september
+    for rating in (person, unit):
+        assess_rating(rating, actor=city_admin, points=_points(rating, *["5"] * 6))
+
+    notices = Notification.objects.filter(kind="rating").order_by("user__username", "link")
+    assert [(n.user, n.link) for n in notices] == [
+        (head_a, f"/ratings/rating/{unit.pk}/"),  # a unit answers through its head
+        (officer_a, f"/ratings/rating/{person.pk}/"),
+    ]
+    deadline = timezone.localdate() + datetime.timedelta(days=5)
+    # Stored in Vietnamese, the installation's language, whoever assessed.
+    assert "84,25" in notices[1].message
+    assert "Hoàn thành tốt nhiệm vụ" in notices[1].message
+    assert f"{deadline:%d/%m/%Y}" in notices[1].message
 
 
 @pytest.mark.parametrize(
