@@ -1,0 +1,141 @@
+"""The city's own reform index (DOMAIN.md §3, issue #5): frameworks of criteria as data.
+
+A Framework is issued per year and target group: a tree of Criterion nodes (area → criterion →
+sub-criterion) with maximum points, split between the appraisal and the sociological survey
+(e.g. 70 + 30), and the thresholds of groups A, B and C. A bonus/penalty node is the only place
+where points may go below zero. A published framework never changes; the next year starts from
+a copy. Self-assessment, appraisal and results are built on it next.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetGroup(models.TextChoices):
+    DEPARTMENTS = "departments", _("Departments and agencies")
+    WARDS = "wards", _("Wards and communes")
+    PUBLIC_SERVICE = "public_service", _("Public service units")
+    CENTRAL = "central", _("Central agencies in the city")
+
+
+class Framework(models.Model):
+    """The criteria of one year's index for one target group."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    group = models.CharField(_("target group"), max_length=16, choices=TargetGroup.choices)
+    title = models.CharField(_("title"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("The maxima are not the official ones, which are not public."),
+    )
+    appraisal_max = models.DecimalField(
+        _("appraisal points"), max_digits=6, decimal_places=2, default=Decimal(70)
+    )
+    survey_max = models.DecimalField(
+        _("survey points"), max_digits=6, decimal_places=2, default=Decimal(30)
+    )
+    group_a_min = models.DecimalField(
+        _("group A from, in percent"), max_digits=5, decimal_places=2, default=Decimal(90)
+    )
+    group_b_min = models.DecimalField(
+        _("group B from, in percent"), max_digits=5, decimal_places=2, default=Decimal(80)
+    )
+    group_c_min = models.DecimalField(
+        _("group C from, in percent"), max_digits=5, decimal_places=2, default=Decimal(70)
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("index framework")
+        verbose_name_plural = _("index frameworks")
+        ordering = ["-year", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "group"], name="indices_one_framework"),
+            models.CheckConstraint(
+                condition=Q(group_a_min__gt=models.F("group_b_min"))
+                & Q(group_b_min__gt=models.F("group_c_min")),
+                name="indices_group_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def group_of(self, percent: Decimal) -> str | None:
+        """ "A", "B" or "C" for an index % at or above its threshold; None below group C."""
+        for name, minimum in (
+            ("A", self.group_a_min),
+            ("B", self.group_b_min),
+            ("C", self.group_c_min),
+        ):
+            if percent >= minimum:
+                return name
+        return None
+
+
+class Criterion(models.Model):
+    """A node of a framework's tree. Leaves are scored; a node's maximum bounds the sum of its
+    children's maxima."""
+
+    class Method(models.TextChoices):
+        MANUAL = "manual", _("Scored by the unit, appraised by the council")
+        COMPUTED = "computed", _("Computed from platform data")
+        SURVEY = "survey", _("From the sociological survey")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    min_points = models.DecimalField(
+        _("minimum points"), max_digits=6, decimal_places=2, default=Decimal(0)
+    )
+    method = models.CharField(
+        _("scoring method"), max_length=10, choices=Method.choices, default=Method.MANUAL
+    )
+    is_bonus_penalty = models.BooleanField(_("bonus or penalty"), default=False)
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    guidance = models.TextField(_("scoring guidance"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="indices_criterion_code"),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=models.F("min_points")),
+                name="indices_criterion_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
