@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
+from cchc.demo.indices import seed_indices
 from cchc.demo.plans import seed_plans
 from cchc.demo.ratings import seed_ratings
 from cchc.orgunits.actions import create_unit
@@ -124,3 +125,4 @@ def seed_demo() -> None:
     admin = User.objects.get(username=USERS[0][0])
     seed_plans(admin)
     seed_ratings(admin, User.objects.get(username="chutich"))
+    seed_indices(admin)

@@ -19,6 +19,7 @@ from cchc.indices.actions import (
     publish_framework,
 )
 from cchc.indices.models import Criterion, Framework, TargetGroup
+from cchc.indices.tests.factories import tree
 
 D = Decimal
 SURVEY = Criterion.Method.SURVEY
@@ -29,21 +30,6 @@ def _english(settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-def tree() -> list[Node]:
-    """A small 70 + 30 framework: two areas, a survey area and a bonus/penalty node."""
-    return [
-        Node("1", "Công tác chỉ đạo, điều hành", D(30)),
-        Node("1.1", "Kế hoạch CCHC", D(15), "1", evidence_required=True),
-        Node("1.2", "Kiểm tra CCHC", D(15), "1"),
-        Node("2", "Cải cách thủ tục hành chính", D(40)),
-        Node("2.1", "Tỷ lệ hồ sơ đúng hạn", D(40), "2", method=Criterion.Method.COMPUTED),
-        Node("3", "Sự hài lòng của người dân", D(30), method=SURVEY),
-        Node("3.1", "Tiếp cận dịch vụ", D(15), "3", method=SURVEY),
-        Node("3.2", "Kết quả dịch vụ", D(15), "3", method=SURVEY),
-        Node("4", "Điểm thưởng, điểm trừ", D(5), min_points=D(-5), is_bonus_penalty=True),
-    ]
 
 
 def check(nodes: list[Node]) -> list[str]:

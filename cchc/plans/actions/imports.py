@@ -1,4 +1,6 @@
 """Import tasks into a plan from an XLSX file laid out like the downloadable template.
+Reading the workbook (upload checks, header, rows, cells) is `cchc.core.xlsx`; this module
+holds the task columns, the lookups and the task checks.
 
 Every row and every column is checked first, with every lookup (content areas, the units the
 actor may assign, the plan's task codes) read once into a dictionary, so a 5,000-row file costs
@@ -15,22 +17,26 @@ weight, parent in the same plan, current lead unit) are all made here, row by ro
 
 import datetime
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
-from cchc.core import audit
+from cchc.core import audit, xlsx
 from cchc.core.text import fold
-from cchc.core.uploads import check_upload
+from cchc.core.xlsx import (
+    MAX_ROWS,
+    Column,
+    Row,
+    RowError,
+    cell_decimal,
+    cell_text,
+    check_workbook_upload,
+)
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions.plans import parse_deadline
 from cchc.plans.models import ContentArea, Plan, Task, assignment_day
@@ -38,29 +44,19 @@ from cchc.plans.models import ContentArea, Plan, Task, assignment_day
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-MAX_ROWS = 10_000
-# A 10 MB .xlsx can inflate to gigabytes of XML: refuse archives that unpack past this.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-FIRST_DATA_ROW = 2
+__all__ = [
+    "COLUMNS",
+    "COLUMN_BY_KEY",
+    "MAX_ROWS",
+    "PRIORITY_LABELS",
+    "TEXT_COLUMNS",
+    "Column",
+    "ImportResult",
+    "RowError",
+    "import_tasks",
+]
+
 LOOKUP_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    name: str  # the Vietnamese name, also used to name the column in error messages
-    hint: str = ""
-    required: bool = False
-    width: int = 18
-
-    @property
-    def header(self) -> str:
-        return f"{self.name} ({self.key}{': ' + self.hint if self.hint else ''})"
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.key})"
-
 
 # The file format (fixed, Vietnamese): the template, the import and the task exports share it.
 COLUMNS = [
@@ -95,22 +91,13 @@ MAX_LENGTHS = {"code": 40, "title": 500, "expected_output": 500}
 MAX_WEIGHT = Decimal("9999.99")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
 @dataclass
-class ImportResult:
-    rows: int
-    tasks: list[Task] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(xlsx.ImportResult[Task]):
+    """The tasks created, or the rows' errors with no task created."""
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def tasks(self) -> list[Task]:
+        return self.created
 
 
 @dataclass
@@ -130,9 +117,6 @@ class _NewTask:
     parent_id: int | None  # a task already in the plan
 
 
-Row = tuple[int, dict[str, Any]]
-
-
 @transaction.atomic
 def import_tasks(plan: Plan, *, actor: "User", upload: UploadedFile) -> ImportResult:
     """Create the tasks listed in an XLSX upload in `plan` (draft or issued), all or nothing.
@@ -146,13 +130,9 @@ def import_tasks(plan: Plan, *, actor: "User", upload: UploadedFile) -> ImportRe
     positive number, an unknown priority, a parent that is neither in the plan nor earlier in
     the file, a text too long.
     """
-    checked = check_upload(upload)
-    if checked.extension != "xlsx":
-        raise ValidationError(
-            _("%(name)s: import an Excel workbook (.xlsx) made from the template.")
-            % {"name": checked.original_name}
-        )
-    rows = read_rows(upload, name=checked.original_name)
+    checked = check_workbook_upload(upload)
+    # MAX_ROWS is read here, at call time, so a test can lower it on this module.
+    rows = xlsx.read_rows(upload, name=checked.original_name, columns=COLUMNS, max_rows=MAX_ROWS)
     if not rows:
         raise ValidationError(_("The file has no task rows."))
     new_tasks, errors = _validate(plan, rows, actor=actor)
@@ -166,77 +146,7 @@ def import_tasks(plan: Plan, *, actor: "User", upload: UploadedFile) -> ImportRe
         unit=plan.unit,
         details={"count": len(tasks), "file": checked.original_name, "sha256": checked.sha256},
     )
-    return ImportResult(rows=len(rows), tasks=tasks)
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def read_rows(upload: UploadedFile, *, name: str) -> list[Row]:
-    """The non-empty rows of the first sheet as (Excel row number, {column key: value})."""
-    unreadable = ValidationError(
-        _("%(name)s cannot be read as an Excel workbook.") % {"name": name}
-    )
-    try:
-        _check_archive(upload)
-        upload.seek(0)
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise unreadable from error
-    try:
-        return list(_rows(workbook.worksheets[0].iter_rows(values_only=True)))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
-        raise unreadable from error
-    finally:
-        workbook.close()
-
-
-def _check_archive(upload: UploadedFile) -> None:
-    upload.seek(0)
-    with zipfile.ZipFile(upload) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-            raise ValidationError(_("The workbook is too large once unpacked."))
-
-
-def _rows(values: Iterator[tuple[Any, ...]]) -> Iterator[Row]:
-    positions = _header_positions(next(values, ()))
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        raise ValidationError(
-            _("The first row lacks the columns: %(columns)s. Start from the template.")
-            % {"columns": "; ".join(missing)}
-        )
-    count = 0
-    for number, cells in enumerate(values, start=FIRST_DATA_ROW):
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}
-            )
-        yield number, {key: cells[i] if i < len(cells) else None for key, i in positions.items()}
-
-
-def _header_positions(header: Iterable[Any]) -> dict[str, int]:
-    """Column key → index, recognised by the key in brackets ("Thời hạn (deadline: …)") or a
-    bare key, so columns may be reordered and their Vietnamese names reworded."""
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        text = _text(cell)
-        match = re.search(r"\(\s*([a-z_]+)", text)
-        key = match.group(1) if match else text.lower()
-        if key in COLUMN_BY_KEY and key not in positions:
-            positions[key] = index
-    return positions
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return ImportResult(rows=len(rows), created=tasks)
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -253,14 +163,14 @@ class _Lookups:
     def load(cls, plan: Plan, rows: list[Row], *, actor: "User") -> "_Lookups":
         codes: set[str] = set()
         for _number, values in rows:
-            codes.add(_text(values.get("lead_unit")))
+            codes.add(cell_text(values.get("lead_unit")))
             codes.update(_split_codes(values.get("cooperating_units")))
         codes.discard("")
         return cls(
             areas={area.code.upper(): area for area in ContentArea.objects.all()},
             units=_assignable_units(actor, codes),
             plan_codes=dict(plan.tasks.values_list("code", "id")),
-            file_codes={_text(values.get("code")) for _number, values in rows},
+            file_codes={cell_text(values.get("code")) for _number, values in rows},
         )
 
 
@@ -275,7 +185,7 @@ def _assignable_units(actor: "User", codes: set[str]) -> dict[str, int]:
 
 
 def _split_codes(value: Any) -> list[str]:
-    return [code.strip() for code in re.split(r"[;,\n]", _text(value)) if code.strip()]
+    return [code.strip() for code in re.split(r"[;,\n]", cell_text(value)) if code.strip()]
 
 
 def _validate(
@@ -302,17 +212,17 @@ class _RowChecker:
 
     def check(self, row: int, values: dict[str, Any]) -> _NewTask | None:
         self.row, before = row, len(self.errors)
-        code = self.code(_text(values.get("code")))
+        code = self.code(cell_text(values.get("code")))
         title = self.text(values, "title", required=True)
-        area = self.area(_text(values.get("area")))
-        lead_unit = self.lead_unit(_text(values.get("lead_unit")))
+        area = self.area(cell_text(values.get("area")))
+        lead_unit = self.lead_unit(cell_text(values.get("lead_unit")))
         cooperating = self.cooperating(values.get("cooperating_units"))
         deadline = self.deadline(values.get("deadline"))
         expected_output = self.text(values, "expected_output")
-        priority = self.priority(_text(values.get("priority")))
+        priority = self.priority(cell_text(values.get("priority")))
         weight = self.weight(values.get("weight"))
-        parent_code, parent_id = self.parent(_text(values.get("parent")), code)
-        description = _text(values.get("description"))
+        parent_code, parent_id = self.parent(cell_text(values.get("parent")), code)
+        description = cell_text(values.get("description"))
         if len(self.errors) > before or area is None or lead_unit is None:
             return None
         if deadline is None or weight is None:
@@ -334,7 +244,7 @@ class _RowChecker:
         )
 
     def text(self, values: dict[str, Any], key: str, *, required: bool = False) -> str:
-        text = _text(values.get(key))
+        text = cell_text(values.get(key))
         if required and not text:
             self.error(key, _("This cell is required."))
         elif len(text) > MAX_LENGTHS.get(key, len(text)):
@@ -413,7 +323,7 @@ class _RowChecker:
             return value.date()
         if isinstance(value, datetime.date):
             return value
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             self.error("deadline", _("This cell is required."))
             return None
@@ -437,18 +347,14 @@ class _RowChecker:
         return priority
 
     def weight(self, value: Any) -> Decimal | None:
-        text = _text(value).replace(",", ".")
-        if not text:
+        weight = cell_decimal(value)
+        if weight is None:
             return Decimal("1")
-        try:
-            weight = Decimal(text) if not isinstance(value, bool) else Decimal("NaN")
-        except InvalidOperation:
-            weight = Decimal("NaN")
         if not weight.is_finite() or weight <= 0 or weight > MAX_WEIGHT:
             self.error(
                 "weight",
                 _("The weight must be a positive number up to %(max)s (“%(text)s”).")
-                % {"max": MAX_WEIGHT, "text": _text(value)},
+                % {"max": MAX_WEIGHT, "text": cell_text(value)},
             )
             return None
         return weight.quantize(Decimal("0.01"))
