@@ -34,7 +34,8 @@ class Node:
 
 
 def check_tree(nodes: list[Node], *, appraisal_max: Decimal, survey_max: Decimal) -> list[str]:
-    """Every reason `nodes` is not a valid framework tree, each naming its code: codes unique,
+    """Every reason `nodes` is not a valid framework tree, each starting with the code it is
+    about ("code: …") or about the whole tree (the totals): codes unique,
     parents that exist and no cycle, maximum ≥ minimum, points below zero only in a bonus or
     penalty node, children within their parent's maximum, and the leaves adding up to the
     appraisal maximum (survey leaves to the survey maximum; bonus and penalty apart). Pure."""
