@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("cchc.orgunits.urls")),
     path("plans/", include("cchc.plans.urls")),
     path("ratings/", include("cchc.ratings.urls")),
+    path("indices/", include("cchc.indices.urls")),
     path("api/v1/", include("cchc.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

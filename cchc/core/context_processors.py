@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The modules that exist today. A module appears here when it ships, so the menu has no dead
 # links; the home page lists the ones still to come as plain text.
@@ -14,10 +15,10 @@ NAVIGATION: list[tuple[str, Any, str, bool]] = [
     ("orgunits:tree", _("Units"), "diagram-3", False),
     ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", False),
     ("ratings:index", _("Ratings"), "award", False),
+    ("indices:frameworks", pgettext_lazy("navigation", "Reform index"), "clipboard-data", False),
     ("plans:months", _("Month close"), "lock", True),
     ("accounts:users", _("Users"), "people", True),
     ("core:audit_log", _("Audit log"), "journal-text", True),
-    ("api-v1:openapi-view", _("API"), "braces", False),
 ]
 
 
