@@ -139,3 +139,72 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+
+NATIONAL = "00"  # the province code of a national figure (an average), never ranked
+
+
+class ExternalIndex(models.Model):
+    """A national or external index the city is judged by (PAR INDEX, SIPAS, PAPI, the Decision
+    766 service index). Its components are data: a list of names."""
+
+    class Period(models.TextChoices):
+        YEAR = "year", _("Yearly")
+        MONTH = "month", _("Monthly")
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    period = models.CharField(
+        _("period"), max_length=5, choices=Period.choices, default=Period.YEAR
+    )
+    unit = models.CharField(_("unit"), max_length=20, default="%")
+    components = models.JSONField(_("components"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("external index")
+        verbose_name_plural = _("external indices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExternalResult(models.Model):
+    """A province's result in an external index for a year (or a month of it)."""
+
+    index = models.ForeignKey(ExternalIndex, on_delete=models.CASCADE, related_name="results")
+    province_code = models.CharField(_("province code"), max_length=4)
+    province_name = models.CharField(_("province"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    out_of = models.PositiveSmallIntegerField(_("out of"), null=True, blank=True)
+    components = models.JSONField(_("components"), default=dict, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("external index result")
+        verbose_name_plural = _("external index results")
+        ordering = ["index", "-year", "-month", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index", "province_code", "year", "month"],
+                name="indices_external_result",
+            ),
+            models.UniqueConstraint(
+                fields=["index", "province_code", "year"],
+                condition=Q(month__isnull=True),
+                name="indices_external_result_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="indices_external_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.month:02d}/{self.year}" if self.month else str(self.year)
+        return f"{self.index.code} {self.province_name} {period}"
