@@ -53,6 +53,9 @@ class Framework(models.Model):
     group_c_min = models.DecimalField(
         _("group C from, in percent"), max_digits=5, decimal_places=2, default=Decimal(70)
     )
+    step = models.DecimalField(
+        _("scoring step"), max_digits=4, decimal_places=2, default=Decimal("0.25")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -208,3 +211,99 @@ class ExternalResult(models.Model):
     def __str__(self) -> str:
         period = f"{self.month:02d}/{self.year}" if self.month else str(self.year)
         return f"{self.index.code} {self.province_name} {period}"
+
+
+class AssessmentRound(models.Model):
+    """A self-assessment round: the units of a framework's target group score themselves
+    against it by a deadline; the appraisal council then verifies every criterion."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds")
+    title = models.CharField(_("title"), max_length=300)
+    deadline = models.DateField(_("deadline"))
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("self-assessment round")
+        verbose_name_plural = _("self-assessment rounds")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(models.Model):
+    """One unit's self-assessment in a round; submitting it locks it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being scored")
+        SUBMITTED = "submitted", _("Submitted")
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="assessments")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="indices_one_assessment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class SelfScore(models.Model):
+    """A unit's own score on one scored criterion, with its explanation and evidence."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("self-score"), max_digits=6, decimal_places=2)
+    explanation = models.TextField(_("explanation"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("self-score")
+        verbose_name_plural = _("self-scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="indices_one_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.points}"
+
+
+class EvidenceDocument(models.Model):
+    """A document attached to a self-score as evidence (tài liệu kiểm chứng)."""
+
+    score = models.ForeignKey(SelfScore, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="indices/evidence/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
