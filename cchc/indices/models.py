@@ -307,3 +307,26 @@ class EvidenceDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SurveyPoints(models.Model):
+    """A unit's points from the sociological survey for a framework's year (out of its
+    survey maximum): imported from the survey team's workbook until the satisfaction-survey
+    module provides them (docs: indices.survey.survey_points)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="survey")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.DecimalField(_("survey points"), max_digits=6, decimal_places=2)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey points")
+        verbose_name_plural = _("survey points")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "unit"], name="indices_one_survey_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.points}"
