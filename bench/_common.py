@@ -11,6 +11,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -131,3 +132,67 @@ def emit(
     }
     if os.environ.get(RECORDS_ENV):
         print(RECORD_PREFIX + json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def setup_postgres(bench: str, url: str) -> bool:
+    """Create a fresh database at `url`, point Django at it and migrate; False (with a line
+    saying so) when the server is not reachable."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        print(f"{bench} [postgres]: skipped, the server is not reachable ({error})")
+        return False
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ.setdefault("CCHC_LOG_LEVEL", "WARNING")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    return True
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def run_on_databases(
+    args: list[str], *, bench: str, script: str, pg_url: str, measure: Callable[[str], None]
+) -> int:
+    """The main of a benchmark that measures SQLite and PostgreSQL: with a database name in
+    `args`, `measure` it (a throw-away SQLite, or a fresh PostgreSQL database at `pg_url`);
+    without, run `script` once per database, each in its own process so that ru_maxrss and
+    caches stay each database's own."""
+    if not args:
+        failed = 0
+        for database in ("sqlite", "postgres"):
+            failed |= subprocess.call([sys.executable, script, database], cwd=ROOT)  # noqa: S603
+        return failed
+    if args[0] == "sqlite":
+        with workdir() as directory:
+            setup_django(directory)
+            measure("sqlite")
+        return 0
+    if not setup_postgres(bench, pg_url):
+        return 0
+    try:
+        measure("postgres")
+    finally:
+        drop_postgres(pg_url)
+    return 0

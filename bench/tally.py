@@ -30,7 +30,6 @@ PostgreSQL: a database cchc_bench on postgres://postgres@127.0.0.1:5432 is creat
 import datetime
 import os
 import random
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -38,8 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from _common import ROOT, emit, max_rss_mb, setup_django, timed
-from _common import workdir as make_workdir
+from _common import emit, max_rss_mb, run_on_databases, timed
 
 BENCH = "tally"
 UNITS = 600
@@ -477,67 +475,7 @@ def measure(database: str) -> None:
     )
 
 
-def setup_postgres() -> bool:
-    """Create a fresh cchc_bench database and point Django at it; False if unreachable."""
-    import psycopg
-
-    base, name = PG_URL.rsplit("/", 1)
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as error:
-        print(f"{BENCH} [postgres]: skipped, the server is not reachable ({error})")
-        return False
-    os.environ["DATABASE_URL"] = PG_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("CCHC_LOG_LEVEL", "WARNING")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    return True
-
-
-def drop_postgres() -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    base, name = PG_URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def run(database: str) -> int:
-    if database == "sqlite":
-        with make_workdir() as workdir:
-            setup_django(workdir)
-            measure(database)
-        return 0
-    if not setup_postgres():
-        return 0
-    try:
-        measure(database)
-    finally:
-        drop_postgres()
-    return 0
-
-
-def main(args: list[str]) -> int:
-    if args:
-        return run(args[0])
-    # One process per database: ru_maxrss and caches stay each database's own.
-    failed = 0
-    for database in ("sqlite", "postgres"):
-        failed |= subprocess.call([sys.executable, __file__, database], cwd=ROOT)  # noqa: S603
-    return failed
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(
+        run_on_databases(sys.argv[1:], bench=BENCH, script=__file__, pg_url=PG_URL, measure=measure)
+    )

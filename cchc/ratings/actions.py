@@ -41,7 +41,8 @@ from cchc.ratings.queries import (
 from cchc.ratings.scoring import Figures, assign_bands, score
 
 BATCH = 1000
-FIGURE_FIELDS = [
+# The Rating fields copied from scoring.Figures, then the ones scoring.score computes.
+FROM_FIGURES = [
     "tasks",
     "completed",
     "late",
@@ -52,6 +53,9 @@ FIGURE_FIELDS = [
     "weight_completed",
     "weight_quality",
     "weight_progress",
+]
+FIGURE_FIELDS = [
+    *FROM_FIGURES,
     "quantity_pct",
     "quality_pct",
     "progress_pct",
@@ -214,7 +218,7 @@ def _subjects(
 
 def _fill(rating: Rating, policy: RatingPolicy, figures: Figures) -> None:
     result = score(policy, figures)
-    for name in FIGURE_FIELDS[:10]:
+    for name in FROM_FIGURES:
         setattr(rating, name, getattr(figures, name))
     rating.quantity_pct = result.quantity_pct
     rating.quality_pct = result.quality_pct
@@ -488,7 +492,12 @@ def approve_ratings(ratings: Iterable[Rating], *, actor: User) -> int:
 
     Refuses (all of them) when one is not assessed or is the approver's own.
     """
-    chosen = list(Rating.objects.select_for_update().filter(pk__in=[r.pk for r in ratings]))
+    # The unit and round come with the rows (each audit event names them), locked rows only.
+    chosen = list(
+        Rating.objects.select_for_update(of=("self",))
+        .select_related("unit", "round")
+        .filter(pk__in=[r.pk for r in ratings])
+    )
     for rating in chosen:
         if rating.status != Rating.Status.ASSESSED:
             raise ValidationError(
