@@ -28,6 +28,8 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("transactional_db")
         importlib.import_module("cchc.plans.migrations.0002_content_areas").create(apps, None)
         importlib.import_module("cchc.ratings.migrations.0002_decree_335_policy").create(apps, None)
+        default_questionnaire = "cchc.surveys.migrations.0002_default_questionnaire"
+        importlib.import_module(default_questionnaire).create(apps, None)
 
 
 @dataclass

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.orgunits",
     "cchc.plans",
+    "cchc.surveys",
     "cchc.indices",
     "cchc.ratings",
     "cchc.reports",

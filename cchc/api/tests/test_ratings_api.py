@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cchc.accounts.actions import grant_membership
 from cchc.accounts.models import Membership, User
@@ -378,7 +379,9 @@ def test_rating_read_after_assessment_shows_the_general_scores(
     assert (
         body["response_deadline"]
         == (
-            datetime.date.fromisoformat(body["assessed_at"][:10]) + datetime.timedelta(days=5)
+            # The deadline counts from the local (Hà Nội) day of the assessment.
+            timezone.localdate(datetime.datetime.fromisoformat(body["assessed_at"]))
+            + datetime.timedelta(days=5)
         ).isoformat()
     )
 
