@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a name runs the
 modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py,
-bench/tally.py (the month close) and bench/ratings.py (rating the closed month), the last two
-on SQLite and PostgreSQL, each running itself once per database.
+bench/tally.py (the month close), bench/ratings.py (rating the closed month) and
+bench/indices.py (the reform index's results, results page and annex import), the last three on
+SQLite and PostgreSQL, each running itself once per database.
 
 Each module prints its own figures as it goes; the summary repeats the figures that have a
 ratio or a target. Exits non-zero when a benchmark fails to run; a missed target is reported but
@@ -25,7 +26,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def modules(names: list[str]) -> list[Path]:
     found = sorted(
-        [*BENCH_DIR.glob("bench_*.py"), BENCH_DIR / "tally.py", BENCH_DIR / "ratings.py"]
+        [
+            *BENCH_DIR.glob("bench_*.py"),
+            BENCH_DIR / "tally.py",
+            BENCH_DIR / "ratings.py",
+            BENCH_DIR / "indices.py",
+        ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]
 

@@ -1,17 +1,21 @@
-"""Self-assessment: open a round for a framework's target group, score the criteria with
-evidence or an explanation, submit (which locks the assessment). Every function here is an
+"""Self-assessment: open a round for a framework's target group (computed criteria pre-filled),
+score the criteria with evidence documents, cited platform records or an explanation, submit
+(which locks the assessment), and the reminders before the deadline. Every function here is an
 action: a transaction and its audit event."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cchc.accounts.models import User
+from cchc.accounts.models import Membership, User
 from cchc.core import audit
 from cchc.core.uploads import check_upload
 from cchc.indices.models import (
@@ -23,7 +27,12 @@ from cchc.indices.models import (
     SelfScore,
     TargetGroup,
 )
+from cchc.indices.queries import computed_scores
 from cchc.orgunits.models import OrgUnit
+from cchc.plans.jobs import email_notifications
+from cchc.plans.models import Notification, ProgressReport, Task
+
+REMINDER_DAYS = (3, 1, 0)  # days before the round's deadline a draft's scorers are reminded
 
 KINDS: dict[str, tuple[str, ...]] = {
     TargetGroup.DEPARTMENTS: (OrgUnit.Kind.DEPARTMENT,),
@@ -41,6 +50,10 @@ def scored_by_units(framework: Framework) -> list[Criterion]:
     return [c for c in criteria if c.pk not in parents and c.method == Criterion.Method.MANUAL]
 
 
+DEFAULT_MAJORITY: Decimal = AssessmentRound._meta.get_field("majority_percent").default
+DEFAULT_RESPONSE_DAYS: int = AssessmentRound._meta.get_field("response_days").default
+
+
 @transaction.atomic
 def open_round(
     framework: Framework,
@@ -49,12 +62,16 @@ def open_round(
     title: str,
     deadline: datetime.date,
     units: list[OrgUnit],
+    majority_percent: Decimal = DEFAULT_MAJORITY,
+    response_days: int = DEFAULT_RESPONSE_DAYS,
 ) -> AssessmentRound:
-    """Open a self-assessment round of a published framework for `units`, with an empty
-    assessment each. Writes "indices.open_round" with the number of units.
+    """Open a self-assessment round of a published framework for `units`, with an assessment
+    each whose computed criteria are pre-filled as of today (points and calculation). Writes
+    "indices.open_round" with the number of units.
 
-    Refuses a draft framework, a deadline before today, no units, and a unit outside the
-    framework's target group or no longer current."""
+    Refuses a draft framework, a deadline before today, no units, a unit outside the
+    framework's target group or no longer current, a majority outside 0 to 100 percent and a
+    negative number of days for the unit's response."""
     if not framework.is_published:
         raise ValidationError(_("Publish the framework before opening a round."))
     if deadline < timezone.localdate():
@@ -66,10 +83,22 @@ def open_round(
         raise ValidationError(
             _("Not in the framework's target group: %(units)s.") % {"units": ", ".join(wrong)}
         )
+    if not 0 <= majority_percent < 100:
+        raise ValidationError(
+            {"majority_percent": _("The majority must be from 0 to less than 100 percent.")}
+        )
+    if response_days < 0:
+        raise ValidationError({"response_days": _("The days for the response cannot be negative.")})
     rating_round = AssessmentRound.objects.create(
-        framework=framework, title=title.strip(), deadline=deadline, opened_by=actor
+        framework=framework,
+        title=title.strip(),
+        deadline=deadline,
+        opened_by=actor,
+        majority_percent=majority_percent,
+        response_days=response_days,
     )
     Assessment.objects.bulk_create(Assessment(round=rating_round, unit=unit) for unit in units)
+    _fill_computed(framework, list(rating_round.assessments.all()), timezone.localdate())
     audit.record(
         actor,
         "indices.open_round",
@@ -79,10 +108,53 @@ def open_round(
     return rating_round
 
 
+def _fill_computed(
+    framework: Framework, assessments: list[Assessment], as_of: datetime.date
+) -> dict[str, str]:
+    """Write the computed criteria's SelfScore (points and calculation, as of `as_of`) of each
+    assessment, creating or updating them in bulk; returns {code: points} of the scores written
+    (for the audit of one assessment). A constant number of queries."""
+    by_unit = computed_scores(framework, [a.unit_id for a in assessments], as_of)
+    if not any(by_unit.values()):
+        return {}
+    existing = {
+        (s.assessment_id, s.criterion_id): s
+        for s in SelfScore.objects.filter(
+            assessment__in=assessments, criterion__in=list(next(iter(by_unit.values())))
+        )
+    }
+    codes = dict(framework.criteria.values_list("pk", "code"))
+    new, changed, summary = [], [], {}
+    for assessment in assessments:
+        for criterion_id, (points, calculation) in by_unit[assessment.unit_id].items():
+            text = calculation[: SelfScore._meta.get_field("calculation").max_length]
+            score = existing.get((assessment.pk, criterion_id))
+            if score is None:
+                new.append(
+                    SelfScore(
+                        assessment=assessment,
+                        criterion_id=criterion_id,
+                        points=points,
+                        calculation=text,
+                    )
+                )
+            elif (score.points, score.calculation) != (points, text):
+                score.points, score.calculation = points, text
+                score.version += 1
+                score.updated_at = timezone.now()
+                changed.append(score)
+            else:
+                continue
+            summary[codes[criterion_id]] = str(points)
+    SelfScore.objects.bulk_create(new)
+    SelfScore.objects.bulk_update(changed, ["points", "calculation", "version", "updated_at"])
+    return summary
+
+
 def _editable(assessment: Assessment) -> Assessment:
     assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("round__framework")
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("round__framework", "unit")
         .get(pk=assessment.pk)
     )
     if assessment.is_submitted:
@@ -173,23 +245,84 @@ def attach_evidence(score: SelfScore, *, actor: User, upload: UploadedFile) -> E
     return document
 
 
+def _unit_score(score: SelfScore) -> tuple[Assessment, SelfScore]:
+    """The editable assessment of `score` and the score, of a criterion the unit scores."""
+    assessment = _editable(score.assessment)
+    score = SelfScore.objects.select_related("criterion").get(pk=score.pk)
+    if score.criterion.method != Criterion.Method.MANUAL:
+        raise ValidationError(_("The unit does not score this criterion itself."))
+    return assessment, score
+
+
 @transaction.atomic
-def submit_assessment(assessment: Assessment, *, actor: User) -> Assessment:
-    """Submit the self-assessment: it is locked from then on. Writes "indices.submit".
+def cite_records(
+    score: SelfScore,
+    *,
+    actor: User,
+    tasks: Iterable[Task],
+    reports: Iterable[ProgressReport],
+) -> SelfScore:
+    """Cite platform records as the evidence of a self-score (replacing the earlier citations):
+    tasks led by the assessment's unit and progress reports on such tasks. Writes "indices.cite"
+    with the task codes and report ids before and after.
+
+    Refuses a submitted assessment, a criterion the unit does not score itself, and a task or
+    report of another unit (each named by its task's code)."""
+    assessment, score = _unit_score(score)
+    tasks = list(tasks)
+    reports = list(
+        ProgressReport.objects.select_related("task").filter(pk__in=[r.pk for r in reports])
+    )
+    foreign = [t.code for t in tasks if t.lead_unit_id != assessment.unit_id]
+    foreign += [r.task.code for r in reports if r.task.lead_unit_id != assessment.unit_id]
+    if foreign:
+        raise ValidationError(
+            _("Not a record of %(unit)s: %(codes)s.")
+            % {"unit": assessment.unit.name, "codes": ", ".join(sorted(set(foreign)))}
+        )
+    before = {
+        "tasks": sorted(score.cited_tasks.values_list("code", flat=True)),
+        "reports": sorted(score.cited_reports.values_list("pk", flat=True)),
+    }
+    score.cited_tasks.set(tasks)
+    score.cited_reports.set(reports)
+    after = {"tasks": sorted(t.code for t in tasks), "reports": sorted(r.pk for r in reports)}
+    audit.record(
+        actor,
+        "indices.cite",
+        score,
+        unit=assessment.unit,
+        changes=audit.diff(before, after),
+        details={"criterion": score.criterion.code},
+    )
+    return score
+
+
+@transaction.atomic
+def submit_assessment(
+    assessment: Assessment, *, actor: User, today: datetime.date | None = None
+) -> Assessment:
+    """Submit the self-assessment: it is locked from then on. The computed criteria are
+    recalculated as of `today` first. Writes "indices.submit" with the recalculated points.
 
     Refuses an assessment already submitted, a criterion left unscored, and a criterion whose
-    framework requires evidence that has neither a document nor an explanation (every one is
-    named)."""
+    framework requires evidence that has no document, no cited record and no explanation
+    (every one is named)."""
     assessment = _editable(assessment)
-    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    framework = assessment.round.framework
+    computed = _fill_computed(framework, [assessment], today or timezone.localdate())
+    scores = {
+        s.criterion_id: s
+        for s in assessment.scores.prefetch_related("evidence", "cited_tasks", "cited_reports")
+    }
     problems = []
-    for criterion in scored_by_units(assessment.round.framework):
+    for criterion in scored_by_units(framework):
         score = scores.get(criterion.pk)
         if score is None:
             problems.append(_("%(code)s: not scored yet.") % {"code": criterion.code})
-        elif criterion.evidence_required and not score.explanation and not score.evidence.all():
+        elif criterion.evidence_required and not _has_evidence(score):
             problems.append(
-                _("%(code)s: attach an evidence document or write an explanation.")
+                _("%(code)s: attach an evidence document, cite a record or write an explanation.")
                 % {"code": criterion.code}
             )
     if problems:
@@ -198,5 +331,92 @@ def submit_assessment(assessment: Assessment, *, actor: User) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = actor
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
-    audit.record(actor, "indices.submit", assessment, unit=assessment.unit)
+    audit.record(
+        actor, "indices.submit", assessment, unit=assessment.unit, details={"computed": computed}
+    )
     return assessment
+
+
+def _has_evidence(score: SelfScore) -> bool:
+    """A document, a cited record or an explanation (from prefetched relations)."""
+    return bool(
+        score.explanation
+        or score.evidence.all()
+        or score.cited_tasks.all()
+        or score.cited_reports.all()
+    )
+
+
+def _reminder_text(assessment: Assessment, days: int) -> str:
+    values = {
+        "unit": assessment.unit.name,
+        "round": assessment.round.title,
+        "day": f"{assessment.round.deadline:%d/%m/%Y}",
+        "days": days,
+    }
+    if days == 0:
+        return (
+            _("The self-assessment of %(unit)s in “%(round)s” is due today (%(day)s): submit it.")
+            % values
+        )
+    return (
+        ngettext(
+            "The self-assessment of %(unit)s in “%(round)s” is due in %(days)s day, on %(day)s.",
+            "The self-assessment of %(unit)s in “%(round)s” is due in %(days)s days, on %(day)s.",
+            days,
+        )
+        % values
+    )
+
+
+@transaction.atomic
+def send_deadline_reminders(today: datetime.date, *, actor: User | None = None) -> int:
+    """Notify the focal points and heads of each unit whose assessment is still a draft when
+    its round's deadline is 3 days away, 1 day away or today (in Vietnamese, linking to the
+    assessment), and e-mail them after commit. Idempotent: one notification per user and key
+    "index:<assessment>:due:<days>", so a rerun sends nothing new. Writes
+    "indices.send_reminders" with the count when something was sent; returns the count."""
+    due = {today + datetime.timedelta(days=days): days for days in REMINDER_DAYS}
+    drafts = list(
+        Assessment.objects.filter(
+            status=Assessment.Status.DRAFT,
+            round__deadline__in=list(due),
+            round__published_at__isnull=True,
+        ).select_related("round", "unit")
+    )
+    scorers: dict[int, set[int]] = {}
+    for unit_id, user_id in Membership.objects.filter(
+        unit_id__in={a.unit_id for a in drafts},
+        role__in=[Membership.Role.FOCAL_POINT, Membership.Role.HEAD],
+        user__is_active=True,
+    ).values_list("unit_id", "user_id"):
+        scorers.setdefault(unit_id, set()).add(user_id)
+    notices = []
+    with translation.override("vi"):
+        for assessment in drafts:
+            days = due[assessment.round.deadline]
+            message = _reminder_text(assessment, days)[:500]
+            key = f"index:{assessment.pk}:due:{days}"
+            notices += [
+                Notification(
+                    user_id=user_id,
+                    kind=Notification.Kind.INDEX,
+                    link=assessment.get_absolute_url(),
+                    message=message,
+                    key=key,
+                )
+                for user_id in sorted(scorers.get(assessment.unit_id, ()))
+            ]
+    sent = {
+        (user_id, key)
+        for user_id, key in Notification.objects.filter(
+            key__in={n.key for n in notices}
+        ).values_list("user_id", "key")
+    }
+    new = [n for n in notices if (n.user_id, n.key) not in sent]
+    if not new:
+        return 0
+    ids = [n.pk for n in Notification.objects.bulk_create(new)]
+    transaction.on_commit(partial(email_notifications.enqueue, ids))
+    audit.record(actor, "indices.send_reminders", details={"day": str(today), "sent": len(new)})
+    return len(new)

@@ -4,7 +4,15 @@ A Framework is issued per year and target group: a tree of Criterion nodes (area
 sub-criterion) with maximum points, split between the appraisal and the sociological survey
 (e.g. 70 + 30), and the thresholds of groups A, B and C. A bonus/penalty node is the only place
 where points may go below zero. A published framework never changes; the next year starts from
-a copy. Self-assessment, appraisal and results are built on it next.
+a copy.
+
+One record's way through a year: an AssessmentRound is opened for the framework's units → each
+unit's Assessment gets a SelfScore per leaf it scores (evidence documents, an explanation or
+cited platform records; computed leaves are pre-filled with their calculation) and is submitted
+→ the round's council members each make a Proposal per appraised leaf; the leaf's Appraisal is
+decided when more than the round's majority agree → the chair sends the appraisal to the unit,
+which may respond once within the window → the chair finalises → publishing the round freezes a
+Result per unit (points, index %, rank, group, areas) that the public pages read.
 """
 
 from decimal import Decimal
@@ -12,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -224,6 +233,20 @@ class AssessmentRound(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    majority_percent = models.DecimalField(
+        _("majority, in percent of the members"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        help_text=_(
+            "A criterion's score is decided when more than this share of the members agree."
+        ),
+    )
+    response_days = models.PositiveSmallIntegerField(_("days for the unit's response"), default=5)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("self-assessment round")
@@ -233,13 +256,46 @@ class AssessmentRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class CouncilMember(models.Model):
+    """A member of a round's appraisal council; the chair sends and finalises appraisals."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="council")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["-is_chair", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="indices_one_membership"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(is_chair=True), name="indices_one_chair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.user}"
+
 
 class Assessment(models.Model):
     """One unit's self-assessment in a round; submitting it locks it."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being scored")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted, being appraised")
+        APPRAISED = "appraised", _("Appraisal sent to the unit")
+        FINALISED = "finalised", _("Finalised")
 
     round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="assessments")
     unit = models.ForeignKey(
@@ -250,6 +306,17 @@ class Assessment(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("appraisal sent"), null=True, blank=True)
+    response_deadline = models.DateField(_("respond by"), null=True, blank=True)
+    response = models.TextField(_("the unit's response"), blank=True)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
@@ -263,9 +330,16 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("indices:assessment", args=[self.pk])
+
     @property
     def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.status == self.Status.FINALISED
 
 
 class SelfScore(models.Model):
@@ -275,6 +349,17 @@ class SelfScore(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(_("self-score"), max_digits=6, decimal_places=2)
     explanation = models.TextField(_("explanation"), blank=True)
+    # How a computed criterion's points were calculated (empty for a manual one).
+    calculation = models.CharField(_("calculation"), max_length=300, blank=True)
+    cited_tasks = models.ManyToManyField(
+        "plans.Task", verbose_name=_("cited tasks"), blank=True, related_name="+"
+    )
+    cited_reports = models.ManyToManyField(
+        "plans.ProgressReport",
+        verbose_name=_("cited progress reports"),
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -311,8 +396,9 @@ class EvidenceDocument(models.Model):
 
 class SurveyPoints(models.Model):
     """A unit's points from the sociological survey for a framework's year (out of its
-    survey maximum): imported from the survey team's workbook until the satisfaction-survey
-    module provides them (docs: indices.survey.survey_points)."""
+    survey maximum), imported from the survey team's workbook when the survey was run outside
+    the platform; they take precedence over the satisfaction-survey module's
+    (indices.results.survey_points)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="survey")
     unit = models.ForeignKey(
@@ -330,3 +416,88 @@ class SurveyPoints(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.points}"
+
+
+class Appraisal(models.Model):
+    """The council's verdict on one appraised leaf of an assessment: `points` is set when more
+    than the round's majority of members propose the same points, None until then. `version`
+    grows with every proposal on the leaf, so a member never overwrites a change they have not
+    seen."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appraisals")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(
+        _("appraised points"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="indices_one_appraisal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.points}"
+
+
+class Proposal(models.Model):
+    """A council member's proposed score for a leaf, with the reason when it differs from the
+    unit's self-score."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="proposals")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    points = models.DecimalField(_("proposed points"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "member"], name="indices_one_proposal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.points}"
+
+
+class Result(models.Model):
+    """A unit's published result in a round, frozen when the round is published: the public
+    pages, exports and the next year's comparison read these rows. `areas` lists, per area
+    (a root criterion), {"code", "title", "points", "max", "rank"}."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_name = models.CharField(_("unit"), max_length=300)
+    appraised = models.DecimalField(_("appraised points"), max_digits=7, decimal_places=2)
+    survey = models.DecimalField(
+        _("survey points"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    total = models.DecimalField(_("total points"), max_digits=7, decimal_places=2)
+    percent = models.DecimalField(_("index %"), max_digits=5, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+    group = models.CharField(_("group"), max_length=1, blank=True)
+    previous_percent = models.DecimalField(
+        _("index % last year"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    areas = models.JSONField(_("areas"), default=list)
+
+    class Meta:
+        verbose_name = _("index result")
+        verbose_name_plural = _("index results")
+        ordering = ["round", "rank", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="indices_one_result")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit_name}: {self.percent}"

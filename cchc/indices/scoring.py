@@ -1,8 +1,10 @@
 """The index's arithmetic as pure functions (no database): index %, ranking with ties.
 Results (issue #5 item 6) are built on these."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 
@@ -23,3 +25,71 @@ def competition_ranks(values: Sequence[Decimal]) -> list[int]:
     for place, value in enumerate(ordered, start=1):
         first_place.setdefault(value, place)
     return [first_place[value] for value in values]
+
+
+# Strengths and weaknesses of a unit against its group (issue #5 item 6), from the `areas` of
+# the published Result rows: [{"code", "title", "points", "max", "rank"}, …], whose numbers may
+# be stored as strings or numbers.
+
+
+def area_share(area: Mapping[str, Any]) -> Decimal | None:
+    """The area's points as a percent of its maximum (two decimals); None for an area without
+    a positive maximum (nothing to compare)."""
+    maximum = Decimal(str(area.get("max") or 0))
+    if maximum <= 0:
+        return None
+    points = Decimal(str(area.get("points") or 0))
+    return (100 * points / maximum).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def area_means(results_areas: Iterable[list[dict[str, Any]]]) -> dict[str, Decimal]:
+    """The mean share (percent of the maximum) of each area code across the units, in the
+    order the areas first appear; an area counts only the units that have it."""
+    sums: dict[str, Decimal] = {}
+    counts: dict[str, int] = {}
+    for areas in results_areas:
+        for area in areas:
+            share = area_share(area)
+            if share is None:
+                continue
+            code = str(area["code"])
+            sums[code] = sums.get(code, Decimal(0)) + share
+            counts[code] = counts.get(code, 0) + 1
+    return {
+        code: (total / counts[code]).quantize(CENT, rounding=ROUND_HALF_UP)
+        for code, total in sums.items()
+    }
+
+
+@dataclass(frozen=True)
+class AreaGap:
+    """An area's share for one unit against the group's mean share, in percentage points."""
+
+    code: str
+    title: str
+    share: Decimal
+    mean: Decimal
+    gap: Decimal
+
+
+def strengths_weaknesses(
+    areas: list[dict[str, Any]],
+    means: dict[str, Decimal],
+    margin: Decimal = Decimal(5),
+    limit: int = 3,
+) -> tuple[list[AreaGap], list[AreaGap]]:
+    """(strengths, weaknesses): the areas whose share is at least `margin` percentage points
+    above the group's mean (largest gap first) or below it (largest shortfall first), at most
+    `limit` of each. Areas without a maximum or a mean are left out."""
+    gaps = []
+    for area in areas:
+        share = area_share(area)
+        mean = means.get(str(area["code"]))
+        if share is None or mean is None:
+            continue
+        gaps.append(
+            AreaGap(str(area["code"]), str(area.get("title", "")), share, mean, share - mean)
+        )
+    strengths = sorted((g for g in gaps if g.gap >= margin), key=lambda g: -g.gap)
+    weaknesses = sorted((g for g in gaps if g.gap <= -margin), key=lambda g: g.gap)
+    return strengths[:limit], weaknesses[:limit]

@@ -1,15 +1,12 @@
-"""Survey points of the index: imported from a workbook (unit code, points), all or nothing.
+"""Survey points of the index: from the satisfaction-survey module (cchc.surveys), or imported
+from a workbook (unit code, points), all or nothing, when the survey was run outside the
+platform.
 
-The satisfaction-survey module (issue #6) will provide, in `cchc.surveys.queries`:
-
-    def index_points(year: int, unit_ids: Iterable[int], maximum: Decimal) -> dict[int, Decimal]
-
-the points of each unit with enough accepted responses, scaled to `maximum`. Until it exists,
-`survey_points` reads what was imported here; a unit with no points is rescaled to 100 from its
+`results.survey_points` reads a unit's imported points when there are some (the city's explicit
+figure), else the satisfaction survey's. A unit with neither is rescaled to 100 from its
 appraised score (scoring.index_percent).
 """
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -29,12 +26,6 @@ COLUMNS = [
     Column("points", "Điểm điều tra xã hội học", required=True, width=16),
     Column("name", "Tên đơn vị", "không bắt buộc", width=40),
 ]
-
-
-def survey_points(framework: Framework, unit_ids: Iterable[int]) -> dict[int, Decimal]:
-    """The survey points of each of `unit_ids` that has some, for `framework`. One query."""
-    rows = SurveyPoints.objects.filter(framework=framework, unit_id__in=list(unit_ids))
-    return dict(rows.values_list("unit_id", "points"))
 
 
 @transaction.atomic

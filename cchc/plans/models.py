@@ -442,6 +442,7 @@ class Notification(models.Model):
         DECISION = "decision", _("Decision on your report")
         NOT_REPORTED = "not_reported", _("Not reported this month")
         RATING = "rating", _("Rating assessed")
+        INDEX = "index", _("Reform index assessment")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -13,15 +13,15 @@
   });
 
   // Charts: <div class="chart" data-chart="bar|line|bars" data-source="id-of-json-script">.
-  // "bar" (horizontal): rows [{label, count}]. "line" and "bars" (grouped vertical bars):
+  // "bar" (horizontal): rows [{label, count}], its axis up to data-max when given. "line" and "bars" (grouped vertical bars):
   // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?}; a null value is a gap.
   var PALETTE = ["#0b5ed7", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997"];
 
-  function barOption(rows, number) {
+  function barOption(rows, number, max) {
     return {
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {},
-      xAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { formatter: number.format, hideOverlap: true } },
+      xAxis: { type: "value", minInterval: 1, splitNumber: 3, max: max, axisLabel: { formatter: number.format, hideOverlap: true } },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
       series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
     };
@@ -59,7 +59,7 @@
       var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
       var kind = el.dataset.chart || "bar";
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(kind === "bar" ? barOption(data, number) : seriesOption(kind, data, number));
+      chart.setOption(kind === "bar" ? barOption(data, number, el.dataset.max ? +el.dataset.max : null) : seriesOption(kind, data, number));
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

@@ -14,8 +14,10 @@ from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
 from cchc.indices.actions import create_framework
 from cchc.indices.models import Framework, SurveyPoints
-from cchc.indices.survey import COLUMNS, import_survey_points, survey_points
+from cchc.indices.results import survey_points
+from cchc.indices.survey import COLUMNS, import_survey_points
 from cchc.indices.tests.factories import tree
+from cchc.surveys.tests.factories import accepted, campaign_of
 from conftest import Hanoi
 
 
@@ -75,3 +77,16 @@ def test_import_survey_points_reports_rows_and_stores_nothing(
         (4, "Write points from 0 to 30."),
     ]
     assert not SurveyPoints.objects.exists()
+
+
+def test_survey_points_come_from_the_satisfaction_survey_unless_imported(
+    framework: Framework, city_admin: User, hanoi: Hanoi
+) -> None:
+    campaign = campaign_of(city_admin, [(hanoi.ward_a, 100), (hanoi.ward_b, 100)])
+    for unit in campaign.units.all():
+        accepted(unit, city_admin, rating=5)  # every element satisfied: 100 percent
+    import_survey_points(workbook([["00070", 12]]), actor=city_admin, framework=framework)
+
+    points = survey_points(framework, [hanoi.ward_a.pk, hanoi.ward_b.pk, hanoi.city.pk])
+
+    assert points == {hanoi.ward_a.pk: Decimal("30.00"), hanoi.ward_b.pk: Decimal(12)}

@@ -1,0 +1,505 @@
+"""The published results of an index round as XLSX (the tables), DOCX and PDF (the report).
+
+Every export reads the frozen Result rows of a published round through `published_results`,
+which the public pages use too. The documents follow the Vietnamese administrative layout
+(Decree 30/2020/NĐ-CP: the issuing body and the national motto at the top), which exists only in
+Vietnamese, so their wording is fixed Vietnamese text kept here rather than translatable
+strings, and their numbers are in the Vietnamese format (87,50) whatever the reader's language.
+The PDF is typeset by typst from `indices/results.typ` with the vendored Be Vietnam Pro TTFs
+(system fonts ignored, so the output is the same on every server).
+"""
+
+import dataclasses
+import json
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import typst
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.indices.models import AssessmentRound, Framework, Result
+from cchc.indices.scoring import area_means
+from cchc.orgunits.queries import home_province
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "indices" / "results.typ"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
+
+DEPARTMENT = "SỞ NỘI VỤ"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+GROUPS = ("A", "B", "C", "")
+GROUP_NAMES = {"A": "Nhóm A", "B": "Nhóm B", "C": "Nhóm C", "": "Chưa xếp nhóm"}
+TARGET_GROUPS = {
+    "departments": "các sở, ban, ngành",
+    "wards": "các phường, xã",
+    "public_service": "các đơn vị sự nghiệp công lập",
+    "central": "các cơ quan Trung ương trên địa bàn",
+}
+ILLUSTRATIVE = (
+    "Bộ tiêu chí minh họa: điểm tối đa của từng tiêu chí không phải số liệu chính thức "
+    "(chưa được công bố)."
+)
+RANKING_HEADERS = [
+    "Hạng",
+    "Đơn vị",
+    "Điểm thẩm định",
+    "Điểm điều tra XHH",
+    "Tổng điểm",
+    "Chỉ số (%)",
+    "Nhóm",
+    "Chỉ số năm trước (%)",
+    "Tăng/giảm (điểm %)",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class AreaHead:
+    """An area (root criterion) of the round's results, in the order the results list them."""
+
+    code: str
+    title: str
+    max: Decimal
+
+
+@dataclasses.dataclass
+class Published:
+    """A published round's results as the public pages and exports show them."""
+
+    round: AssessmentRound
+    framework: Framework
+    results: list[Result]
+    areas: list[AreaHead]
+    means: dict[str, Decimal]  # area code → mean share, bonus/penalty areas left out
+    counts: dict[str, int]  # "A", "B", "C" and "" (ungrouped) → number of units
+    bonus_codes: set[str] = dataclasses.field(default_factory=set)
+
+    def compared(self, areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The areas whose share of the maximum means something: not the bonus/penalty one,
+        whose points run from a penalty to a bonus."""
+        return [a for a in areas if str(a["code"]) not in self.bonus_codes]
+
+
+def change(result: Result) -> Decimal | None:
+    """Index percent points gained (or lost) since last year; None without last year's."""
+    if result.previous_percent is None:
+        return None
+    return Decimal(result.percent) - Decimal(result.previous_percent)
+
+
+def area_heads(results: Iterable[Result]) -> list[AreaHead]:
+    heads: dict[str, AreaHead] = {}
+    for result in results:
+        for area in result.areas:
+            code = str(area["code"])
+            if code not in heads:
+                heads[code] = AreaHead(code, str(area["title"]), Decimal(str(area["max"])))
+    return list(heads.values())
+
+
+def published_results(rating_round: AssessmentRound) -> Published:
+    """The frozen results of a published round, ranked. Two queries (the round and its
+    framework are already loaded). Changes nothing."""
+    results = list(rating_round.results.order_by("rank", "unit_name"))
+    bonus_codes = set(
+        rating_round.framework.criteria.filter(
+            parent__isnull=True, is_bonus_penalty=True
+        ).values_list("code", flat=True)
+    )
+    counts = dict.fromkeys(GROUPS, 0)
+    for result in results:
+        counts[result.group if result.group in counts else ""] += 1
+    return Published(
+        round=rating_round,
+        framework=rating_round.framework,
+        results=results,
+        areas=area_heads(results),
+        means=area_means(
+            [a for a in r.areas if str(a["code"]) not in bonus_codes] for r in results
+        ),
+        counts=counts,
+        bonus_codes=bonus_codes,
+    )
+
+
+def area_of(result: Result, code: str) -> dict[str, Any] | None:
+    return next((a for a in result.areas if str(a["code"]) == code), None)
+
+
+# Text helpers -----------------------------------------------------------------------------
+
+
+def number(value: Decimal | float | int | str | None, decimals: int = 2) -> str:
+    """87,50 / 1.754 — Vietnamese grouping and decimal comma; "—" for no value."""
+    if value is None or value == "":
+        return "—"
+    with translation.override("vi"):
+        return formats.number_format(
+            Decimal(str(value)), decimals, use_l10n=True, force_grouping=True
+        )
+
+
+def signed(value: Decimal | None) -> str:
+    """+1,25 / -0,50 / 0,00 — the change against last year; "—" without last year's."""
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + number(value)
+
+
+def title(data: Published) -> str:
+    return f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.framework.year}"
+
+
+def subtitle(data: Published) -> str:
+    group = TARGET_GROUPS.get(data.framework.group, "")
+    return f"Xếp hạng {group} ({data.round.title})" if group else data.round.title
+
+
+def thresholds(framework: Framework) -> dict[str, str]:
+    a, b, c = (number(v, 0 if v == v.to_integral_value() else 2) for v in _mins(framework))
+    return {
+        "A": f"từ {a}% trở lên",
+        "B": f"từ {b}% đến dưới {a}%",
+        "C": f"từ {c}% đến dưới {b}%",
+        "": f"dưới {c}%",
+    }
+
+
+def _mins(framework: Framework) -> tuple[Decimal, Decimal, Decimal]:
+    return (
+        Decimal(framework.group_a_min),
+        Decimal(framework.group_b_min),
+        Decimal(framework.group_c_min),
+    )
+
+
+def filename(rating_round: AssessmentRound, extension: str) -> str:
+    """ASCII only, so that every browser keeps it: ket-qua-chi-so-cchc-2026-12.xlsx."""
+    return f"ket-qua-chi-so-cchc-{rating_round.framework.year}-{rating_round.pk}.{extension}"
+
+
+def issuer() -> tuple[str, str]:
+    """("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội") from the province this installation
+    serves."""
+    province = home_province()
+    if province is None:
+        return "ỦY BAN NHÂN DÂN", ""
+    return f"ỦY BAN NHÂN DÂN {province.name.upper()}", province.short_name or province.name
+
+
+def dated(data: Published, place: str) -> str:
+    moment = timezone.localtime(data.round.published_at or timezone.now())
+    text = f"ngày {moment:%d} tháng {moment:%m} năm {moment:%Y}"
+    return f"{place}, {text}" if place else text.capitalize()
+
+
+def ranking_rows(data: Published) -> list[list[str]]:
+    return [
+        [
+            str(r.rank),
+            r.unit_name,
+            number(r.appraised),
+            number(r.survey),
+            number(r.total),
+            number(r.percent),
+            r.group or "—",
+            number(r.previous_percent),
+            signed(change(r)),
+        ]
+        for r in data.results
+    ]
+
+
+def count_rows(data: Published) -> list[list[str]]:
+    limits = thresholds(data.framework)
+    return [
+        [GROUP_NAMES[g], limits[g], number(data.counts[g], 0)]
+        for g in GROUPS
+        if g or data.counts[g]
+    ]
+
+
+# XLSX -------------------------------------------------------------------------------------
+
+TWO = "#,##0.00"
+PERCENT = "0.00%"
+INTEGER = "#,##0"
+CHANGE = "+0.00;-0.00;0.00"
+
+
+def _fraction(value: Decimal | None) -> float | None:
+    """A percent (87.5) as the fraction Excel's percent format expects (0.875)."""
+    return None if value is None else float(Decimal(value) / 100)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(Decimal(str(value)))
+
+
+def _sheet(
+    book: Workbook,
+    name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    formats_by_column: dict[int, str],
+) -> Worksheet:
+    sheet = book.create_sheet(name)
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append(list(row))
+    for column, number_format in formats_by_column.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = number_format
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2" if len(headers) > 2 else "A2"
+    return sheet
+
+
+def _xlsx_ranking(book: Workbook, data: Published) -> None:
+    rows = [
+        [
+            r.rank,
+            r.unit_name,
+            _float(r.appraised),
+            _float(r.survey),
+            _float(r.total),
+            _fraction(r.percent),
+            r.group or "",
+            _fraction(r.previous_percent),
+            _float(change(r)),
+        ]
+        for r in data.results
+    ]
+    formats_by_column = {1: INTEGER, 3: TWO, 4: TWO, 5: TWO, 6: PERCENT, 8: PERCENT, 9: CHANGE}
+    widths = [7, 40, 12, 12, 11, 11, 8, 13, 13]
+    _sheet(book, "Xếp hạng", RANKING_HEADERS, rows, widths, formats_by_column)
+
+
+def _xlsx_areas(book: Workbook, data: Published) -> None:
+    headers = ["Hạng", "Đơn vị"]
+    for head in data.areas:
+        headers += [f"{head.code}. Điểm (tối đa {number(head.max)})", f"{head.code}. Hạng"]
+    rows = []
+    for r in data.results:
+        row: list[Any] = [r.rank, r.unit_name]
+        for head in data.areas:
+            found = area_of(r, head.code)
+            row += [_float(found["points"]), found.get("rank")] if found else [None, None]
+        rows.append(row)
+    formats_by_column = {1: INTEGER} | {
+        3 + 2 * i + k: (TWO if k == 0 else INTEGER) for i in range(len(data.areas)) for k in (0, 1)
+    }
+    widths = [7, 40] + [14, 8] * len(data.areas)
+    sheet = _sheet(book, "Theo lĩnh vực", headers, rows, widths, formats_by_column)
+    sheet.row_dimensions[1].height = 45
+
+
+def _xlsx_summary(book: Workbook, data: Published) -> None:
+    rows: list[list[Any]] = [
+        [h.code, h.title, _float(h.max), _fraction(data.means.get(h.code))] for h in data.areas
+    ]
+    headers = ["Mã", "Lĩnh vực", "Điểm tối đa", "Tỷ lệ điểm trung bình"]
+    _sheet(book, "Trung bình lĩnh vực", headers, rows, [8, 60, 12, 14], {3: TWO, 4: PERCENT})
+    limits = thresholds(data.framework)
+    counts = [[GROUP_NAMES[g], limits[g], data.counts[g]] for g in GROUPS]
+    _sheet(book, "Số đơn vị theo nhóm", ["Nhóm", "Chỉ số", "Số đơn vị"], counts, [18, 26, 12], {})
+
+
+def results_xlsx(data: Published) -> bytes:
+    """The workbook: the ranking, the per-area points and ranks, area means and group counts."""
+    book = Workbook()
+    book.remove(book.active)
+    _xlsx_ranking(book, data)
+    _xlsx_areas(book, data)
+    _xlsx_summary(book, data)
+    book.properties.title = title(data)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# DOCX -------------------------------------------------------------------------------------
+
+FONT = "Times New Roman"
+TWIPS_PER_CM = 567
+
+
+def _setup(document: DocumentObject) -> None:
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(13)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    style.paragraph_format.space_after = Pt(4)
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+
+
+def _text(
+    paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: int = 0
+) -> Paragraph:
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def _centered(paragraph: Paragraph) -> Paragraph:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
+
+
+def _set_widths(table: Table, widths: Sequence[float]) -> None:
+    """Fixed column widths in cm (Word and LibreOffice otherwise share the width equally)."""
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Cm(width)
+
+
+def _docx_header(document: DocumentObject, data: Published) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _set_widths(table, [7.5, 9])
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(7.5), Cm(9)
+    committee, place = issuer()
+    _text(_centered(left.paragraphs[0]), committee, size=10)
+    _text(_centered(left.add_paragraph()), DEPARTMENT, bold=True, size=12)
+    _text(_centered(left.add_paragraph()), "________", size=10)
+    _text(_centered(right.paragraphs[0]), NATION, bold=True, size=11)
+    _text(_centered(right.add_paragraph()), MOTTO, bold=True, size=12)
+    _text(_centered(right.add_paragraph()), "________________", size=10)
+    line = _text(document.add_paragraph(), dated(data, place), italic=True)
+    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _text(_centered(document.add_paragraph()), title(data), bold=True, size=14)
+    _text(_centered(document.add_paragraph()), subtitle(data), bold=True)
+    document.add_paragraph()
+
+
+def _heading(document: DocumentObject, text: str) -> None:
+    paragraph = _text(document.add_paragraph(), text, bold=True)
+    paragraph.paragraph_format.space_before = Pt(8)
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _row_xml(
+    values: Sequence[str], *, header: bool, numeric: set[int], widths: Sequence[float]
+) -> str:
+    cells = []
+    for x, (value, width) in enumerate(zip(values, widths, strict=True)):
+        align = '<w:jc w:val="right"/>' if x in numeric and not header else ""
+        bold = "<w:b/>" if header else ""
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:w="{round(width * TWIPS_PER_CM)}" w:type="dxa"/></w:tcPr>'
+            f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>'
+            f'<w:r><w:rPr>{bold}<w:sz w:val="20"/></w:rPr>'
+            f'<w:t xml:space="preserve">{escape(value)}</w:t></w:r></w:p></w:tc>'
+        )
+    return f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"
+
+
+def _table(
+    document: DocumentObject,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: set[int],
+    widths: Sequence[float],
+) -> Table:
+    """A bordered 10 pt table, the `numeric` columns right-aligned; rows written as XML (the
+    python-docx cell objects are slow for hundreds of rows)."""
+    table = document.add_table(rows=0, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _set_widths(table, widths)
+    body = table._tbl
+    body.append(parse_xml(_row_xml(headers, header=True, numeric=numeric, widths=widths)))
+    for values in rows:
+        body.append(parse_xml(_row_xml(values, header=False, numeric=numeric, widths=widths)))
+    return table
+
+
+def results_docx(data: Published) -> bytes:
+    """The report: the title block, the units per group and the ranking."""
+    document = Document()
+    _setup(document)
+    _docx_header(document, data)
+    if data.framework.is_illustrative:
+        _text(document.add_paragraph(), ILLUSTRATIVE, italic=True)
+    _heading(document, "I. SỐ ĐƠN VỊ THEO NHÓM")
+    document.add_paragraph(f"Tổng số: {number(len(data.results), 0)} đơn vị được xếp hạng.")
+    _table(
+        document,
+        ["Nhóm", "Chỉ số", "Số đơn vị"],
+        count_rows(data),
+        numeric={2},
+        widths=[5, 8, 3.5],
+    )
+    _heading(document, "II. XẾP HẠNG CÁC ĐƠN VỊ")
+    widths = [1.1, 4.6, 1.6, 1.6, 1.5, 1.5, 1.1, 1.7, 1.8]
+    _table(
+        document, RANKING_HEADERS, ranking_rows(data), numeric={0, 2, 3, 4, 5, 7, 8}, widths=widths
+    )
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# PDF --------------------------------------------------------------------------------------
+
+
+def _pdf_data(data: Published) -> dict[str, Any]:
+    committee, place = issuer()
+    return {
+        "city": committee,
+        "body": DEPARTMENT,
+        "nation": NATION,
+        "motto": MOTTO,
+        "dated": dated(data, place),
+        "title": title(data),
+        "subtitle": subtitle(data),
+        "framework": str(data.framework.title),
+        "illustrative": ILLUSTRATIVE if data.framework.is_illustrative else "",
+        "total": number(len(data.results), 0),
+        "counts": count_rows(data),
+        "headers": RANKING_HEADERS,
+        "ranking": ranking_rows(data),
+        "areas": [
+            [h.code, h.title, number(h.max), number(data.means.get(h.code))] for h in data.areas
+        ],
+    }
+
+
+def results_pdf(data: Published) -> bytes:
+    """The PDF bytes of the report. Changes nothing."""
+    with tempfile.TemporaryDirectory(prefix="cchc-index-") as folder:
+        root = Path(folder)
+        (root / "data.json").write_text(json.dumps(_pdf_data(data), ensure_ascii=False), "utf-8")
+        main = root / "main.typ"
+        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)

@@ -1,0 +1,106 @@
+"""Reads of platform data for the index: the points of computed criteria (the share of a unit's
+reform tasks completed on time in the framework's year). Nothing here changes data."""
+
+import datetime
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from cchc.indices.models import Criterion, Framework
+from cchc.plans.models import TaskStatus, status_filter
+from cchc.plans.queries import counted_tasks
+
+CENT = Decimal("0.01")
+
+
+def computed_leaves(framework: Framework) -> list[Criterion]:
+    """The framework's leaves computed from platform data, in its order. One query."""
+    has_children = Criterion.objects.filter(parent=OuterRef("pk"))
+    return list(
+        framework.criteria.filter(method=Criterion.Method.COMPUTED)
+        .exclude(Exists(has_children))
+        .order_by("order")
+    )
+
+
+def task_counts(
+    framework: Framework, unit_ids: list[int], as_of: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """(due, completed on time) per unit: the counted tasks it leads (plans.queries.
+    counted_tasks(as_of): leaves of issued plans, not cancelled, assigned by `as_of`) whose
+    deadline falls in the framework's year and by `as_of`; on time = completed by `as_of` and
+    by the deadline. One query grouped by lead unit; units without a task due are absent."""
+    first = datetime.date(framework.year, 1, 1)
+    last = min(datetime.date(framework.year, 12, 31), as_of)
+    rows = (
+        counted_tasks(as_of)
+        .filter(lead_unit_id__in=unit_ids, deadline__gte=first, deadline__lte=last)
+        .order_by()
+        .values_list("lead_unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=status_filter(TaskStatus.ON_TIME, as_of)),
+        )
+    )
+    return {unit_id: (due, on_time) for unit_id, due, on_time in rows}
+
+
+def _number(value: Decimal | float) -> str:
+    """A number as the page shows it: no trailing zeros, the locale's decimal mark."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        value = Decimal(text)
+    return formats.number_format(value, use_l10n=True)
+
+
+def on_time_points(
+    criterion: Criterion, step: Decimal, due: int, on_time: int, as_of: datetime.date
+) -> tuple[Decimal, str]:
+    """The points of a computed criterion for a unit with `on_time` of `due` tasks completed on
+    time: the share × the maximum, rounded down to the framework's `step`, and the calculation
+    in words (in the active language). No task due gives the maximum."""
+    maximum = criterion.max_points
+    if not due:
+        text = _("No task of the unit was due by %(day)s: the maximum, %(max)s points.") % {
+            "day": f"{as_of:%d/%m/%Y}",
+            "max": _number(maximum),
+        }
+        return maximum, text
+    unit = step if step > 0 else CENT
+    steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(due) * Fraction(unit)))
+    points = (unit * steps).quantize(CENT)
+    percent = round(Decimal(100 * on_time) / Decimal(due), 1)
+    text = _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s") % {
+        "done": on_time,
+        "due": due,
+        "percent": f"{_number(percent)}%",
+        "max": _number(maximum),
+        "points": _number(points),
+    }
+    return points, text
+
+
+def computed_scores(
+    framework: Framework, unit_ids: list[int], as_of: datetime.date
+) -> dict[int, dict[int, tuple[Decimal, str]]]:
+    """For each unit of `unit_ids` and each computed leaf of the framework: (points, calculation)
+    as of `as_of` (see `on_time_points`; the text in the site's language, as it is stored).
+    Two queries whatever the number of units; one when the framework has no computed leaf."""
+    leaves = computed_leaves(framework)
+    if not leaves or not unit_ids:
+        return {unit_id: {} for unit_id in unit_ids}
+    counts = task_counts(framework, unit_ids, as_of)
+    scores: dict[int, dict[int, tuple[Decimal, str]]] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit_id in unit_ids:
+            due, on_time = counts.get(unit_id, (0, 0))
+            scores[unit_id] = {
+                leaf.pk: on_time_points(leaf, framework.step, due, on_time, as_of)
+                for leaf in leaves
+            }
+    return scores

@@ -1,0 +1,162 @@
+"""The downloads of a published round's results: XLSX, DOCX and PDF, in Vietnamese."""
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+
+from cchc.accounts.models import User
+from cchc.indices import exports
+from cchc.indices.models import AssessmentRound
+from cchc.indices.tests.test_public import areas, make_round, result, ward
+from conftest import Hanoi
+
+D = Decimal
+
+
+@pytest.fixture
+def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
+    rating_round = make_round(city_admin, [hanoi.ward_a, hanoi.ward_b])
+    result(
+        rating_round,
+        hanoi.ward_a,
+        percent="92.50",
+        rank=1,
+        group="A",
+        unit_areas=areas("28.5", "38", "24", "1.5"),
+        previous="88.00",
+    )
+    result(
+        rating_round,
+        hanoi.ward_b,
+        percent="75.25",
+        rank=2,
+        group="C",
+        unit_areas=[a | {"rank": 2} for a in areas("18", "36", "20")],
+    )
+    return rating_round
+
+
+def download(client: Client, name: str, rating_round: AssessmentRound) -> bytes:
+    response = client.get(reverse(f"indices:{name}", args=[rating_round.pk]))
+    assert response.status_code == 200
+    extension = name.removeprefix("public_")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ket-qua-chi-so-cchc-2026-{rating_round.pk}.{extension}"'
+    )
+    return response.content
+
+
+def test_xlsx_has_the_ranking_and_the_areas(anonymous: Client, published: AssessmentRound) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(download(anonymous, "public_xlsx", published)))
+    assert book.sheetnames == [
+        "Xếp hạng",
+        "Theo lĩnh vực",
+        "Trung bình lĩnh vực",
+        "Số đơn vị theo nhóm",
+    ]
+    ranking = [list(row) for row in book["Xếp hạng"].iter_rows(values_only=True)]
+    assert ranking[0] == exports.RANKING_HEADERS
+    assert ranking[1] == [1, "Phường Ba Đình", 64.75, 27.75, 92.5, 0.925, "A", 0.88, 4.5]
+    assert ranking[2] == [2, "Phường Hoàn Kiếm", 52.68, 22.58, 75.25, 0.7525, "C", None, None]
+    sheet = book["Xếp hạng"]
+    assert sheet["F2"].number_format == "0.00%"
+    assert sheet["C2"].number_format == "#,##0.00"
+    by_area = [list(row) for row in book["Theo lĩnh vực"].iter_rows(values_only=True)]
+    assert by_area[0][:4] == ["Hạng", "Đơn vị", "1. Điểm (tối đa 30,00)", "1. Hạng"]
+    assert by_area[2] == [2, "Phường Hoàn Kiếm", 18.0, 2, 36.0, 2, 20.0, 2, 0.0, 2]
+    means = list(book["Trung bình lĩnh vực"].iter_rows(values_only=True))
+    assert means[1] == ("1", "Công tác chỉ đạo, điều hành", 30.0, 0.775)
+    counts = list(book["Số đơn vị theo nhóm"].iter_rows(values_only=True))
+    assert counts[1:] == [
+        ("Nhóm A", "từ 90% trở lên", 1),
+        ("Nhóm B", "từ 80% đến dưới 90%", 0),
+        ("Nhóm C", "từ 70% đến dưới 80%", 1),
+        ("Chưa xếp nhóm", "dưới 70%", 0),
+    ]
+
+
+def test_docx_has_the_title_block_and_the_ranking(
+    anonymous: Client, published: AssessmentRound
+) -> None:
+    document = Document(io.BytesIO(download(anonymous, "public_docx", published)))
+    header, counts, ranking = document.tables
+    assert header.cell(0, 0).text.startswith("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI\nSỞ NỘI VỤ")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026" in text
+    assert "Xếp hạng các phường, xã (Chỉ số CCHC năm 2026)" in text
+    assert "Bộ tiêu chí minh họa" in text
+    assert "Tổng số: 2 đơn vị được xếp hạng." in text
+    assert [c.text for c in counts.rows[1].cells] == ["Nhóm A", "từ 90% trở lên", "1"]
+    assert [c.text for c in ranking.rows[0].cells] == exports.RANKING_HEADERS
+    assert [c.text for c in ranking.rows[1].cells] == [
+        "1",
+        "Phường Ba Đình",
+        "64,75",
+        "27,75",
+        "92,50",
+        "92,50",
+        "A",
+        "88,00",
+        "+4,50",
+    ]
+    assert [c.text for c in ranking.rows[2].cells][1:] == [
+        "Phường Hoàn Kiếm",
+        "52,68",
+        "22,58",
+        "75,25",
+        "75,25",
+        "C",
+        "—",
+        "—",
+    ]
+
+
+def pdf_text(pdf: bytes) -> str:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(  # noqa: S603 (a fixed binary found on PATH, our own PDF as input)
+        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_pdf_has_the_ranking_and_the_group_counts(
+    anonymous: Client, published: AssessmentRound
+) -> None:
+    content = download(anonymous, "public_pdf", published)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" in text
+    assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026" in text
+    for expected in (
+        "Phường Ba Đình",
+        "Phường Hoàn Kiếm",
+        "92,50",
+        "+4,50",
+        "75,25",
+        "Tổng số: 2 đơn vị được xếp hạng.",
+        "Nhóm A",
+        "từ 90% trở lên",
+        "Bộ tiêu chí minh họa",
+    ):
+        assert expected in text
+
+
+def test_pdf_of_many_units_spans_pages(city_admin: User, hanoi: Hanoi) -> None:
+    units = [ward(hanoi, f"Phường Đông Ngạc {i}") for i in range(80)]
+    rating_round = make_round(city_admin, units)
+    for unit in units:
+        result(rating_round, unit, percent="80", rank=1, group="B", unit_areas=areas("20", "30"))
+    data = exports.published_results(rating_round)
+    assert data.counts == {"A": 0, "B": 80, "C": 0, "": 0}
+    text = pdf_text(exports.results_pdf(data))
+    assert "Phường Đông Ngạc 79" in text
+    assert "\f" in text  # more than one page
