@@ -125,4 +125,4 @@ def seed_demo() -> None:
     admin = User.objects.get(username=USERS[0][0])
     seed_plans(admin)
     seed_ratings(admin, User.objects.get(username="chutich"))
-    seed_indices(admin)
+    seed_indices(admin, password=DEMO_PASSWORD)

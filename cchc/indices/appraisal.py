@@ -26,6 +26,7 @@ from cchc.indices.models import (
     Framework,
     Proposal,
 )
+from cchc.indices.scoring import check_points
 from cchc.plans.jobs import email_notifications
 from cchc.plans.models import Notification
 
@@ -130,17 +131,7 @@ def propose(
         raise ValidationError(_("Only the round's council members appraise."))
     if criterion.framework_id != framework.pk or criterion not in appraised_leaves(framework):
         raise ValidationError(_("The council does not appraise this criterion."))
-    if not criterion.min_points <= points <= criterion.max_points:
-        raise ValidationError(
-            {
-                "points": _("%(code)s: the points must be between %(min)s and %(max)s.")
-                % {"code": criterion.code, "min": criterion.min_points, "max": criterion.max_points}
-            }
-        )
-    if points % framework.step:
-        raise ValidationError(
-            {"points": _("Score in steps of %(step)s points.") % {"step": framework.step}}
-        )
+    check_points(criterion, framework.step, points)
     self_score = assessment.scores.filter(criterion=criterion).values_list("points", flat=True)
     reason = reason.strip()
     if points != next(iter(self_score), None) and not reason:

@@ -28,6 +28,7 @@ from cchc.indices.models import (
     TargetGroup,
 )
 from cchc.indices.queries import computed_scores
+from cchc.indices.scoring import check_points
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.jobs import email_notifications
 from cchc.plans.models import Notification, ProgressReport, Task
@@ -64,9 +65,10 @@ def open_round(
     units: list[OrgUnit],
     majority_percent: Decimal = DEFAULT_MAJORITY,
     response_days: int = DEFAULT_RESPONSE_DAYS,
+    today: datetime.date | None = None,
 ) -> AssessmentRound:
     """Open a self-assessment round of a published framework for `units`, with an assessment
-    each whose computed criteria are pre-filled as of today (points and calculation). Writes
+    each whose computed criteria are pre-filled as of `today` (points and calculation). Writes
     "indices.open_round" with the number of units.
 
     Refuses a draft framework, a deadline before today, no units, a unit outside the
@@ -74,7 +76,8 @@ def open_round(
     negative number of days for the unit's response."""
     if not framework.is_published:
         raise ValidationError(_("Publish the framework before opening a round."))
-    if deadline < timezone.localdate():
+    today = today or timezone.localdate()
+    if deadline < today:
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
     if not units:
         raise ValidationError({"units": _("Choose the units that assess themselves.")})
@@ -98,7 +101,7 @@ def open_round(
         response_days=response_days,
     )
     Assessment.objects.bulk_create(Assessment(round=rating_round, unit=unit) for unit in units)
-    _fill_computed(framework, list(rating_round.assessments.all()), timezone.localdate())
+    _fill_computed(framework, list(rating_round.assessments.all()), today)
     audit.record(
         actor,
         "indices.open_round",
@@ -182,17 +185,7 @@ def score_criterion(
     framework = assessment.round.framework
     if criterion.framework_id != framework.pk or criterion not in scored_by_units(framework):
         raise ValidationError(_("The unit does not score this criterion itself."))
-    if not criterion.min_points <= points <= criterion.max_points:
-        raise ValidationError(
-            {
-                "points": _("%(code)s: the points must be between %(min)s and %(max)s.")
-                % {"code": criterion.code, "min": criterion.min_points, "max": criterion.max_points}
-            }
-        )
-    if points % framework.step:
-        raise ValidationError(
-            {"points": _("Score in steps of %(step)s points.") % {"step": framework.step}}
-        )
+    check_points(criterion, framework.step, points)
     score = (
         SelfScore.objects.select_for_update()
         .filter(assessment=assessment, criterion=criterion)

@@ -1,12 +1,36 @@
-"""The index's arithmetic as pure functions (no database): index %, ranking with ties.
-Results (issue #5 item 6) are built on these."""
+"""The index's arithmetic as pure functions (no database): the points a criterion accepts,
+index %, ranking with ties, areas' shares, strengths and weaknesses."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
+
+
+def check_points(criterion: Any, step: Decimal, points: Decimal) -> None:
+    """Refuse points outside the criterion's minimum and maximum or not in the framework's
+    steps (the same rule for the unit's self-score and the council's proposal)."""
+    if not criterion.min_points <= points <= criterion.max_points:
+        raise ValidationError(
+            {
+                "points": _("%(code)s: the points must be between %(min)s and %(max)s.")
+                % {
+                    "code": criterion.code,
+                    "min": number_format(criterion.min_points, 2),
+                    "max": number_format(criterion.max_points, 2),
+                }
+            }
+        )
+    if points % step:
+        raise ValidationError(
+            {"points": _("Score in steps of %(step)s points.") % {"step": number_format(step)}}
+        )
 
 
 def index_percent(appraised: Decimal, survey: Decimal | None, maximum: Decimal) -> Decimal:

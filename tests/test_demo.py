@@ -1,0 +1,28 @@
+"""The demo `make run` serves: seeded through the actions on the real administrative units.
+Slow (about half a minute), and the only test that loads every unit and the whole demo, so a
+change that breaks `make run` fails here rather than on a reviewer's machine."""
+
+from django.core.management import call_command
+
+from cchc.demo.demo import seed_demo
+from cchc.indices.models import Assessment, AssessmentRound, Result
+from cchc.plans.models import MonthClose
+from cchc.ratings.models import Rating
+
+
+def test_the_demo_seeds_every_module(db: None) -> None:
+    call_command("load_admin_units", verbosity=0)
+    seed_demo()
+
+    assert MonthClose.objects.filter(is_open=False).count() == 2
+    assert Rating.objects.filter(status=Rating.Status.APPROVED).exists()
+    last_year, this_year = AssessmentRound.objects.order_by("framework__year")
+    assert last_year.is_published and not this_year.is_published
+    results = Result.objects.filter(round=last_year)
+    assert results.count() == 12
+    assert {"A", "B", "C"} <= set(results.values_list("group", flat=True))
+    assert results.filter(previous_percent__isnull=True).count() == 12
+    statuses = list(this_year.assessments.values_list("status", flat=True))
+    assert statuses.count(Assessment.Status.FINALISED) == 2
+    assert statuses.count(Assessment.Status.APPRAISED) == 2
+    assert this_year.assessments.get(unit__code="00004").status == Assessment.Status.DRAFT
