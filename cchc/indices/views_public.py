@@ -73,7 +73,7 @@ def public_round(request: HttpRequest, round_pk: int) -> HttpResponse:
         "chosen": chosen if chosen in GROUP_FILTERS else "",
         "groups": _group_links(data),
         "unit_chart": [{"label": r.unit_name, "count": float(r.percent)} for r in shown],
-        "chart_size": _chart_size(len(shown)),
+        "chart_size": chart_size(len(shown)),
         "area_chart": _series(
             [h.code for h in compared], [(_("Average"), [data.means[h.code] for h in compared])]
         ),
@@ -162,7 +162,9 @@ def _limits(framework: Framework) -> dict[str, str]:
     }
 
 
-def _chart_size(count: int) -> str:
+def chart_size(count: int) -> str:
+    """The height class of a horizontal bar chart of `count` units (shared with the results
+    page)."""
     if count <= SHORT_CHART:
         return "default"
     return "square" if count <= SQUARE_CHART else "screen"

@@ -27,6 +27,7 @@ from cchc.indices.permissions import get_round_for_results
 from cchc.indices.publication import publish_round
 from cchc.indices.results import UnitResult, finalised_count, results_of
 from cchc.indices.scoring import area_means
+from cchc.indices.views_public import chart_size
 
 GROUPS = ("A", "B", "C")
 UNGROUPED = "none"
@@ -56,7 +57,8 @@ def round_results(request: AuthedRequest, pk: int) -> HttpResponse:
         "columns": columns,
         "rows": rows,
         "percent_chart": _percent_chart(shown),
-        "area_chart": _area_chart(shown, columns),
+        "area_chart": _area_chart(shown, columns, _bonus_codes(round_)),
+        "chart_size": chart_size(len(shown)),
         "finalised": finalised,
         "assessments": assessments,
         "can_publish": request.user.is_city_admin and not round_.is_published,
@@ -90,6 +92,11 @@ def round_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _in_group(result: UnitResult, group: str) -> bool:
     return result.group == ("" if group == UNGROUPED else group)
+
+
+def _bonus_codes(round_: AssessmentRound) -> set[str]:
+    roots = round_.framework.criteria.filter(parent__isnull=True, is_bonus_penalty=True)
+    return set(roots.values_list("code", flat=True))
 
 
 def _area_columns(results: list[UnitResult]) -> list[dict[str, Any]]:
@@ -162,18 +169,19 @@ def _profiles(round_: AssessmentRound, results: list[UnitResult]) -> dict[int, s
     return {r.unit_id: reverse("indices:public_unit", args=[round_.pk, r.unit_id]) for r in results}
 
 
-def _percent_chart(results: list[UnitResult]) -> dict[str, Any]:
-    return {
-        "labels": [r.unit_name for r in results],
-        "series": [{"name": _("Index, in percent"), "data": [float(r.percent) for r in results]}],
-        "unit": "%",
-    }
+def _percent_chart(results: list[UnitResult]) -> list[dict[str, Any]]:
+    """Rows of the horizontal bar chart of the index per unit, as on the public page."""
+    return [{"label": r.unit_name, "count": float(r.percent)} for r in results]
 
 
-def _area_chart(results: list[UnitResult], columns: list[dict[str, Any]]) -> dict[str, Any]:
+def _area_chart(
+    results: list[UnitResult], columns: list[dict[str, Any]], bonus_codes: set[str]
+) -> dict[str, Any]:
     """Each area's average share (points in percent of its maximum) over the units shown, as
-    the public pages compute it (scoring.area_means)."""
+    the public pages compute it (scoring.area_means); not the bonus/penalty area, whose points
+    run from a penalty to a bonus."""
     means = area_means(r.areas for r in results)
+    columns = [column for column in columns if column["code"] not in bonus_codes]
     return {
         "labels": [column["code"] or column["title"] for column in columns],
         "series": [
