@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import User
 from cchc.core import audit
 from cchc.indices.models import Assessment, AssessmentRound, Result
-from cchc.indices.results import compute_results
+from cchc.indices.results import FROZEN, compute_results
 
 
 @transaction.atomic
@@ -36,19 +36,7 @@ def publish_round(round_: AssessmentRound, *, actor: User) -> list[Result]:
             _("The appraisal is not finalised yet for: %(units)s.") % {"units": ", ".join(pending)}
         )
     rows = Result.objects.bulk_create(
-        Result(
-            round=round_,
-            unit_id=result.unit_id,
-            unit_name=result.unit_name,
-            appraised=result.appraised,
-            survey=result.survey,
-            total=result.total,
-            percent=result.percent,
-            rank=result.rank,
-            group=result.group,
-            previous_percent=result.previous_percent,
-            areas=result.areas,
-        )
+        Result(round=round_, **{name: getattr(result, name) for name in FROZEN})
         for result in compute_results(round_)
     )
     round_.published_at = timezone.now()

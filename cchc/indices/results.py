@@ -56,6 +56,21 @@ class UnitResult:
         return self.percent - self.previous_percent
 
 
+# The fields of a UnitResult that a published Result row keeps (all but the unit's code).
+FROZEN = (
+    "unit_id",
+    "unit_name",
+    "appraised",
+    "survey",
+    "total",
+    "percent",
+    "rank",
+    "group",
+    "previous_percent",
+    "areas",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Area:
     """A root criterion the council appraises (its points are the sum of its leaves')."""
@@ -272,19 +287,7 @@ def results_of(round_: AssessmentRound) -> list[UnitResult]:
         return compute_results(round_)
     rows = Result.objects.filter(round=round_).order_by("rank", "unit_name", "unit_id")
     return [
-        UnitResult(
-            unit_id=row.unit_id,
-            unit_name=row.unit_name,
-            unit_code=code,
-            appraised=row.appraised,
-            survey=row.survey,
-            total=row.total,
-            percent=row.percent,
-            rank=row.rank,
-            group=row.group,
-            areas=row.areas,
-            previous_percent=row.previous_percent,
-        )
+        UnitResult(unit_code=code, **{name: getattr(row, name) for name in FROZEN})
         for row, code in _with_codes(rows)
     ]
 
