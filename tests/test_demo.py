@@ -6,8 +6,10 @@ from django.core.management import call_command
 
 from cchc.demo.demo import seed_demo
 from cchc.indices.models import Assessment, AssessmentRound, Result
+from cchc.indices.results import compute_results
 from cchc.plans.models import MonthClose
 from cchc.ratings.models import Rating
+from cchc.surveys.models import Response
 
 
 def test_the_demo_seeds_every_module(db: None) -> None:
@@ -17,7 +19,8 @@ def test_the_demo_seeds_every_module(db: None) -> None:
     assert MonthClose.objects.filter(is_open=False).count() == 2
     assert Rating.objects.filter(status=Rating.Status.APPROVED).exists()
     last_year, this_year = AssessmentRound.objects.order_by("framework__year")
-    assert last_year.is_published and not this_year.is_published
+    assert last_year.is_published
+    assert not this_year.is_published
     results = Result.objects.filter(round=last_year)
     assert results.count() == 12
     assert {"A", "B", "C"} <= set(results.values_list("group", flat=True))
@@ -26,3 +29,9 @@ def test_the_demo_seeds_every_module(db: None) -> None:
     assert statuses.count(Assessment.Status.FINALISED) == 2
     assert statuses.count(Assessment.Status.APPRAISED) == 2
     assert this_year.assessments.get(unit__code="00004").status == Assessment.Status.DRAFT
+    # The 2026 survey's accepted responses give the finalised wards their survey points.
+    live = compute_results(this_year)
+    assert len(live) == 2
+    assert all(result.survey is not None for result in live)
+    statuses = set(Response.objects.values_list("status", flat=True))
+    assert statuses == {"received", "accepted", "rejected", "flagged"}

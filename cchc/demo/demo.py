@@ -10,9 +10,10 @@ from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
-from cchc.demo.indices import seed_indices
+from cchc.demo.indices import demo_wards, focal_point, seed_indices
 from cchc.demo.plans import seed_plans
 from cchc.demo.ratings import seed_ratings
+from cchc.demo.surveys import seed_surveys
 from cchc.orgunits.actions import create_unit
 from cchc.orgunits.models import OrgUnit
 
@@ -126,3 +127,5 @@ def seed_demo() -> None:
     seed_plans(admin)
     seed_ratings(admin, User.objects.get(username="chutich"))
     seed_indices(admin, password=DEMO_PASSWORD)
+    wards = demo_wards()
+    seed_surveys(admin, wards, {ward.pk: focal_point(ward) for ward in wards})

@@ -181,7 +181,7 @@ def seed_indices(admin: User, *, password: str) -> None:
         notes=__doc__ or "",
     )
     last_year = publish_framework(last_year, actor=admin)
-    wards = _wards()
+    wards = demo_wards()
     scorers = {ward.pk: _scorer(ward, admin, password) for ward in wards}
     council = [
         User.objects.get(username=name) for name in ("snv.giamdoc", "snv.chuyenvien", "thanhtra")
@@ -191,7 +191,8 @@ def seed_indices(admin: User, *, password: str) -> None:
     _seed_2026(framework, admin, wards, scorers, council, rng)
 
 
-def _wards() -> list[OrgUnit]:
+def demo_wards() -> list[OrgUnit]:
+    """The twelve wards of the demo's index rounds and survey."""
     city = OrgUnit.objects.get(code="01", legacy=False)
     lower = OrgUnit.objects.current().filter(
         kind__in=OrgUnit.LOWER_KINDS, legacy=False, path__startswith=city.path
@@ -199,6 +200,11 @@ def _wards() -> list[OrgUnit]:
     chosen = list(lower.filter(code__in=OWN_USERS))
     chosen += list(lower.exclude(code__in=OWN_USERS).order_by("code")[: WARDS - len(chosen)])
     return sorted(chosen, key=lambda unit: unit.code)
+
+
+def focal_point(ward: OrgUnit) -> User:
+    """The ward's focal point (created by seed_indices for the wards without a demo account)."""
+    return User.objects.get(username=OWN_USERS.get(ward.code, f"cb{ward.code}"))
 
 
 def _scorer(ward: OrgUnit, admin: User, password: str) -> User:
