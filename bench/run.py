@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a name runs the
 modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py,
-bench/tally.py (the month close), bench/ratings.py (rating the closed month) and
-bench/indices.py (the reform index's results, results page and annex import), the last three on
+bench/tally.py (the month close), bench/ratings.py (rating the closed month),
+bench/indices.py (the reform index's results, results page and annex import) and
+bench/sipas_load.py (the public survey submission under load through gunicorn), the last four on
 SQLite and PostgreSQL, each running itself once per database.
 
 Each module prints its own figures as it goes; the summary repeats the figures that have a
@@ -31,6 +32,9 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "tally.py",
             BENCH_DIR / "ratings.py",
             BENCH_DIR / "indices.py",
+            BENCH_DIR / "dialogues.py",
+            BENCH_DIR / "inspections.py",
+            BENCH_DIR / "sipas_load.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

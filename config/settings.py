@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "cchc.orgunits",
     "cchc.plans",
     "cchc.surveys",
+    "cchc.inspections",
+    "cchc.dialogues",
     "cchc.indices",
     "cchc.ratings",
     "cchc.reports",

@@ -733,3 +733,491 @@ def read_published_results(request: HttpRequest, round_id: int) -> dict[str, Any
         raise Http404
     results = found.results.select_related("unit").order_by("rank", "unit_name", "pk")
     return {"round": found, "results": results}
+
+
+# --- surveys: results ---
+# The same permissions as the survey pages (cchc.surveys.permissions): city administrators see
+# every campaign and unit; a unit's members the campaigns surveying their unit, and only it.
+
+from cchc.api.schemas import SurveyCampaignOut, SurveyResultsOut  # noqa: E402
+from cchc.surveys.models import Campaign, CampaignUnit  # noqa: E402
+from cchc.surveys.permissions import (  # noqa: E402
+    campaign_units_for,
+    get_campaign_for_user,
+    visible_campaigns,
+    visible_unit_ids,
+)
+from cchc.surveys.queries import UnitResult, unit_results  # noqa: E402
+
+
+def _survey_campaign(campaign: Campaign, units: int) -> dict[str, Any]:
+    return {
+        "id": campaign.pk,
+        "title": campaign.title,
+        "questionnaire_id": campaign.questionnaire_id,
+        "questionnaire": campaign.questionnaire.title,
+        "questionnaire_version": campaign.questionnaire.version,
+        "period_start": campaign.period_start,
+        "period_end": campaign.period_end,
+        "margin": float(campaign.margin),
+        "status": campaign.status,
+        "units": units,
+    }
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _survey_unit(result: UnitResult) -> dict[str, Any]:
+    unit = result.campaign_unit
+    return {
+        "unit_id": unit.unit_id,
+        "unit_code": unit.unit.code,
+        "unit_name": unit.unit.name,
+        "transactions": unit.transactions,
+        "required": unit.required,
+        "accepted": result.accepted,
+        "below_sample": result.below_sample,
+        "overall": _optional_float(result.overall),
+        "elements": [
+            {
+                "element": e.element,
+                "label": e.label,
+                "responses": e.responses,
+                "answers": e.answers,
+                "satisfied": e.satisfied,
+                "percent": _optional_float(e.percent),
+                "low": _optional_float(e.low),
+                "high": _optional_float(e.high),
+                "below_sample": e.below_sample,
+            }
+            for e in result.elements
+        ],
+    }
+
+
+@api.get(
+    "/surveys/campaigns",
+    response=list[SurveyCampaignOut],
+    tags=["surveys"],
+    summary="List satisfaction survey campaigns",
+)
+def list_survey_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
+    """The survey campaigns the caller sees, newest period first: a city administrator all, a
+    unit's member those surveying their unit. `units` counts the surveyed units the caller
+    sees (all for city administrators, else their own)."""
+    user = request.auth  # type: ignore[attr-defined]
+    seen = CampaignUnit.objects.filter(campaign_units_for(user))
+    campaigns = (
+        visible_campaigns(user)
+        .select_related("questionnaire")
+        .annotate(seen_units=Count("units", filter=Q(units__in=seen), distinct=True))
+        .order_by("-period_start", "title", "pk")
+    )
+    return [_survey_campaign(c, c.seen_units) for c in campaigns]
+
+
+@api.get(
+    "/surveys/campaigns/{campaign_id}/results",
+    response=SurveyResultsOut,
+    tags=["surveys"],
+    summary="Read a campaign's satisfaction results",
+)
+def read_survey_results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    """Per surveyed unit the caller sees (in tree order): N, the required sample n, the accepted
+    responses and whether they fall short of n, then per element the responses that rated it,
+    their ratings, the satisfied ones, the satisfied percent with its 95% Wilson interval,
+    and the overall percent (mean of the elements). Only accepted responses count. 404 when
+    the caller does not see the campaign."""
+    user = request.auth  # type: ignore[attr-defined]
+    campaign = get_campaign_for_user(user, campaign_id)
+    found = unit_results(campaign, visible_unit_ids(user, campaign))
+    questionnaire = campaign.questionnaire
+    return {
+        "campaign": _survey_campaign(campaign, len(found)),
+        "scale_points": questionnaire.scale_points,
+        "satisfied_from": questionnaire.satisfied_from,
+        "units": [_survey_unit(result) for result in found],
+    }
+
+
+# --- surveys: public submission ---
+# The one write that needs no token (see the module docstring): anyone may answer a survey, as
+# on the public form /surveys/f/<token>/, with the same size limit, throttle and action.
+
+from cchc.api.schemas import SurveyRefusalOut, SurveyResponseIn, SurveyResponseOut  # noqa: E402
+from cchc.surveys import models as surveys_models  # noqa: E402
+from cchc.surveys import throttle as surveys_throttle  # noqa: E402
+from cchc.surveys.actions import record_response  # noqa: E402
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether `value` holds a string no database can store (NUL, a lone surrogate)."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(item) for item in value)
+    return False
+
+
+def _answer_errors(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """422 with one item per problem, located at the question's code in `answers`."""
+    if hasattr(error, "error_dict"):
+        items = [
+            (["body", "answers"] if code == NON_FIELD_ERRORS else ["body", "answers", code], msg)
+            for code, messages in error.message_dict.items()
+            for msg in messages
+        ]
+    else:
+        items = [(["body"], message) for message in error.messages]
+    detail = [{"type": "refused", "loc": loc, "msg": msg} for loc, msg in items]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.post(
+    "/surveys/responses",
+    response={
+        201: SurveyResponseOut,
+        404: SurveyRefusalOut,
+        410: SurveyRefusalOut,
+        413: SurveyRefusalOut,
+        422: ValidationErrorOut,
+        429: SurveyRefusalOut,
+    },
+    auth=None,
+    tags=["surveys"],
+    summary="Submit a survey response (public)",
+)
+def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> Any:
+    """Answer a survey for one unit: `token` is the unit's link token (the last part of its
+    public link /surveys/f/<token>/), `answers` maps question codes to a rating (1 … the
+    scale's points), an option value, a list of option values (multiple choice) or a text
+    (at most 1,000 characters); `contact` (at most 200 characters) only if the respondent
+    chooses to give it. The response is stored as "received", or "flagged" when the same client
+    sent the same answers before; a reviewer then accepts or rejects it.
+
+    Public: no authentication and no CSRF token. This is the documented exception to "writes
+    accept only a token": a survey is answered by anyone, as on the public form. Abuse is held
+    off as on the form: a body over 64 KiB is refused (413), a client (known only by the
+    campaign's salted hash of its address, never stored itself) or a unit over its rate limit
+    gets 429 with a message in Vietnamese (or the language cookie's) and Retry-After.
+
+    201 with the response's `id` and `status`. 404 when no unit has this token, 410 when its
+    campaign is closed. 422 lists every problem per question code (loc ["body", "answers",
+    code]): unknown question, required question unanswered, rating off the scale, option not
+    of the question, several options for a single choice, text too long; nothing is stored."""
+    if surveys_throttle.body_too_large(request):
+        return _refusal(request, 413, _("The response is too long to be sent."))
+    campaign_unit = (
+        surveys_models.CampaignUnit.objects.select_related("campaign__questionnaire", "unit")
+        .filter(token=payload.token)
+        .first()
+    )
+    if campaign_unit is None:
+        return _refusal(request, 404, _("This survey link does not exist."))
+    campaign = campaign_unit.campaign
+    if campaign.status != surveys_models.Campaign.Status.OPEN:
+        return _refusal(request, 410, _("This survey is closed: it no longer accepts responses."))
+    client_hash = campaign.hash_client(surveys_throttle.client_address(request))
+    verdict = surveys_throttle.hit(campaign_unit, client_hash)
+    if not verdict.allowed:
+        response = _refusal(request, 429, surveys_throttle.throttled_message())
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    if _unstorable(payload.answers) or _unstorable(payload.contact or ""):
+        refusal = ValidationError(_("Remove the control characters from the text."))
+        return _answer_errors(request, refusal)
+    try:
+        stored = record_response(
+            campaign_unit,
+            payload.answers,
+            channel=surveys_models.Response.Channel.WEB,
+            client_hash=client_hash,
+            contact=payload.contact or "",
+        )
+    except ValidationError as error:
+        return _answer_errors(request, error)
+    return Status(201, {"id": stored.pk, "status": stored.status})
+
+
+# --- dialogues ---
+# Conferences announced publicly and the lookup of a petition by its code are public (as the
+# public pages: only published answers); the petitions list is for staff, with the pages' scope
+# (Petition.objects.for_user: the receiving unit's and the responsible unit's members).
+
+from cchc.api.schemas import (  # noqa: E402
+    DialogueConferenceOut,
+    DialoguePetitionLookupOut,
+    DialoguePetitionOut,
+)
+from cchc.dialogues.models import Conference as DialogueConference  # noqa: E402
+from cchc.dialogues.models import Petition as DialoguePetition  # noqa: E402
+from cchc.dialogues.models import PublicStatus as DialoguePublicStatus  # noqa: E402
+from cchc.dialogues.queries import journey as dialogue_journey  # noqa: E402
+
+
+class DialogueConferenceFilter(Schema):
+    upcoming: bool = False  # only those still ahead and announced
+
+
+@api.get(
+    "/dialogues/conferences",
+    response=list[DialogueConferenceOut],
+    auth=None,
+    tags=["dialogues"],
+    summary="List public dialogue conferences",
+)
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_dialogue_conferences(
+    request: HttpRequest, filters: Query[DialogueConferenceFilter]
+) -> QuerySet[DialogueConference]:
+    """The dialogue conferences announced on the public page, latest date first (the soonest
+    first with `upcoming`). Public: no authentication needed."""
+    conferences = DialogueConference.objects.public().select_related("host_unit", "chair")
+    if filters.upcoming:
+        return conferences.filter(
+            status=DialogueConference.Status.ANNOUNCED, starts_at__gte=timezone.now()
+        ).order_by("starts_at", "pk")
+    return conferences.order_by("-starts_at", "-pk")
+
+
+class DialoguePetitionFilter(Schema):
+    status: DialoguePetition.Status | None = None
+    open: bool = False  # only petitions not closed
+    overdue: bool = False  # only those routed and past their answer deadline
+    conference: int | None = None
+
+
+@api.get(
+    "/dialogues/petitions",
+    response=list[DialoguePetitionOut],
+    tags=["dialogues"],
+    summary="List petitions",
+)
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_dialogue_petitions(
+    request: HttpRequest, filters: Query[DialoguePetitionFilter]
+) -> QuerySet[DialoguePetition]:
+    """Petitions received by a unit the caller sees or routed to one of them, oldest answer
+    deadline first. Filters: `status`, `open`, `overdue`, `conference` (id). The submitter's
+    contact is never returned here."""
+    petitions = DialoguePetition.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    if filters.status:
+        petitions = petitions.filter(status=filters.status)
+    if filters.open:
+        petitions = petitions.open()
+    if filters.overdue:
+        petitions = petitions.filter(
+            status__in=[DialoguePetition.Status.SCREENED, DialoguePetition.Status.ROUTED],
+            deadline__lt=timezone.localdate(),
+        )
+    if filters.conference is not None:
+        petitions = petitions.filter(conference_id=filters.conference)
+    return petitions.select_related(
+        "responsible_unit", "field", "issue_group", "merged_into"
+    ).order_by("deadline", "received_at", "pk")
+
+
+@api.get(
+    "/dialogues/petitions/lookup/{code}",
+    response=DialoguePetitionLookupOut,
+    auth=None,
+    tags=["dialogues"],
+    summary="Look up a petition by its code (public)",
+)
+def lookup_dialogue_petition(request: HttpRequest, code: str) -> dict[str, Any]:
+    """What the public journey page shows of one petition: its public status (which follows the
+    task of its commitment once the answer is published), when it was received, the responsible
+    unit and deadline once routed, and only the PUBLISHED answers with their commitments. The
+    subject and content appear only once an answer is published; the contact and attachments
+    never. Public: no authentication needed. 404 when no petition has this code."""
+    petition = (
+        DialoguePetition.objects.select_related("responsible_unit", "merged_into")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if petition is None:
+        raise Http404
+    found = dialogue_journey(petition, public=True)
+    shown = petition.published_at is not None
+    return {
+        "code": petition.code,
+        "public_status": found.status,
+        "public_status_label": str(DialoguePublicStatus(found.status).label),
+        "received_on": timezone.localdate(petition.received_at),
+        "title": petition.title if shown else None,
+        "content": petition.content if shown else None,
+        "responsible_unit": petition.responsible_unit.name if petition.responsible_unit else None,
+        "deadline": petition.deadline,
+        "merged_into": petition.merged_into.code if petition.merged_into else None,
+        "answers": [_dialogue_answer(answer) for answer in found.answers],
+    }
+
+
+def _dialogue_answer(answer: Any) -> dict[str, Any]:
+    commitment = getattr(answer, "commitment", None)  # None when the answer commits to nothing
+    task = commitment.task if commitment is not None else None
+    return {
+        "text": answer.text,
+        "given_at": answer.given_at,
+        "answered_on": answer.answered_on,
+        "published_at": answer.published_at,
+        "commitment": None
+        if task is None
+        else {
+            "task_code": task.code,
+            "title": task.title,
+            "unit": task.lead_unit.name,
+            "deadline": task.deadline,
+            "status": task.status,
+            "completed_on": task.completed_on,
+        },
+    }
+
+
+# --- inspections ---
+# The same permissions as the inspection pages (cchc.inspections.permissions): a surprise
+# inspection does not exist for its targets before it starts (an incognito one before it is
+# concluded); inspected units see the findings and recommendations about their own units.
+
+from cchc.api.schemas import (  # noqa: E402
+    InspectionDetailOut,
+    InspectionOut,
+    InspectionRecommendationOut,
+)
+from cchc.inspections.models import Inspection, Recommendation, Target, TeamMember  # noqa: E402
+from cchc.inspections.permissions import (  # noqa: E402
+    can_manage_inspection,
+    get_inspection_for_user,
+    visible_findings,
+)
+from cchc.inspections.queries import open_recommendations  # noqa: E402
+
+
+class InspectionFilter(Schema):
+    year: int | None = None
+    kind: Inspection.Kind | None = None
+    status: Inspection.Status | None = None
+
+
+@api.get(
+    "/inspections", response=list[InspectionOut], tags=["inspections"], summary="List inspections"
+)
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_inspections(
+    request: HttpRequest, filters: Query[InspectionFilter]
+) -> QuerySet[Inspection]:
+    """Public-duty inspections the caller sees, latest start first. Filter by `year` (of the
+    start), `kind` and `status`."""
+    rows = Inspection.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    if filters.year is not None:
+        rows = rows.filter(start_date__year=filters.year)
+    if filters.kind is not None:
+        rows = rows.filter(kind=filters.kind)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    return (
+        rows.select_related("unit")
+        .prefetch_related(Prefetch("targets", Target.objects.order_by("unit__path")))
+        .annotate(finding_count=Count("findings", distinct=True))
+        .order_by("-start_date", "-pk")
+    )
+
+
+@api.get(
+    "/inspections/{inspection_id}",
+    response=InspectionDetailOut,
+    tags=["inspections"],
+    summary="Read an inspection",
+)
+def read_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+    """One inspection with its team, scope, the findings and recommendations the caller sees;
+    404 when the caller may not see it, exactly as when it does not exist."""
+    user = request.auth  # type: ignore[attr-defined]
+    inspection = get_inspection_for_user(user, inspection_id)
+    findings = list(
+        visible_findings(user, inspection)
+        .select_related("unit", "item")
+        .annotate(file_count=Count("files"))
+        .order_by("unit__path", "observed_at", "pk")
+    )
+    conclusion = getattr(inspection, "conclusion", None) if inspection.is_concluded else None
+    recommendations: list[Recommendation] = []
+    if conclusion is not None:
+        recs = conclusion.recommendations.select_related("unit", "conclusion")
+        if not can_manage_inspection(user, inspection):
+            recs = recs.filter(unit__in=OrgUnit.objects.visible_to(user))
+        recommendations = list(recs)
+    targets = list(inspection.targets.order_by("unit__path"))
+    team = sorted(
+        inspection.team.select_related("user"),
+        key=lambda m: (TeamMember.ROLE_ORDER[TeamMember.Role(m.role)], m.pk),
+    )
+    return {
+        "id": inspection.pk,
+        "title": inspection.title,
+        "kind": inspection.kind,
+        "status": inspection.status,
+        "unit_id": inspection.unit_id,
+        "unit": inspection.unit.name,
+        "plan_id": inspection.plan_id,
+        "decision_number": inspection.decision_number,
+        "decision_date": inspection.decision_date,
+        "decision_signer": inspection.decision_signer,
+        "start_date": inspection.start_date,
+        "end_date": inspection.end_date,
+        "target_unit_ids": [t.unit_id for t in targets],
+        "findings": len(findings),
+        "checklist": list(inspection.checklist.values_list("code", flat=True)),
+        "team": [
+            {"name": m.display_name, "user_id": m.user_id, "role": m.role, "position": m.position}
+            for m in team
+        ],
+        "findings_list": [
+            {
+                "id": f.pk,
+                "unit_id": f.unit_id,
+                "unit": f.unit.name,
+                "item": f.item.code,
+                "severity": f.severity,
+                "description": f.description,
+                "person_id": f.person_id,
+                "against_head": f.against_head,
+                "observed_at": f.observed_at,
+                "files": f.file_count,
+            }
+            for f in findings
+        ],
+        "conclusion": conclusion,
+        "recommendations": recommendations,
+    }
+
+
+@api.get(
+    "/recommendations/open",
+    response=list[InspectionRecommendationOut],
+    tags=["inspections"],
+    summary="List open inspection recommendations",
+)
+@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+def list_open_recommendations(
+    request: HttpRequest, unit: int | None = None
+) -> QuerySet[Recommendation]:
+    """Inspection recommendations not yet remedied (open, partly or not remedied at a
+    re-inspection) that the caller sees, oldest deadline first, with the days overdue. Filter
+    by `unit` (its subtree)."""
+    user = request.auth  # type: ignore[attr-defined]
+    # The rows are scoped already: an inspector filters by a unit they inspect, not their own.
+    scope = None
+    if unit is not None:
+        scope = OrgUnit.objects.filter(pk=unit).first()
+        if scope is None:
+            raise Http404
+    return open_recommendations(Recommendation.objects.for_user(user), unit=scope)

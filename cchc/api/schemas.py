@@ -612,3 +612,277 @@ class ResultOut(Schema):
 class RoundResultsOut(Schema):
     round: PublishedRoundOut
     results: list[ResultOut]
+
+
+# --- surveys: results ---
+
+
+class SurveyCampaignOut(Schema):
+    id: int
+    title: str
+    questionnaire_id: int
+    questionnaire: str  # the questionnaire's title
+    questionnaire_version: int
+    period_start: datetime.date
+    period_end: datetime.date
+    margin: float  # e in n = N / (1 + N·e²)
+    status: str  # open, closed
+    units: int  # the surveyed units the caller sees
+
+
+class SurveyElementOut(Schema):
+    element: str  # access, procedures, civil_servants, results, feedback
+    label: str
+    responses: int  # accepted responses that rated the element
+    answers: int  # their ratings of the element
+    satisfied: int  # the ratings at or above the questionnaire's satisfied point
+    percent: float | None  # satisfied / answers × 100, null without answers
+    low: float | None  # 95% Wilson interval, percent
+    high: float | None
+    below_sample: bool  # fewer responses than the unit's required sample
+
+
+class SurveyUnitResultOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    transactions: int  # N
+    required: int  # n = ⌈N / (1 + N·e²)⌉
+    accepted: int
+    below_sample: bool
+    overall: float | None  # mean of the elements' percents
+    elements: list[SurveyElementOut]
+
+
+class SurveyResultsOut(Schema):
+    campaign: SurveyCampaignOut
+    scale_points: int
+    satisfied_from: int
+    units: list[SurveyUnitResultOut]
+
+
+# --- surveys: public submission ---
+
+from ninja import Field as SchemaField  # noqa: E402
+
+
+class SurveyResponseIn(Schema):
+    token: str = SchemaField(
+        ..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
+    )  # the unit's link token (the last part of /surveys/f/<token>/)
+    answers: dict[str, Any]  # {question code: rating, option value, [option values] or text}
+    contact: str | None = SchemaField(None, max_length=200)  # only if the respondent opts in
+
+
+class SurveyResponseOut(Schema):
+    id: int
+    status: str  # received, or flagged (e.g. the same client sent the same answers before)
+
+
+class SurveyRefusalOut(Schema):
+    detail: str
+
+
+# --- inspections ---
+
+
+class InspectionFields(Schema):
+    id: int
+    title: str
+    kind: str  # planned, surprise, incognito
+    status: str  # planned, in_progress, concluded
+    unit_id: int  # the inspecting unit
+    unit: str
+    plan_id: int | None
+    decision_number: str
+    decision_date: datetime.date
+    decision_signer: str
+    start_date: datetime.date
+    end_date: datetime.date
+    target_unit_ids: list[int]
+    findings: int  # the findings the caller sees (on the list: all findings)
+
+
+class InspectionOut(InspectionFields):
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def resolve_target_unit_ids(obj: Any) -> list[int]:
+        return [target.unit_id for target in obj.targets.all()]
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> int:
+        return int(getattr(obj, "finding_count", 0))
+
+
+class InspectionTeamMemberOut(Schema):
+    name: str
+    user_id: int | None
+    role: str  # head, deputy, member
+    position: str
+
+
+class InspectionFindingOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    item: str  # the checklist item's code
+    severity: str  # minor, moderate, serious
+    description: str
+    person_id: int | None
+    against_head: bool
+    observed_at: datetime.datetime
+    files: int
+
+
+class InspectionConclusionOut(Schema):
+    number: str
+    date: datetime.date
+    signer: str
+    text: str
+    issued_at: datetime.datetime
+
+
+class InspectionRecommendationOut(Schema):
+    id: int
+    reference: str  # KTCV-<inspection>-KN<n>, also the remediation task's code
+    inspection_id: int
+    conclusion_number: str
+    text: str
+    unit_id: int
+    unit: str
+    person_id: int | None
+    deadline: datetime.date
+    status: str  # open, remedied, partly, not_remedied
+    days_overdue: int
+    task_id: int | None
+
+    @staticmethod
+    def resolve_reference(obj: Any) -> str:
+        return str(obj.reference)
+
+    @staticmethod
+    def resolve_inspection_id(obj: Any) -> int:
+        return int(obj.conclusion.inspection_id)
+
+    @staticmethod
+    def resolve_conclusion_number(obj: Any) -> str:
+        return str(obj.conclusion.number)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def resolve_days_overdue(obj: Any) -> int:
+        return int(obj.days_overdue())
+
+
+class InspectionDetailOut(InspectionFields):
+    checklist: list[str]  # checklist item codes
+    team: list[InspectionTeamMemberOut]
+    findings_list: list[InspectionFindingOut]
+    conclusion: InspectionConclusionOut | None
+    recommendations: list[InspectionRecommendationOut]
+
+
+# --- dialogues ---
+
+
+class DialogueConferenceOut(Schema):
+    id: int
+    title: str
+    level: str  # city, department, ward
+    host_unit_id: int
+    host_unit_name: str
+    starts_at: datetime.datetime
+    place: str
+    online_link: str
+    audiences: list[str]  # citizens, organisations, businesses, sector
+    sector: str
+    chair: str
+    status: str  # announced, held, closed
+    accepts_petitions: bool  # the public form is open (announced, public, ahead)
+    attendance: int | None
+
+    @staticmethod
+    def resolve_host_unit_name(obj: Any) -> str:
+        return str(obj.host_unit.name)
+
+    @staticmethod
+    def resolve_chair(obj: Any) -> str:
+        return str(obj.chair_display)
+
+
+class DialoguePetitionOut(Schema):
+    id: int
+    code: str
+    title: str
+    content: str
+    status: str  # received, screened, routed, answered, published, closed
+    channel: str  # web, meeting, writing
+    submitter_type: str  # citizen, organisation, business
+    conference_id: int | None
+    unit_id: int  # the receiving unit
+    responsible_unit_id: int | None
+    responsible_unit_name: str | None
+    field: str | None  # the field's code
+    issue_group: str | None  # the issue group's code
+    deadline: datetime.date | None
+    days_overdue: int
+    flagged: bool
+    merged_into: str | None  # the code of the petition it was merged into
+    received_at: datetime.datetime
+    published_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_responsible_unit_name(obj: Any) -> str | None:
+        return obj.responsible_unit.name if obj.responsible_unit_id else None
+
+    @staticmethod
+    def resolve_field(obj: Any) -> str | None:
+        return obj.field.code if obj.field_id else None
+
+    @staticmethod
+    def resolve_issue_group(obj: Any) -> str | None:
+        return obj.issue_group.code if obj.issue_group_id else None
+
+    @staticmethod
+    def resolve_flagged(obj: Any) -> bool:
+        return bool(obj.flag_reason)
+
+    @staticmethod
+    def resolve_merged_into(obj: Any) -> str | None:
+        return obj.merged_into.code if obj.merged_into_id else None
+
+
+class DialogueCommitmentOut(Schema):
+    task_code: str
+    title: str
+    unit: str
+    deadline: datetime.date
+    status: str  # the task's status: in_term, overdue, on_time, late, cancelled
+    completed_on: datetime.date | None
+
+
+class DialogueAnswerOut(Schema):
+    text: str
+    given_at: str  # conference, writing
+    answered_on: datetime.date
+    published_at: datetime.datetime
+    commitment: DialogueCommitmentOut | None
+
+
+class DialoguePetitionLookupOut(Schema):
+    code: str
+    public_status: str  # received, handling, answered, commitment_in_term, … merged, closed
+    public_status_label: str
+    received_on: datetime.date
+    title: str | None  # shown once an answer is published
+    content: str | None  # shown once an answer is published
+    responsible_unit: str | None
+    deadline: datetime.date | None
+    merged_into: str | None
+    answers: list[DialogueAnswerOut]  # published answers only

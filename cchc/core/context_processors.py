@@ -6,31 +6,47 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # The modules that exist today. A module appears here when it ships, so the menu has no dead
-# links; the home page lists the ones still to come as plain text.
-NAVIGATION: list[tuple[str, Any, str, bool]] = [
-    # (url name, label, icon, city administrators only)
-    ("reports:home", _("Overview"), "speedometer2", False),
-    ("plans:workspace", _("My tasks"), "list-check", False),
-    ("plans:plan_list", _("Plans"), "journal-check", False),
-    ("orgunits:tree", _("Units"), "diagram-3", False),
-    ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", False),
-    ("ratings:index", _("Ratings"), "award", False),
-    ("indices:frameworks", pgettext_lazy("navigation", "Reform index"), "clipboard-data", False),
-    ("plans:months", _("Month close"), "lock", True),
-    ("accounts:users", _("Users"), "people", True),
-    ("core:audit_log", _("Audit log"), "journal-text", True),
+# links; the home page lists the ones still to come as plain text. Items in a menu are grouped
+# under it so the bar fits a laptop's width; an empty menu is not shown.
+NAVIGATION: list[tuple[str, Any, str, str | None]] = [
+    # (url name, label, icon, menu: None for the bar itself, or a key of MENUS)
+    ("reports:home", _("Overview"), "speedometer2", None),
+    ("plans:workspace", _("My tasks"), "list-check", None),
+    ("plans:plan_list", _("Plans"), "journal-check", None),
+    ("orgunits:tree", _("Units"), "diagram-3", None),
+    ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", None),
+    ("ratings:index", _("Ratings"), "award", "evaluation"),
+    (
+        "indices:frameworks",
+        pgettext_lazy("navigation", "Reform index"),
+        "clipboard-data",
+        "evaluation",
+    ),
+    ("surveys:campaigns", _("Satisfaction surveys"), "ui-checks", "evaluation"),
+    ("inspections:list", _("Public-duty inspections"), "clipboard2-check", "oversight"),
+    ("dialogues:petitions", _("Dialogues"), "chat-square-text", "oversight"),
+    ("plans:months", _("Month close"), "lock", "admin"),
+    ("accounts:users", _("Users"), "people", "admin"),
+    ("core:audit_log", _("Audit log"), "journal-text", "admin"),
+]
+# (key, label, icon, city administrators only)
+MENUS: list[tuple[str, Any, str, bool]] = [
+    ("evaluation", _("Evaluation"), "clipboard-data", False),
+    ("oversight", _("Oversight"), "shield-check", False),
+    ("admin", _("Administration"), "gear", True),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_admin_items": [], "nav_admin_active": False}
+        return {"nav_items": [], "nav_top": [], "nav_menus": []}
     is_admin = getattr(user, "is_city_admin", False)
+    admin_only = {key for key, _label, _icon, admin in MENUS if admin}
     items = [
-        {"url": reverse(name), "label": label, "icon": icon, "active": False, "admin": admin_only}
-        for name, label, icon, admin_only in NAVIGATION
-        if is_admin or not admin_only
+        {"url": reverse(name), "label": label, "icon": icon, "active": False, "menu": menu}
+        for name, label, icon, menu in NAVIGATION
+        if is_admin or menu not in admin_only
     ]
     # The item whose URL is the longest prefix of the page's path is the current one.
     matches = [
@@ -40,9 +56,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    # City administrators' tools go in one "Administration" menu, so the bar fits a laptop.
+    menus = []
+    for key, label, icon, _admin in MENUS:
+        inside = [i for i in items if i["menu"] == key]
+        if inside:
+            active = any(i["active"] for i in inside)
+            menus.append(
+                {"key": key, "label": label, "icon": icon, "items": inside, "active": active}
+            )
     return {
-        "nav_items": [i for i in items if not i["admin"]],
-        "nav_admin_items": [i for i in items if i["admin"]],
-        "nav_admin_active": any(i["active"] for i in items if i["admin"]),
+        "nav_items": items,
+        "nav_top": [i for i in items if i["menu"] is None],
+        "nav_menus": menus,
     }

@@ -159,13 +159,9 @@ class Distribution:
     rows: list[DistributionRow]
 
 
-def _accepted_answers(
-    campaign: Campaign, question: Question, unit_ids: Iterable[int] | None
-) -> QuerySet[Answer]:
+def _accepted_answers(campaign: Campaign, unit_ids: Iterable[int] | None) -> QuerySet[Answer]:
     answers = Answer.objects.filter(
-        question=question,
-        response__status=ACCEPTED,
-        response__campaign_unit__campaign=campaign,
+        response__status=ACCEPTED, response__campaign_unit__campaign=campaign
     )
     if unit_ids is not None:
         answers = answers.filter(response__campaign_unit__unit_id__in=list(unit_ids))
@@ -176,31 +172,56 @@ def _percent(count: int, total: int) -> Decimal | None:
     return satisfied_share(count, total) if total else None
 
 
+def distributions(
+    campaign: Campaign, questions: Iterable[Question], unit_ids: Iterable[int] | None = None
+) -> list[Distribution]:
+    """How the accepted answers to each of `questions` in `campaign` (optionally only in the
+    OrgUnits `unit_ids`) spread over its options, or over the scale points for a rating; every
+    option is listed, chosen or not. Counted per option: an answer choosing A and C adds one to
+    A and one to C. A text question has no rows. Refuses (ValueError) a question of another
+    questionnaire. Three queries whatever the number of questions (the options prefetched)."""
+    questions = list(questions)
+    if any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
+        raise ValueError("The question does not belong to the campaign's questionnaire.")
+    unit_ids = None if unit_ids is None else list(unit_ids)
+    answers = _accepted_answers(campaign, unit_ids).filter(question__in=questions)
+    totals = dict(answers.values_list("question_id").annotate(n=Count("pk")).order_by())
+    ratings = {
+        (question, point): n
+        for question, point, n in answers.filter(rating__isnull=False)
+        .values_list("question_id", "rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    chosen = dict(
+        AnswerOption.objects.filter(answer__in=answers)
+        .values_list("option_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = []
+    for question in questions:
+        total = totals.get(question.pk, 0)
+        rows: list[DistributionRow] = []
+        if question.type == Question.Type.RATING:
+            for point, label in campaign.questionnaire.scale:
+                count = ratings.get((question.pk, point), 0)
+                rows.append(DistributionRow(str(point), label, count, _percent(count, total)))
+        elif question.has_options:
+            for option in question.options.all():
+                count = chosen.get(option.pk, 0)
+                rows.append(
+                    DistributionRow(option.value, option.label, count, _percent(count, total))
+                )
+        found.append(Distribution(question=question, answers=total, rows=rows))
+    return found
+
+
 def distribution(
     campaign: Campaign, question: Question, unit_ids: Iterable[int] | None = None
 ) -> Distribution:
-    """How the accepted answers to `question` in `campaign` (optionally only in the OrgUnits
-    `unit_ids`) spread over its options, or over the scale points for a rating; every option
-    is listed, chosen or not. Counted per option: an answer choosing A and C adds one to A and
-    one to C. A text question has no rows. Refuses (ValueError) a question of another
-    questionnaire. Three queries at most."""
-    if question.questionnaire_id != campaign.questionnaire_id:
-        raise ValueError("The question does not belong to the campaign's questionnaire.")
-    answers = _accepted_answers(campaign, question, unit_ids)
-    total = answers.count()
-    rows: list[DistributionRow] = []
-    if question.type == Question.Type.RATING:
-        counts = dict(answers.values_list("rating").annotate(n=Count("pk")).order_by())
-        for point, label in campaign.questionnaire.scale:
-            count = counts.get(point, 0)
-            rows.append(DistributionRow(str(point), label, count, _percent(count, total)))
-    elif question.has_options:
-        chosen = AnswerOption.objects.filter(answer__in=answers)
-        counts = dict(chosen.values_list("option_id").annotate(n=Count("pk")).order_by())
-        for option in question.options.all():
-            count = counts.get(option.pk, 0)
-            rows.append(DistributionRow(option.value, option.label, count, _percent(count, total)))
-    return Distribution(question=question, answers=total, rows=rows)
+    """The distribution of one question (`distributions` of one)."""
+    return distributions(campaign, [question], unit_ids)[0]
 
 
 def index_points(year: int, unit_ids: Iterable[int], maximum: Decimal) -> dict[int, Decimal]:

@@ -44,7 +44,8 @@ def test_close_assess_approve_and_read_the_scorecard(
     page.wait_for_load_state()
     unit = Rating.objects.get(kind=Rating.Kind.UNIT, unit=hanoi.ward_a)
 
-    page.locator("#mainnav a.nav-link[href='/ratings/']").click()
+    page.get_by_test_id("menu-evaluation").click()
+    page.locator("#mainnav a.dropdown-item[href='/ratings/']").click()
     expect(page).to_have_url(re.compile(r"/ratings/2026/9/$"))
     row = page.locator(f"tr[data-rating='{unit.pk}']")
     expect(row.get_by_test_id("total")).to_have_text("54,25")

@@ -1,0 +1,51 @@
+"""Every change to conferences and petitions. Each action runs in one transaction, writes its
+audit event in it, and refuses bad input with a ValidationError naming what is wrong; nothing
+is half-written on a refusal. An answer's commitment becomes a task through plans' create_task
+inside the answer's transaction: a failure of either leaves neither.
+
+A package: conferences.py, petitions.py (receiving, screening, routing), answers.py (answers,
+commitments, publication, closing). Import from here: `from cchc.dialogues.actions import …`."""
+
+from cchc.dialogues.actions.answers import (
+    CommitmentSpec,
+    answer_petition,
+    close_petition,
+    commitment_plan,
+    publish_answers,
+)
+from cchc.dialogues.actions.conferences import (
+    announce_conference,
+    close_conference,
+    hold_conference,
+)
+from cchc.dialogues.actions.petitions import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    TITLE_LIMIT,
+    merge_petition,
+    next_code,
+    record_petition,
+    route_petition,
+    screen_petition,
+    submit_petition,
+)
+
+__all__ = [
+    "MAX_FILES",
+    "MAX_FILE_BYTES",
+    "TITLE_LIMIT",
+    "CommitmentSpec",
+    "announce_conference",
+    "answer_petition",
+    "close_conference",
+    "close_petition",
+    "commitment_plan",
+    "hold_conference",
+    "merge_petition",
+    "next_code",
+    "publish_answers",
+    "record_petition",
+    "route_petition",
+    "screen_petition",
+    "submit_petition",
+]

@@ -1,0 +1,1 @@
+"""The dialogues pages: public.py (no login), conferences.py and petitions.py (staff)."""

@@ -1,0 +1,332 @@
+"""The minutes (biên bản kiểm tra) of an inspection as DOCX (python-docx) and PDF (typst, from
+`inspections/minutes.typ`), and the open recommendations as XLSX.
+
+Like the ratings scorecard, the minutes follow the Vietnamese administrative layout (issuing
+body and national motto at the top, signatures at the bottom), which exists only in Vietnamese:
+their wording is fixed Vietnamese text here, not translatable strings. Fonts are the vendored
+Be Vietnam Pro TTFs, system fonts ignored, so the PDF is the same on every server.
+"""
+
+import datetime
+import io
+import json
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import typst
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
+from cchc.orgunits.queries import home_province
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "inspections" / "minutes.typ"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+KINDS = {
+    Inspection.Kind.PLANNED: "Kiểm tra công vụ theo kế hoạch",
+    Inspection.Kind.SURPRISE: "Kiểm tra công vụ đột xuất",
+    Inspection.Kind.INCOGNITO: "Kiểm tra công vụ không báo trước (kiểm tra kín)",
+}
+ROLES = {
+    TeamMember.Role.HEAD: "Trưởng đoàn",
+    TeamMember.Role.DEPUTY: "Phó Trưởng đoàn",
+    TeamMember.Role.MEMBER: "Thành viên",
+}
+SEVERITIES = {
+    Finding.Severity.MINOR: "Nhẹ",
+    Finding.Severity.MODERATE: "Trung bình",
+    Finding.Severity.SERIOUS: "Nghiêm trọng",
+}
+STATUSES = {
+    Recommendation.Status.OPEN: "Chưa phúc tra",
+    Recommendation.Status.REMEDIED: "Đã khắc phục",
+    Recommendation.Status.PARTLY: "Khắc phục một phần",
+    Recommendation.Status.NOT_REMEDIED: "Chưa khắc phục",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def day(value: datetime.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def filename(inspection: Inspection, extension: str) -> str:
+    """ASCII only: bien-ban-kiem-tra-12.pdf."""
+    return f"bien-ban-kiem-tra-{inspection.pk}.{extension}"
+
+
+def _team(inspection: Inspection) -> list[TeamMember]:
+    members = list(inspection.team.select_related("user"))
+    return sorted(members, key=lambda m: (TeamMember.ROLE_ORDER[TeamMember.Role(m.role)], m.pk))
+
+
+def _member_line(member: TeamMember) -> str:
+    position = f", {member.position}" if member.position else ""
+    return f"Ông/Bà {member.display_name}{position} — {ROLES[TeamMember.Role(member.role)]}"
+
+
+def minutes_data(inspection: Inspection) -> dict[str, Any]:
+    """Everything the minutes show, as JSON-ready Vietnamese text. Changes nothing."""
+    province = home_province()
+    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
+    place = (province.short_name or province.name) if province else ""
+    when = inspection.started_at or timezone.now()
+    when = timezone.localtime(when)
+    dated = f"ngày {when:%d} tháng {when:%m} năm {when:%Y}"
+    team = _team(inspection)
+    head = next((m.display_name for m in team if m.role == TeamMember.Role.HEAD), "")
+    targets = [t.unit.name for t in inspection.targets.select_related("unit")]
+    findings = list(
+        inspection.findings.select_related("unit", "item", "person").order_by(
+            "unit__path", "observed_at", "pk"
+        )
+    )
+    groups: dict[str, list[list[str]]] = {}
+    for finding in findings:
+        person = f" (người liên quan: {finding.person.get_full_name()})" if finding.person else ""
+        rows = groups.setdefault(finding.unit.name, [])
+        rows.append(
+            [
+                str(len(rows) + 1),
+                finding.item.name,
+                finding.description + person,
+                SEVERITIES[Finding.Severity(finding.severity)],
+            ]
+        )
+    recommendations = []
+    conclusion = getattr(inspection, "conclusion", None) if inspection.is_concluded else None
+    if conclusion is not None:
+        for rec in conclusion.recommendations.select_related("unit", "person"):
+            who = rec.unit.name + (f" — {rec.person.get_full_name()}" if rec.person else "")
+            recommendations.append([str(rec.number), rec.text, who, day(rec.deadline)])
+    return {
+        "city": committee,
+        "body": inspection.unit.name.upper(),
+        "nation": NATION,
+        "motto": MOTTO,
+        "dated": f"{place}, {dated}" if place else dated.capitalize(),
+        "title": "BIÊN BẢN KIỂM TRA CÔNG VỤ",
+        "subtitle": KINDS[Inspection.Kind(inspection.kind)],
+        "opening": [
+            f"Thực hiện Quyết định số {inspection.decision_number} ngày "
+            f"{day(inspection.decision_date)} của {inspection.decision_signer} về việc "
+            f"{inspection.title[:1].lower()}{inspection.title[1:]};",
+            f"Thời gian kiểm tra: từ ngày {day(inspection.start_date)} đến ngày "
+            f"{day(inspection.end_date)}.",
+        ],
+        "team": [_member_line(m) for m in team],
+        "targets": targets,
+        "scope": [item.name for item in inspection.checklist.all()],
+        "findings": [{"unit": unit, "rows": rows} for unit, rows in groups.items()],
+        "recommendations": recommendations,
+        "closing": (
+            "Biên bản được lập thành 02 bản có giá trị như nhau, đơn vị được kiểm tra giữ 01 "
+            "bản, Đoàn kiểm tra giữ 01 bản. Biên bản đã được đọc lại cho các bên cùng nghe và "
+            "thống nhất ký tên."
+        ),
+        "head": head,
+    }
+
+
+def minutes_pdf(inspection: Inspection) -> bytes:
+    """The PDF bytes of the minutes. Changes nothing."""
+    data = minutes_data(inspection)
+    with tempfile.TemporaryDirectory(prefix="cchc-minutes-") as folder:
+        root = Path(folder)
+        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        main = root / "main.typ"
+        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
+        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+
+
+def _centred(document: Any, text: str, *, bold: bool = False, size: float = 12) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+
+
+def _table(document: Any, header: list[str], rows: Iterable[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+
+
+def minutes_docx(inspection: Inspection) -> bytes:
+    """The DOCX bytes of the minutes (the same content as the PDF). Changes nothing."""
+    data = minutes_data(inspection)
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    header = document.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    left.text = f"{data['city']}\n{data['body']}"
+    right.text = f"{data['nation']}\n{data['motto']}"
+    for cell in (left, right):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    dated = document.add_paragraph(data["dated"])
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _centred(document, data["title"], bold=True, size=14)
+    _centred(document, data["subtitle"])
+    for line in data["opening"]:
+        document.add_paragraph(line)
+    sections = [
+        ("I. THÀNH PHẦN ĐOÀN KIỂM TRA", data["team"]),
+        ("II. ĐƠN VỊ ĐƯỢC KIỂM TRA", data["targets"]),
+        ("III. NỘI DUNG KIỂM TRA", data["scope"]),
+    ]
+    for title, lines in sections:
+        document.add_paragraph().add_run(title).bold = True
+        for line in lines:
+            document.add_paragraph(line, style="List Bullet")
+    document.add_paragraph().add_run("IV. KẾT QUẢ KIỂM TRA").bold = True
+    if not data["findings"]:
+        document.add_paragraph("Đoàn kiểm tra không ghi nhận tồn tại, hạn chế.")
+    for group in data["findings"]:
+        document.add_paragraph().add_run(group["unit"]).bold = True
+        _table(document, ["TT", "Nội dung", "Tồn tại, hạn chế", "Mức độ"], group["rows"])
+    if data["recommendations"]:
+        document.add_paragraph().add_run("V. KIẾN NGHỊ").bold = True
+        _table(
+            document,
+            ["TT", "Kiến nghị", "Đơn vị, người thực hiện", "Thời hạn"],
+            data["recommendations"],
+        )
+    document.add_paragraph(data["closing"])
+    signatures = document.add_table(rows=1, cols=2)
+    unit_cell, head_cell = signatures.rows[0].cells
+    unit_cell.text = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA\n(Ký, ghi rõ họ tên)\n\n\n\n"
+    head_cell.text = f"TRƯỞNG ĐOÀN KIỂM TRA\n(Ký, ghi rõ họ tên)\n\n\n\n{data['head']}"
+    for cell in (unit_cell, head_cell):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _date_cell(sheet: Any, value: datetime.date) -> WriteOnlyCell:
+    """A date shown dd/mm/yyyy; plain values are appended as they are (much faster)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "DD/MM/YYYY"
+    return cell
+
+
+OPEN_COLUMNS = [
+    ("Mã kiến nghị", 16),
+    ("Đơn vị thực hiện", 32),
+    ("Người thực hiện", 22),
+    ("Kiến nghị", 60),
+    ("Kết luận số", 16),
+    ("Ngày kết luận", 14),
+    ("Thời hạn", 14),
+    ("Số ngày quá hạn", 12),
+    ("Trạng thái", 18),
+    ("Nhiệm vụ khắc phục", 18),
+]
+
+
+def open_recommendations_xlsx(rows: Iterable[Recommendation], today: datetime.date) -> bytes:
+    """The open recommendations as a workbook: dates as dates, header bold and frozen."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Kiến nghị chưa khắc phục")
+    sheet.freeze_panes = "A2"
+    for index, (_name, width) in enumerate(OPEN_COLUMNS, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for name, _width in OPEN_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for rec in rows:
+        values: list[Any] = [
+            rec.reference,
+            rec.unit.name,
+            rec.person.get_full_name() if rec.person else "",
+            rec.text,
+            rec.conclusion.number,
+            rec.conclusion.date,
+            rec.deadline,
+            rec.days_overdue(today),
+            STATUSES[Recommendation.Status(rec.status)],
+            rec.task.code if rec.task else "",
+        ]
+        sheet.append([_date_cell(sheet, v) if isinstance(v, datetime.date) else v for v in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+INSPECTION_COLUMNS = [
+    ("Mã", 12),
+    ("Tên đợt kiểm tra", 50),
+    ("Hình thức", 24),
+    ("Cơ quan kiểm tra", 28),
+    ("Số quyết định", 16),
+    ("Ngày quyết định", 14),
+    ("Từ ngày", 14),
+    ("Đến ngày", 14),
+    ("Đơn vị được kiểm tra", 50),
+    ("Số tồn tại, hạn chế", 12),
+    ("Trạng thái", 16),
+]
+INSPECTION_STATUSES = {
+    Inspection.Status.PLANNED: "Chưa tiến hành",
+    Inspection.Status.IN_PROGRESS: "Đang kiểm tra",
+    Inspection.Status.CONCLUDED: "Đã kết luận",
+}
+
+
+def inspections_xlsx(rows: Iterable[Inspection]) -> bytes:
+    """The inspections list as a workbook (rows carry `finding_count` and prefetched targets)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Kiểm tra công vụ")
+    sheet.freeze_panes = "A2"
+    for index, (_name, width) in enumerate(INSPECTION_COLUMNS, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+    sheet.append([_bold(sheet, name) for name, _width in INSPECTION_COLUMNS])
+    for inspection in rows:
+        values: list[Any] = [
+            inspection.code,
+            inspection.title,
+            KINDS[Inspection.Kind(inspection.kind)],
+            inspection.unit.name,
+            inspection.decision_number,
+            inspection.decision_date,
+            inspection.start_date,
+            inspection.end_date,
+            "; ".join(t.unit.name for t in inspection.targets.all()),
+            getattr(inspection, "finding_count", 0),
+            INSPECTION_STATUSES[Inspection.Status(inspection.status)],
+        ]
+        sheet.append([_date_cell(sheet, v) if isinstance(v, datetime.date) else v for v in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _bold(sheet: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell

@@ -1,0 +1,164 @@
+"""Forms built from a questionnaire: one field per question, for the public form and for an
+interviewer typing a respondent's answers.
+
+ResponseForm checks what a browser can get wrong (an option that is not offered, a required
+question left out, a text too long); record_response checks everything again against the
+questionnaire and its refusals come back on the question's field (add_record_error). The
+public page adds the optional contact and the honeypot (PublicResponseForm).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
+
+from cchc.surveys.models import TEXT_LIMIT, Question, Questionnaire, Section
+
+CONTACT_LIMIT = 200
+
+
+def _pick(language: str, vi: str, en: str) -> str:
+    return en if language.startswith("en") and en else vi
+
+
+def _scale_labels(questionnaire: Questionnaire, language: str) -> list[str]:
+    labels = questionnaire.scale_labels_en if language.startswith("en") else []
+    return list(labels or questionnaire.scale_labels_vi or [])
+
+
+@dataclass
+class SectionFields:
+    section: Section
+    title: str
+    fields: list[BoundField]
+
+
+class ResponseForm(forms.Form):
+    """One field per question of `questionnaire`, named by the question's code, labelled in
+    `language` ("vi" or "en"): a rating as radio buttons labelled with the scale, a single
+    choice as radio buttons, a multiple choice as checkboxes, a short text as a text area."""
+
+    answer_error_messages = {"required": _("Answer this question.")}
+
+    def __init__(self, questionnaire: Questionnaire, language: str, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        self.language = language
+        self.sections = list(questionnaire.sections.all())
+        self.questions = list(
+            questionnaire.questions.select_related("section").prefetch_related("options")
+        )
+        for question in self.questions:
+            self.fields[question.code] = self._field(question)
+
+    def _field(self, question: Question) -> forms.Field:
+        label = _pick(self.language, question.text_vi, question.text_en)
+        common: dict[str, Any] = {
+            "label": label,
+            "required": question.required,
+            "error_messages": self.answer_error_messages,
+        }
+        if question.type == Question.Type.RATING:
+            labels = _scale_labels(self.questionnaire, self.language)
+            choices = [
+                (str(point), labels[point - 1] if point <= len(labels) else str(point))
+                for point in range(1, self.questionnaire.scale_points + 1)
+            ]
+            return forms.TypedChoiceField(
+                choices=choices, coerce=int, widget=forms.RadioSelect, empty_value=None, **common
+            )
+        if question.has_options:
+            choices = [
+                (option.value, _pick(self.language, option.label_vi, option.label_en))
+                for option in question.options.all()
+            ]
+            if question.type == Question.Type.SINGLE:
+                return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        return forms.CharField(
+            max_length=TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            **common,
+        )
+
+    def question_sections(self) -> list[SectionFields]:
+        """The bound fields grouped by section, in the questionnaire's order."""
+        grouped: dict[int, list[BoundField]] = {}
+        for question in self.questions:
+            grouped.setdefault(question.section_id, []).append(self[question.code])
+        return [
+            SectionFields(
+                section=section,
+                title=_pick(self.language, section.title_vi, section.title_en),
+                fields=grouped.get(section.pk, []),
+            )
+            for section in self.sections
+            if grouped.get(section.pk)
+        ]
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned answers for record_response: {code: rating, option value(s) or text},
+        unanswered questions left out."""
+        values: dict[str, Any] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.code)
+            if value not in (None, "", []):
+                values[question.code] = value
+        return values
+
+    def add_record_error(self, error: ValidationError) -> None:
+        """Show record_response's refusal on the question it names, else above the form."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                field = name if name in self.fields and name != NON_FIELD_ERRORS else None
+                self.add_error(field, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class PublicResponseForm(ResponseForm):
+    """The public form: the questions, an optional contact the respondent chooses to give, and
+    a honeypot field that people never see (robots fill it in; the response is then flagged)."""
+
+    share_contact = forms.BooleanField(
+        label=_("I agree to give my contact so that the unit may get back to me."),
+        required=False,
+    )
+    contact = forms.CharField(
+        label=_("Phone number or e-mail address"),
+        max_length=CONTACT_LIMIT,
+        required=False,
+    )
+    # A plausible name for robots; hidden from people by CSS, from screen readers by
+    # aria-hidden on its wrapper, and out of the keyboard's way with tabindex=-1.
+    website = forms.CharField(
+        label=_("Website"),
+        required=False,
+        max_length=CONTACT_LIMIT,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        contact = (data.get("contact") or "").strip()
+        if data.get("share_contact") and not contact:
+            self.add_error("contact", _("Write your phone number or e-mail, or untick the box."))
+        elif contact and not data.get("share_contact"):
+            self.add_error(
+                "share_contact", _("Tick the box to agree to give your contact, or clear it.")
+            )
+        return data
+
+    def contact_to_store(self) -> str:
+        """The contact, only when the respondent agreed to give it."""
+        if not self.cleaned_data.get("share_contact"):
+            return ""
+        return str(self.cleaned_data.get("contact") or "").strip()
+
+    def is_robot(self) -> bool:
+        return bool(str(self.cleaned_data.get("website") or "").strip())
