@@ -124,10 +124,11 @@ def test_results_pdf_of_a_ward(rated: Campaign, client_b: Client, tmp_path: Any)
 def test_exports_are_404_outside_the_campaign(
     hanoi: Hanoi, city_admin: User, inspector: User
 ) -> None:
-    from conftest import client_for
+    from django.test import Client
 
     only_b = campaign_of(city_admin, [(hanoi.ward_b, 200)], year=2024)
-    client = client_for(inspector)
+    client = Client()
+    client.force_login(inspector)
     assert client.get(reverse("surveys:results_xlsx", args=[only_b.pk])).status_code == 404
     assert client.get(reverse("surveys:results_pdf", args=[only_b.pk])).status_code == 404
 
