@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "cchc.surveys",
     "cchc.inspections",
     "cchc.dialogues",
+    "cchc.procedures",
+    "cchc.staffing",
     "cchc.indices",
     "cchc.ratings",
     "cchc.reports",

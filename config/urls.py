@@ -15,6 +15,8 @@ urlpatterns = [
     path("surveys/", include("cchc.surveys.urls")),
     path("inspections/", include("cchc.inspections.urls")),
     path("dialogues/", include("cchc.dialogues.urls")),
+    path("procedures/", include("cchc.procedures.urls")),
+    path("staffing/", include("cchc.staffing.urls")),
     path("api/v1/", include("cchc.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1221,3 +1221,10 @@ def list_open_recommendations(
         if scope is None:
             raise Http404
     return open_recommendations(Recommendation.objects.for_user(user), unit=scope)
+
+# Newer modules keep their endpoints and schemas in their own router module.
+from cchc.api import procedures as procedures_api  # noqa: E402
+from cchc.api import staffing as staffing_api  # noqa: E402
+
+api.add_router("/procedures/", procedures_api.router)
+api.add_router("/staffing/", staffing_api.router)
