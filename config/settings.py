@@ -243,3 +243,16 @@ CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Reminders are sent this many days before a task's deadline (and on the day, and when overdue).
 CCHC_REMINDER_DAYS = int(os.environ.get("CCHC_REMINDER_DAYS", 3))
+
+# Public forms' rate limits per minute (cchc/core/throttle.py): per client and per surveyed unit
+# for the satisfaction survey; per client and per conference for petitions, and per client for
+# the petition lookup by code.
+CCHC_SURVEY_RATE_PER_MINUTE = int(os.environ.get("CCHC_SURVEY_RATE_PER_MINUTE", 10))
+CCHC_SURVEY_UNIT_RATE_PER_MINUTE = int(os.environ.get("CCHC_SURVEY_UNIT_RATE_PER_MINUTE", 300))
+CCHC_PETITION_RATE_PER_MINUTE = int(os.environ.get("CCHC_PETITION_RATE_PER_MINUTE", 10))
+CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE = int(
+    os.environ.get("CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE", 300)
+)
+CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = int(
+    os.environ.get("CCHC_PETITION_LOOKUP_RATE_PER_MINUTE", 30)
+)

@@ -847,6 +847,7 @@ def read_survey_results(request: HttpRequest, campaign_id: int) -> dict[str, Any
 # on the public form /surveys/f/<token>/, with the same size limit, throttle and action.
 
 from cchc.api.schemas import SurveyRefusalOut, SurveyResponseIn, SurveyResponseOut  # noqa: E402
+from cchc.core.throttle import client_address  # noqa: E402
 from cchc.surveys import models as surveys_models  # noqa: E402
 from cchc.surveys import throttle as surveys_throttle  # noqa: E402
 from cchc.surveys.actions import record_response  # noqa: E402
@@ -925,7 +926,7 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     campaign = campaign_unit.campaign
     if campaign.status != surveys_models.Campaign.Status.OPEN:
         return _refusal(request, 410, _("This survey is closed: it no longer accepts responses."))
-    client_hash = campaign.hash_client(surveys_throttle.client_address(request))
+    client_hash = campaign.hash_client(client_address(request))
     verdict = surveys_throttle.hit(campaign_unit, client_hash)
     if not verdict.allowed:
         response = _refusal(request, 429, surveys_throttle.throttled_message())
@@ -1221,6 +1222,7 @@ def list_open_recommendations(
         if scope is None:
             raise Http404
     return open_recommendations(Recommendation.objects.for_user(user), unit=scope)
+
 
 # Newer modules keep their endpoints and schemas in their own router module.
 from cchc.api import procedures as procedures_api  # noqa: E402

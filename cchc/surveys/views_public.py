@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.core.access import public
+from cchc.core.throttle import client_address
 from cchc.surveys import throttle
 from cchc.surveys.actions import record_response
 from cchc.surveys.forms import PublicResponseForm
@@ -128,7 +129,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
         return _remember(_render_form(request, campaign_unit, form, 200), language, chosen)
     if throttle.body_too_large(request):
         return _message(request, 413, _("Too long"), _("The response is too long to be sent."))
-    client_hash = campaign_unit.campaign.hash_client(throttle.client_address(request))
+    client_hash = campaign_unit.campaign.hash_client(client_address(request))
     verdict = throttle.hit(campaign_unit, client_hash)
     if not verdict.allowed:
         return _too_many(request, verdict.retry_after)

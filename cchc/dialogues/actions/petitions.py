@@ -4,10 +4,11 @@ merged), routed to a responsible unit."""
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
@@ -103,6 +104,21 @@ def _create_petition(checked: list[CheckedFile], **values: Any) -> Petition:
     return petition
 
 
+def _repeat_reason(conference: Conference, content: str) -> str:
+    """Why a public petition is flagged as a repeat (in the site's language, for the screeners),
+    or "" when no petition before `conference` has the same content."""
+    earlier = (
+        conference.petitions.filter(content=content)
+        .order_by("pk")
+        .values_list("code", flat=True)
+        .first()
+    )
+    if earlier is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The same content as petition %(code)s, sent before.") % {"code": earlier}
+
+
 @transaction.atomic
 def submit_petition(
     conference: Conference,
@@ -119,7 +135,8 @@ def submit_petition(
     """A petition sent through the public form before `conference` (no account: the actor is
     None). Status RECEIVED, channel WEB; the contact is stored only when the submitter opted in
     (the form passes it empty otherwise). A filled-in honeypot comes as `flag_reason`: the
-    petition is stored flagged for the screeners, not dropped. Writes
+    petition is stored flagged for the screeners, not dropped; so is a petition whose content
+    repeats one already sent before the same conference (the screeners merge it). Writes
     "dialogues.submit_petition".
 
     Refuses a conference that no longer takes petitions (held, closed, not public or past), an
@@ -132,6 +149,7 @@ def submit_petition(
     checked = _check_petition(
         title=title, content=content, submitter_type=submitter_type, contact=contact, files=files
     )
+    flag_reason = flag_reason or _repeat_reason(conference, content.strip())
     petition = _create_petition(
         checked,
         conference=conference,

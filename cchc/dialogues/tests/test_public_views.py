@@ -76,6 +76,58 @@ def test_petition_form_flags_a_filled_honeypot(anonymous: Client, conference: Co
     assert Petition.objects.get().flag_reason.startswith("The hidden field")
 
 
+def test_petition_form_flags_a_repeated_content(
+    anonymous: Client, conference: Conference, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "en"
+    url = reverse("dialogues:public_petition", args=[conference.pk])
+    anonymous.post(url, FORM)
+    anonymous.post(url, {**FORM, "content": f"  {FORM['content']}\n"})
+    first, repeat = Petition.objects.order_by("pk")
+    assert first.flag_reason == ""
+    assert repeat.flag_reason == f"The same content as petition {first.code}, sent before."
+
+
+def test_petition_form_throttles_a_client_with_429_and_stores_nothing_more(
+    anonymous: Client, conference: Conference, settings: Any
+) -> None:
+    settings.CCHC_PETITION_RATE_PER_MINUTE = 2
+    url = reverse("dialogues:public_petition", args=[conference.pk])
+    statuses = [
+        anonymous.post(url, {**FORM, "content": f"Nội dung {n}"}).status_code for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert Petition.objects.count() == 2
+    refused = anonymous.post(url, {**FORM, "content": "x"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "too many requests" in refused.text
+    # Another address has its own count.
+    assert anonymous.post(url, FORM, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_throttle_message_is_vietnamese_by_default(
+    anonymous: Client, conference: Conference, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "vi"
+    settings.CCHC_PETITION_RATE_PER_MINUTE = 0
+    url = reverse("dialogues:public_petition", args=[conference.pk])
+    response = anonymous.post(url, FORM, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 429
+    assert "Bạn đã gửi quá nhiều yêu cầu" in response.text
+
+
+def test_lookups_by_code_are_throttled_per_client(
+    anonymous: Client, petition: Petition, settings: Any
+) -> None:
+    settings.CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = 2
+    assert anonymous.get(reverse("dialogues:lookup"), {"code": petition.code}).status_code == 302
+    assert anonymous.get(petition.get_journey_url()).status_code == 200
+    assert anonymous.get(petition.get_journey_url()).status_code == 429
+    # The empty lookup page itself is not counted.
+    assert anonymous.get(reverse("dialogues:lookup")).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

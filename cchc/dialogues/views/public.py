@@ -6,9 +6,10 @@ Built like the public survey form for a cheap phone on a slow connection: a stan
 server. The public sees only what was published: a petition's answers once they are published,
 its content too only then, never its contact or attachments.
 
-A submission is handled by ONE function, `_submit`: size limit (413), then the form and
-submit_petition. The shared rate limit (429) goes at the top of `_submit`, before the form is
-read, like the survey form's throttle.hit.
+A submission is handled by ONE function, `_submit`: the size limit (413), the shared rate limit
+(cchc/core/throttle.py: per client and per conference, 429 with Retry-After), then the form and
+submit_petition. Looking a petition up by its code (the lookup form and the journey page) is
+limited per client too, so codes cannot be walked through by a script.
 """
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cchc.core import throttle
 from cchc.core.access import public
 from cchc.dialogues.actions import MAX_FILE_BYTES, MAX_FILES, submit_petition
 from cchc.dialogues.forms import LookupForm, PublicPetitionForm
@@ -114,13 +116,32 @@ def _render_form(
     return render(request, "dialogues/public_petition_form.html", context, status=status)
 
 
-def _submit(request: HttpRequest, found: Conference) -> HttpResponse:
-    """Receive one petition from the public form: the size limit, the form, the action.
+def _too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
+    response = _message(
+        request,
+        429,
+        _("Please wait a moment"),
+        _("You have sent too many requests in a short time. Please wait a minute and try again."),
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
-    The shared throttle's call belongs at the top of this function (a 429 before anything else
-    is read): every submission, refused ones too, passes here exactly once."""
-    if _body_too_large(request):
+
+def _submit(request: HttpRequest, found: Conference) -> HttpResponse:
+    """Receive one petition from the public form: the size limit, the rate limit (every
+    submission counts, refused ones too), the form, the action."""
+    if throttle.body_too_large(request, BODY_LIMIT, read=False):
         return _message(request, 413, _("Too long"), _("The petition is too long to be sent."))
+    verdict = throttle.hit(
+        {
+            throttle.client_bucket(request, "petition-client"): (
+                settings.CCHC_PETITION_RATE_PER_MINUTE
+            ),
+            f"petition-conference:{found.pk}": settings.CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE,
+        }
+    )
+    if not verdict.allowed:
+        return _too_many(request, verdict)
     form = PublicPetitionForm(data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
@@ -136,14 +157,6 @@ def _submit(request: HttpRequest, found: Conference) -> HttpResponse:
     return _render_form(request, found, form, 422)
 
 
-def _body_too_large(request: HttpRequest) -> bool:
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return declared > BODY_LIMIT
-
-
 @public
 @require_GET
 def thanks(request: HttpRequest, code: str) -> HttpResponse:
@@ -153,10 +166,17 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dialogues/public_thanks.html", {"petition": petition})
 
 
+def _lookup_allowed(request: HttpRequest) -> throttle.Verdict:
+    bucket = throttle.client_bucket(request, "petition-lookup")
+    return throttle.hit({bucket: settings.CCHC_PETITION_LOOKUP_RATE_PER_MINUTE})
+
+
 @public
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.GET or None)
+    if form.is_bound and not (verdict := _lookup_allowed(request)).allowed:
+        return _too_many(request, verdict)
     if form.is_valid():
         code = form.cleaned_data["code"]
         if Petition.objects.filter(code=code).exists():
@@ -169,6 +189,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @public
 @require_GET
 def petition_journey(request: HttpRequest, code: str) -> HttpResponse:
+    if not (verdict := _lookup_allowed(request)).allowed:
+        return _too_many(request, verdict)
     petition = (
         Petition.objects.select_related("conference", "responsible_unit", "merged_into")
         .filter(code=code.strip().upper())
