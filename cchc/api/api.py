@@ -846,29 +846,19 @@ def read_survey_results(request: HttpRequest, campaign_id: int) -> dict[str, Any
 # The one write that needs no token (see the module docstring): anyone may answer a survey, as
 # on the public form /surveys/f/<token>/, with the same size limit, throttle and action.
 
-from cchc.api.schemas import SurveyRefusalOut, SurveyResponseIn, SurveyResponseOut  # noqa: E402
+from cchc.api.schemas import RefusalOut, SurveyResponseIn, SurveyResponseOut  # noqa: E402
 from cchc.core.throttle import client_address  # noqa: E402
 from cchc.surveys import models as surveys_models  # noqa: E402
 from cchc.surveys import throttle as surveys_throttle  # noqa: E402
 from cchc.surveys.actions import record_response  # noqa: E402
 
 
-def _unstorable(value: Any) -> bool:
-    """Whether `value` holds a string no database can store (NUL, a lone surrogate)."""
-    if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
-    if isinstance(value, dict):
-        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(item) for item in value)
-    return False
-
-
 def _answer_errors(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    """422 with one item per problem, located at the question's code in `answers`."""
+    """422 with one item per problem, located at the question's code in `answers` (or at
+    `contact`)."""
     if hasattr(error, "error_dict"):
         items = [
-            (["body", "answers"] if code == NON_FIELD_ERRORS else ["body", "answers", code], msg)
+            (_answer_location(code), msg)
             for code, messages in error.message_dict.items()
             for msg in messages
         ]
@@ -876,6 +866,14 @@ def _answer_errors(request: HttpRequest, error: ValidationError) -> HttpResponse
         items = [(["body"], message) for message in error.messages]
     detail = [{"type": "refused", "loc": loc, "msg": msg} for loc, msg in items]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _answer_location(code: str) -> list[str]:
+    if code == NON_FIELD_ERRORS:
+        return ["body", "answers"]
+    if code == "contact":
+        return ["body", "contact"]
+    return ["body", "answers", code]
 
 
 def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -886,11 +884,11 @@ def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
     "/surveys/responses",
     response={
         201: SurveyResponseOut,
-        404: SurveyRefusalOut,
-        410: SurveyRefusalOut,
-        413: SurveyRefusalOut,
+        404: RefusalOut,
+        410: RefusalOut,
+        413: RefusalOut,
         422: ValidationErrorOut,
-        429: SurveyRefusalOut,
+        429: RefusalOut,
     },
     auth=None,
     tags=["surveys"],
@@ -913,7 +911,8 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     201 with the response's `id` and `status`. 404 when no unit has this token, 410 when its
     campaign is closed. 422 lists every problem per question code (loc ["body", "answers",
     code]): unknown question, required question unanswered, rating off the scale, option not
-    of the question, several options for a single choice, text too long; nothing is stored."""
+    of the question, several options for a single choice, text too long or with control
+    characters) or at ["body", "contact"]; nothing is stored."""
     if surveys_throttle.body_too_large(request):
         return _refusal(request, 413, _("The response is too long to be sent."))
     campaign_unit = (
@@ -932,9 +931,6 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
         response = _refusal(request, 429, surveys_throttle.throttled_message())
         response["Retry-After"] = str(verdict.retry_after)
         return response
-    if _unstorable(payload.answers) or _unstorable(payload.contact or ""):
-        refusal = ValidationError(_("Remove the control characters from the text."))
-        return _answer_errors(request, refusal)
     try:
         stored = record_response(
             campaign_unit,
@@ -958,6 +954,7 @@ from cchc.api.schemas import (  # noqa: E402
     DialoguePetitionLookupOut,
     DialoguePetitionOut,
 )
+from cchc.dialogues import throttle as dialogues_throttle  # noqa: E402
 from cchc.dialogues.models import Conference as DialogueConference  # noqa: E402
 from cchc.dialogues.models import Petition as DialoguePetition  # noqa: E402
 from cchc.dialogues.models import PublicStatus as DialoguePublicStatus  # noqa: E402
@@ -1028,17 +1025,23 @@ def list_dialogue_petitions(
 
 @api.get(
     "/dialogues/petitions/lookup/{code}",
-    response=DialoguePetitionLookupOut,
+    response={200: DialoguePetitionLookupOut, 429: RefusalOut},
     auth=None,
     tags=["dialogues"],
     summary="Look up a petition by its code (public)",
 )
-def lookup_dialogue_petition(request: HttpRequest, code: str) -> dict[str, Any]:
+def lookup_dialogue_petition(request: HttpRequest, code: str) -> Any:
     """What the public journey page shows of one petition: its public status (which follows the
     task of its commitment once the answer is published), when it was received, the responsible
     unit and deadline once routed, and only the PUBLISHED answers with their commitments. The
     subject and content appear only once an answer is published; the contact and attachments
-    never. Public: no authentication needed. 404 when no petition has this code."""
+    never. Public: no authentication needed. 404 when no petition has this code; 429 (with
+    Retry-After) past the lookups a client may make in a minute, as on the lookup page."""
+    verdict = dialogues_throttle.lookup_allowed(request)
+    if not verdict.allowed:
+        response = _refusal(request, 429, dialogues_throttle.throttled_message())
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     petition = (
         DialoguePetition.objects.select_related("responsible_unit", "merged_into")
         .filter(code=code.strip().upper())

@@ -679,7 +679,7 @@ class SurveyResponseOut(Schema):
     status: str  # received, or flagged (e.g. the same client sent the same answers before)
 
 
-class SurveyRefusalOut(Schema):
+class RefusalOut(Schema):
     detail: str
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cchc.accounts.models import User
 from cchc.api.tests.test_api import ApiClient
 from cchc.core.tests.helpers import assert_constant_queries
+from cchc.dialogues import throttle as dialogues_throttle
 from cchc.dialogues.actions import (
     CommitmentSpec,
     announce_conference,
@@ -143,3 +144,16 @@ def test_lookup_shows_only_published_answers(
     assert answer["commitment"]["status"] == "in_term"
     assert "0900000000" not in str(published)
     assert anonymous.get("/api/v1/dialogues/petitions/lookup/KN-1999-000001").status_code == 404
+
+
+def test_lookup_is_throttled_per_client_with_429(
+    anonymous: Client, conference: Conference, settings: Any
+) -> None:
+    settings.CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = 1
+    petition = _petition(conference)
+    url = f"/api/v1/dialogues/petitions/lookup/{petition.code}"
+    assert anonymous.get(url).status_code == 200
+    refused = anonymous.get(url)
+    assert refused.status_code == 429
+    assert refused.json() == {"detail": dialogues_throttle.throttled_message()}
+    assert 1 <= int(refused["Retry-After"]) <= 60

@@ -110,10 +110,15 @@ def test_malformed_bodies_are_4xx(client, unit, body: Any) -> None:
     assert Response.objects.count() == 0
 
 
-def test_control_characters_are_refused(client, unit) -> None:
-    body = {"token": unit.token, "answers": answers(D1="a\x00b")}
-    response = submit(client, body)
+@pytest.mark.parametrize("text", ["a\x00b", "\x1b[31m", "a\ud800b"])
+def test_control_characters_are_refused(client, unit, text: str) -> None:
+    response = submit(client, {"token": unit.token, "answers": answers(D2=text)})
     assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "answers", "D2"]
+    assert response.json()["detail"][0]["msg"] == "Remove the control characters from the text."
+    contact = {"token": unit.token, "answers": answers(), "contact": "09\x0012"}
+    response = submit(client, contact)
+    assert response.json()["detail"][0]["loc"] == ["body", "contact"]
     assert Response.objects.count() == 0
 
 

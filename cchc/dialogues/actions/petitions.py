@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
+from cchc.core.text import has_control_characters
 from cchc.core.uploads import CheckedFile, check_upload
 from cchc.dialogues.models import (
     CONTACT_LIMIT,
@@ -66,6 +67,9 @@ def _check_petition(
         )
     if submitter_type not in Petition.SubmitterType.values:
         raise ValidationError({"submitter_type": _("Say who is sending the petition.")})
+    for key, text in (("title", title), ("content", content), ("contact", contact)):
+        if has_control_characters(text):
+            raise ValidationError({key: _("Remove the control characters from the text.")})
     if len(contact.strip()) > CONTACT_LIMIT:
         raise ValidationError(
             {"contact": _("The contact is at most %(n)s characters.") % {"n": CONTACT_LIMIT}}

@@ -248,6 +248,9 @@ def test_petition_form_refuses_control_characters(
     response = anonymous.post(url, {**FORM, "content": "abc\x00def"})
     assert response.status_code == 422
     assert "Null characters are not allowed." in response.text
+    response = anonymous.post(url, {**FORM, "title": "Đèn \x1b[31mhỏng"})
+    assert response.status_code == 422
+    assert "Remove the control characters from the text." in response.text
     assert not Petition.objects.exists()
 
 

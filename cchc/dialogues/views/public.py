@@ -20,17 +20,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cchc.core import throttle
 from cchc.core.access import public
+from cchc.core.throttle import Verdict, body_too_large
 from cchc.dialogues.actions import MAX_FILE_BYTES, MAX_FILES, submit_petition
 from cchc.dialogues.forms import LookupForm, PublicPetitionForm
 from cchc.dialogues.models import Conference, Petition, PublicStatus
 from cchc.dialogues.queries import journey
+from cchc.dialogues.throttle import (
+    TEXT_BODY_LIMIT,
+    lookup_allowed,
+    submission_allowed,
+    throttled_message,
+)
 from cchc.plans.forms import add_action_error
 
-# The text fields (~6 KB of UTF-8 at most, percent-encoded up to 9 bytes a character) and the
-# files: anything bigger is refused before it is parsed.
-TEXT_BODY_LIMIT = 64 * 1024
+# The text fields and the files: anything bigger is refused before it is parsed.
 BODY_LIMIT = TEXT_BODY_LIMIT + MAX_FILES * MAX_FILE_BYTES
 PAST_SHOWN = 20
 
@@ -116,13 +120,8 @@ def _render_form(
     return render(request, "dialogues/public_petition_form.html", context, status=status)
 
 
-def _too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
-    response = _message(
-        request,
-        429,
-        _("Please wait a moment"),
-        _("You have sent too many requests in a short time. Please wait a minute and try again."),
-    )
+def _too_many(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    response = _message(request, 429, _("Please wait a moment"), throttled_message())
     response["Retry-After"] = str(verdict.retry_after)
     return response
 
@@ -130,16 +129,9 @@ def _too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
 def _submit(request: HttpRequest, found: Conference) -> HttpResponse:
     """Receive one petition from the public form: the size limit, the rate limit (every
     submission counts, refused ones too), the form, the action."""
-    if throttle.body_too_large(request, BODY_LIMIT, read=False):
+    if body_too_large(request, BODY_LIMIT, read=False):
         return _message(request, 413, _("Too long"), _("The petition is too long to be sent."))
-    verdict = throttle.hit(
-        {
-            throttle.client_bucket(request, "petition-client"): (
-                settings.CCHC_PETITION_RATE_PER_MINUTE
-            ),
-            f"petition-conference:{found.pk}": settings.CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE,
-        }
-    )
+    verdict = submission_allowed(request, found)
     if not verdict.allowed:
         return _too_many(request, verdict)
     form = PublicPetitionForm(data=request.POST, files=request.FILES)
@@ -166,16 +158,11 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dialogues/public_thanks.html", {"petition": petition})
 
 
-def _lookup_allowed(request: HttpRequest) -> throttle.Verdict:
-    bucket = throttle.client_bucket(request, "petition-lookup")
-    return throttle.hit({bucket: settings.CCHC_PETITION_LOOKUP_RATE_PER_MINUTE})
-
-
 @public
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.GET or None)
-    if form.is_bound and not (verdict := _lookup_allowed(request)).allowed:
+    if form.is_bound and not (verdict := lookup_allowed(request)).allowed:
         return _too_many(request, verdict)
     if form.is_valid():
         code = form.cleaned_data["code"]
@@ -189,7 +176,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @public
 @require_GET
 def petition_journey(request: HttpRequest, code: str) -> HttpResponse:
-    if not (verdict := _lookup_allowed(request)).allowed:
+    if not (verdict := lookup_allowed(request)).allowed:
         return _too_many(request, verdict)
     petition = (
         Petition.objects.select_related("conference", "responsible_unit", "merged_into")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import User
 from cchc.core import audit
+from cchc.core.text import has_control_characters
 from cchc.surveys.models import (
     ELEMENTS,
     TEXT_LIMIT,
@@ -61,6 +62,8 @@ def _clean_text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValidationError(_("Write the answer as text."))
     text = value.strip()
+    if has_control_characters(text):
+        raise ValidationError(_("Remove the control characters from the text."))
     if len(text) > TEXT_LIMIT:
         raise ValidationError(
             _("Write at most %(limit)s characters (this answer has %(n)s).")
@@ -199,8 +202,11 @@ def record_response(
     Refuses, writing nothing, a closed campaign, an unknown channel, an interviewer or paper
     response without `actor`, and answers that do not fit the questionnaire (ValidationError
     keyed by question code: unknown question, required question unanswered, rating off the
-    scale, option not of the question, several options for a single choice, text too long)."""
+    scale, option not of the question, several options for a single choice, text too long or
+    with control characters), and a contact with control characters."""
     _check_entry(campaign_unit, channel, actor)
+    if has_control_characters(contact):
+        raise ValidationError({"contact": _("Remove the control characters from the text.")})
     questionnaire = campaign_unit.campaign.questionnaire
     questions = list(questionnaire.questions.prefetch_related("options"))
     cleaned = clean_answers(questionnaire, answers, questions)
