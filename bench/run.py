@@ -35,6 +35,7 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "dialogues.py",
             BENCH_DIR / "inspections.py",
             BENCH_DIR / "sipas_load.py",
+            BENCH_DIR / "petition_load.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

@@ -1,10 +1,16 @@
-"""The public survey submission under load (issue #6 acceptance), through gunicorn on loopback.
+"""A public form under load, through gunicorn on loopback: the survey submission (issue #6
+acceptance; POST /api/v1/surveys/responses) or, with CCHC_BENCH_FORM=petition (bench/
+petition_load.py), the petition form before a dialogue conference (issue #7: "the same bench
+script reused"; each simulated citizen GETs the form for its CSRF token and cookie, then POSTs
+it; the POST is what is timed, answered 302 to the thank-you page).
 
 Set-up (not timed): a fresh database with a city, UNITS wards, a campaign of the default
-questionnaire over them. gunicorn (WORKERS sync workers, its own processes) serves the app
-from that database with CCHC_PROXY_COUNT=1: the app then trusts one proxy's X-Forwarded-For,
-and the load generator plays that proxy, giving each simulated respondent its own address.
-The throttle keeps its defaults (10 submissions per client and 300 per unit a minute);
+questionnaire over them (petitions: a conference announced by each ward). gunicorn (WORKERS
+sync workers, its own processes) serves the app from that database with CCHC_PROXY_COUNT=1:
+the app then trusts one proxy's X-Forwarded-For, and the load generator plays that proxy,
+giving each simulated respondent its own address.
+The throttle keeps its defaults (10 submissions per client and 300 per unit or conference a
+minute);
 DB_CONN_MAX_AGE=60 (persistent connections, as in production) unless set otherwise.
 
 Measured, open loop (request i is sent at i / RATE seconds, whatever the earlier answers):
@@ -24,11 +30,13 @@ is created and dropped (override with CCHC_BENCH_PG_URL); skipped when not reach
 about SECONDS × 2 plus set-up per database; every request has a 10 s timeout.
 """
 
+import html
 import http.client
 import json
 import multiprocessing
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -36,10 +44,12 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode
 
 from _common import ROOT, emit, run_on_databases
 
-BENCH = "sipas_load"
+FORM = os.environ.get("CCHC_BENCH_FORM", "survey")
+BENCH = "petition_load" if FORM == "petition" else "sipas_load"
 UNITS = 20
 RATE = int(os.environ.get("CCHC_BENCH_SIPAS_RATE", 50))  # requests a second
 SECONDS = int(os.environ.get("CCHC_BENCH_SIPAS_SECONDS", 20))
@@ -50,12 +60,17 @@ WORKERS = 4
 BURST = 30
 TIMEOUT_S = 10.0
 P95_TARGET_MS = 200.0
-PG_URL = os.environ.get("CCHC_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_sipas")
+PG_URL = os.environ.get(
+    "CCHC_BENCH_PG_URL", f"postgres://postgres@127.0.0.1:5432/cchc_bench_{BENCH}"
+)
+ACCEPTED = 302 if FORM == "petition" else 201  # the petition form redirects to its thank-you page
+VIETNAMESE = "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ"
 CODES_RATED = [f"C{n}" for n in range(1, 19)]
 
 
 def build() -> list[str]:
-    """The campaign's unit tokens (the database is the one Django is set up on)."""
+    """The targets: the campaign's unit tokens, or the conferences' ids (petitions). The
+    database is the one Django is set up on."""
     import datetime
     from decimal import Decimal
 
@@ -81,6 +96,8 @@ def build() -> list[str]:
     )
     admin = User.objects.create_user(username="bench_admin", password="x")  # noqa: S106
     Membership.objects.create(user=admin, unit=city, role=Membership.Role.CITY_ADMIN)
+    if FORM == "petition":
+        return [str(pk) for pk in announce(admin, wards)]
     campaign = create_campaign(
         actor=admin,
         questionnaire=Questionnaire.objects.get(code="sipas-default", version=1),
@@ -91,6 +108,31 @@ def build() -> list[str]:
         units_with_population=[(ward, 5000) for ward in wards],
     )
     return list(campaign.units.values_list("token", flat=True))
+
+
+def announce(admin: Any, wards: list[Any]) -> list[int]:
+    """One public conference announced by each ward, a month ahead."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cchc.dialogues.actions import announce_conference
+    from cchc.dialogues.models import Audience, Conference
+
+    starts = timezone.now() + datetime.timedelta(days=30)
+    return [
+        announce_conference(
+            actor=admin,
+            title=f"Đối thoại với người dân {ward.name}",
+            level=Conference.Level.WARD,
+            host_unit=ward,
+            starts_at=starts,
+            audiences=[Audience.CITIZENS],
+            chair_name="Chủ tịch UBND phường",
+            place="Hội trường UBND phường",
+        ).pk
+        for ward in wards
+    ]
 
 
 def free_port() -> int:
@@ -141,20 +183,59 @@ def request(
     body: bytes | None,
     address: str,
     timeout: float = TIMEOUT_S,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, float, bytes]:
     """(status, seconds, body) of one request on a new connection (sync workers close it)."""
-    headers = {"X-Forwarded-For": address, "Connection": "close"}
+    answer = exchange(port, method, path, body, address, timeout, headers)
+    return answer[0], answer[1], answer[2]
+
+
+def exchange(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None,
+    address: str,
+    timeout: float = TIMEOUT_S,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, float, bytes, http.client.HTTPResponse]:
+    """request() with the response object too (its headers: cookies, Location)."""
+    sent = {"X-Forwarded-For": address, "Connection": "close", **(headers or {})}
     if body is not None:
-        headers["Content-Type"] = "application/json"
+        sent.setdefault("Content-Type", "application/json")
     start = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request(method, path, body=body, headers=headers)
+        connection.request(method, path, body=body, headers=sent)
         response = connection.getresponse()
         data = response.read()
-        return response.status, time.perf_counter() - start, data
+        return response.status, time.perf_counter() - start, data, response
     finally:
         connection.close()
+
+
+def petition_submit(port: int, conference: str, index: int, address: str) -> tuple[int, float, str]:
+    """GET the petition form (CSRF cookie and token, not timed), then POST one petition: (status,
+    seconds of the POST, the petition's code from the thank-you redirect or the error text)."""
+    path = f"/dialogues/c/{conference}/petition/"
+    status, _, page, response = exchange(port, "GET", path, None, address)
+    if status != 200:
+        return status, 0.0, page[:200].decode(errors="replace")
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    token = found.group(1).decode() if found else ""
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "submitter_type": "citizen",
+        "title": f"Kiến nghị số {index}",
+        "content": f"Đề nghị sửa đèn đường ngõ {index}, hỏng đã {index % 30 + 1} ngày.",
+    }
+    body = urlencode(fields).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    status, seconds, data, response = exchange(port, "POST", path, body, address, headers=headers)
+    if status == 302:
+        return status, seconds, response.getheader("Location", "").rstrip("/").split("/")[-1]
+    return status, seconds, data.decode(errors="replace")
 
 
 def submission(tokens: list[str], index: int) -> bytes:
@@ -169,6 +250,18 @@ def submission(tokens: list[str], index: int) -> bytes:
     return json.dumps({"token": tokens[index % len(tokens)], "answers": answers}).encode()
 
 
+def submit(port: int, tokens: list[str], index: int, address: str) -> tuple[int, float, str]:
+    """One submission of the form under test: (status, seconds, the stored record's id — the
+    response's id, the petition's code — or the start of an error's text)."""
+    if FORM == "petition":
+        return petition_submit(port, tokens[index % len(tokens)], index, address)
+    body = submission(tokens, index)
+    status, seconds, data = request(port, "POST", "/api/v1/surveys/responses", body, address)
+    if status == 201:
+        return status, seconds, str(json.loads(data)["id"])
+    return status, seconds, data[:200].decode(errors="replace")
+
+
 def _one(args: tuple[int, str, list[str], int, float]) -> tuple[int, float, str]:
     port, kind, tokens, index, start = args
     delay = start + index / RATE - time.perf_counter()
@@ -177,19 +270,11 @@ def _one(args: tuple[int, str, list[str], int, float]) -> tuple[int, float, str]
     address = f"198.18.{(index % CLIENTS) // 250}.{(index % CLIENTS) % 250 + 1}"
     try:
         if kind == "submit":
-            status, seconds, data = request(
-                port, "POST", "/api/v1/surveys/responses", submission(tokens, index), address
-            )
-        else:
-            status, seconds, data = request(port, "GET", "/healthz", None, address)
+            return submit(port, tokens, index, address)
+        status, seconds, _ = request(port, "GET", "/healthz", None, address)
     except OSError as error:
         return -1, 0.0, str(error)
-    ident = ""
-    if status == 201:
-        ident = str(json.loads(data)["id"])
-    elif status >= 500:
-        ident = data[:200].decode(errors="replace")
-    return status, seconds, ident
+    return status, seconds, ""
 
 
 def _client_process(args: tuple[int, str, list[str], list[int], float]) -> list[Any]:
@@ -211,14 +296,18 @@ def load(port: int, kind: str, tokens: list[str]) -> list[tuple[int, float, str]
 
 def warm_up(port: int, tokens: list[str]) -> None:
     """Load every worker's URLconf, API, templates and connections (the first request of a
-    worker imports them: seconds on a busy machine); nothing is stored (the answers are empty,
-    refused with 422)."""
+    worker imports them: seconds on a busy machine); nothing is stored (the survey's answers
+    are empty, refused with 422; the petition form is only fetched)."""
     invalid = json.dumps({"token": tokens[0], "answers": {}}).encode()
 
     def one(index: int) -> None:
         address = f"192.0.2.{index % 250 + 1}"
-        form = f"/surveys/f/{tokens[index % len(tokens)]}/"
-        request(port, "GET", form, None, address, timeout=60)
+        target = tokens[index % len(tokens)]
+        if FORM == "petition":  # an empty petition: refused with 403 (no CSRF token)
+            request(port, "GET", f"/dialogues/c/{target}/petition/", None, address, timeout=60)
+            request(port, "GET", "/dialogues/", None, address, timeout=60)
+            return
+        request(port, "GET", f"/surveys/f/{target}/", None, address, timeout=60)
         request(port, "POST", "/api/v1/surveys/responses", invalid, address, timeout=60)
 
     with ThreadPoolExecutor(WORKERS * 2) as pool:
@@ -239,10 +328,26 @@ def report_load(database: str, label: str, results: list[tuple[int, float, str]]
     return p95
 
 
+def stored() -> set[str]:
+    """The ids of the records stored: the responses' ids, or the petitions' codes."""
+    from cchc.dialogues.models import Petition
+    from cchc.surveys.models import Response
+
+    if FORM == "petition":
+        return set(Petition.objects.values_list("code", flat=True))
+    return {str(pk) for pk in Response.objects.values_list("pk", flat=True)}
+
+
+def throttle_message(data: str) -> str:
+    """The message of a 429: the API's JSON detail, or the petition page's paragraph."""
+    if FORM == "petition":
+        found = re.search(r'data-testid="dialogue-message".*?<p>(.*?)</p>', data, re.S)
+        return html.unescape(found.group(1).strip()) if found else data
+    return str(json.loads(data)["detail"])
+
+
 def measure(database: str) -> None:
     from django.db import connections
-
-    from cchc.surveys.models import Response
 
     tokens = build()
     connections.close_all()
@@ -252,25 +357,16 @@ def measure(database: str) -> None:
         print(f"  gunicorn: {WORKERS} workers on 127.0.0.1:{port}; {UNITS} units, {database}")
         warm_up(port, tokens)
         submitted = load(port, "submit", tokens)
-        stored_ids = {str(pk) for pk in Response.objects.values_list("pk", flat=True)}
+        stored_ids = stored()
         baseline = load(port, "healthz", tokens)
-        burst = [
-            request(
-                port,
-                "POST",
-                "/api/v1/surveys/responses",
-                submission(tokens, 10**6 + i),
-                "203.0.113.7",
-            )
-            for i in range(BURST)
-        ]
+        burst = [submit(port, tokens, 10**6 + i, "203.0.113.7") for i in range(BURST)]
     finally:
         server.terminate()
         server.wait(timeout=30)
     statuses = [status for status, _, _ in submitted]
     errors = sum(1 for status in statuses if status >= 500 or status < 0)
-    accepted_ids = [ident for status, _, ident in submitted if status == 201]
-    others = sorted({s for s in statuses if s not in (201,) and 0 < s < 500})
+    accepted_ids = [ident for status, _, ident in submitted if status == ACCEPTED]
+    others = sorted({s for s in statuses if s != ACCEPTED and 0 < s < 500})
     print(
         f"  {len(submitted)} submissions sent at {RATE}/s for {SECONDS} s; other answers: {others}"
     )
@@ -282,14 +378,14 @@ def measure(database: str) -> None:
         target="= 0",
         ok=errors == 0,
     )
-    emit(BENCH, f"{database}: submissions answered 201", len(accepted_ids), "")
+    emit(BENCH, f"{database}: submissions answered {ACCEPTED}", len(accepted_ids), "")
     exact = set(accepted_ids) == stored_ids and len(set(accepted_ids)) == len(accepted_ids)
     emit(
         BENCH,
         f"{database}: rows stored (= the ids answered, none twice)",
         len(stored_ids),
         "",
-        target="= answered 201",
+        target=f"= answered {ACCEPTED}",
         ok=exact,
     )
     p95 = report_load(database, "submit", submitted)
@@ -306,10 +402,10 @@ def measure(database: str) -> None:
     )
     burst_statuses = [status for status, _, _ in burst]
     limited = [data for status, _, data in burst if status == 429]
-    message = json.loads(limited[0])["detail"] if limited else ""
-    vietnamese = any(char in message for char in "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ")
+    message = throttle_message(limited[0]) if limited else ""
+    vietnamese = any(char in message for char in VIETNAMESE)
     print(
-        f"  burst from one address: {burst_statuses.count(201)} × 201, "
+        f"  burst from one address: {burst_statuses.count(ACCEPTED)} × {ACCEPTED}, "
         f"{burst_statuses.count(429)} × 429; message: {message!r}"
     )
     emit(
@@ -318,7 +414,7 @@ def measure(database: str) -> None:
         len(limited),
         "",
         target=f"= {BURST - 10}",
-        ok=len(limited) == BURST - 10 and burst_statuses.count(201) == 10,
+        ok=len(limited) == BURST - 10 and burst_statuses.count(ACCEPTED) == 10,
     )
     emit(BENCH, f"{database}: 429 message in Vietnamese (1 = yes)", int(vietnamese), "")
 
