@@ -142,16 +142,24 @@ class DisciplineFact:
     description: str
     as_head: bool
 
+    @property
+    def severity_label(self) -> str:
+        return str(Finding.Severity(self.severity).label)
+
 
 def discipline_facts(
     person_ids: list[int], first: datetime.date, last: datetime.date
 ) -> dict[int, list[DisciplineFact]]:
     """The findings observed between `first` and `last` (inclusive) against each person: those
     naming the person, and those marked against the head of a unit the person headed on the
-    day (HeadTerm). For the ratings module; two queries. Changes nothing."""
+    day (HeadTerm). Only findings of concluded inspections count: until the conclusion they are
+    the team's working notes (and an incognito inspection is not yet known to the unit). For
+    the ratings module (the scorecard shows them); two queries. Changes nothing."""
     facts: dict[int, list[DisciplineFact]] = {pk: [] for pk in person_ids}
     in_period = Finding.objects.filter(
-        observed_at__date__gte=first, observed_at__date__lte=last
+        observed_at__date__gte=first,
+        observed_at__date__lte=last,
+        inspection__status=Inspection.Status.CONCLUDED,
     ).select_related("unit", "item")
     for finding in in_period.filter(person_id__in=person_ids):
         person_id = int(finding.person_id or 0)

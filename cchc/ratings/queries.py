@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cchc.accounts.models import HeadTerm
+from cchc.inspections.queries import DisciplineFact, discipline_facts
 from cchc.plans.models import (
     ExtensionRequest,
     QualityReview,
@@ -277,6 +278,7 @@ class Scorecard:
     trend: list[Rating]
     responsibilities: list[Responsibility]
     commitments: list[Task]
+    findings: list[DisciplineFact]  # of a head or person: inspection findings of the month
 
 
 def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
@@ -284,7 +286,10 @@ def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
     same subject's ratings over the `months` months up to this one (oldest first), the
     responsibilities still open in the unit (only the person's, unless it rates the unit), and
     the unit's open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the
-    month's end. Six queries; changes nothing."""
+    month's end, and for a head or person the findings of concluded inspections against them
+    observed in the month (inspections' discipline facts: what the assessor weighs in the
+    general criteria; only a disciplinary decision forces "not complete"). Six to eight
+    queries; changes nothing."""
     month = rating.round.month
     since = (month - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     _, last = month_bounds(month)
@@ -316,4 +321,9 @@ def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
         trend=sorted(trend, key=lambda r: r.round.month),
         responsibilities=list(open_records.order_by("-days_overdue", "pk")),
         commitments=list(commitments),
+        findings=(
+            discipline_facts([rating.person_id], month, last)[rating.person_id]
+            if rating.person_id
+            else []
+        ),
     )

@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from cchc.accounts.models import Membership
+from cchc.dialogues.models import Commitment
+from cchc.dialogues.queries import open_commitments
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import MonthClose, TallyRow
 from cchc.plans.queries import counted_tasks
@@ -101,6 +103,7 @@ class Briefing:
     overdue: list[OverdueTask]
     overdue_total: int
     trend: list[TrendPoint]
+    commitments: list[Commitment]  # answers to petitions still open at the month's end
     not_reported: list[UnitLine] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -182,6 +185,7 @@ def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
         overdue=overdue,
         overdue_total=overdue_total,
         trend=_trend(close, units),
+        commitments=_commitments(month_end(first), units),
     )
 
 
@@ -217,6 +221,16 @@ def rank_units(rows: list[TallyRow]) -> list[UnitLine]:
 
 def _line(row: TallyRow, counts: Counts, rank: int | None) -> UnitLine:
     return UnitLine(rank, row.unit_id, row.label, counts, row.reported_in_month)
+
+
+def _commitments(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[Commitment]:
+    """The commitments made in answer to petitions and still open at the end of `day`
+    (dialogues.queries.open_commitments), of the user's units: listed at every briefing until
+    their task is done."""
+    commitments = open_commitments(day)
+    if units is not None:
+        commitments = commitments.filter(task__lead_unit__in=units)
+    return list(commitments)
 
 
 def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[OverdueTask]:

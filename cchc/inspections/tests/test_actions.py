@@ -342,7 +342,7 @@ def test_escalate_overdue_recommendations_command_path(hanoi, inspector, city_pl
     assert AuditEvent.objects.filter(verb="inspections.escalate").count() == 1
 
 
-def test_discipline_facts_for_person_and_head(hanoi, inspector):
+def test_discipline_facts_for_person_and_head(hanoi, inspector, city_plan):
     clerk = UserFactory(username="can_bo")
     head = UserFactory(username="truong_phong")
     HeadTerm.objects.create(user=head, unit=hanoi.ward_a, started_on=datetime.date(2025, 1, 1))
@@ -351,6 +351,11 @@ def test_discipline_facts_for_person_and_head(hanoi, inspector):
     finding(inspection, inspector, hanoi.ward_a, against_head=True, severity="serious")
     finding(inspection, inspector, hanoi.ward_a)  # against nobody
     today = timezone.localdate()
+    # Working notes until the conclusion is issued.
+    assert discipline_facts([clerk.pk, head.pk], today, today) == {clerk.pk: [], head.pk: []}
+    concluded(
+        inspection, inspector, [hanoi.ward_a], date=today, deadline=today + datetime.timedelta(30)
+    )
     facts = discipline_facts([clerk.pk, head.pk], today, today)
     assert [f.as_head for f in facts[clerk.pk]] == [False]
     assert [(f.as_head, f.severity) for f in facts[head.pk]] == [(True, "serious")]

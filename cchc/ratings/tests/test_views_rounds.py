@@ -590,3 +590,47 @@ def test_views_refuse_get_on_post_actions(
     for name in ["respond", "approve", "reopen"]:
         assert client.get(reverse(f"ratings:{name}", args=[rating.pk])).status_code == 405
     assert client.get(reverse("ratings:approve_many", args=[2026, 9])).status_code == 405
+
+
+def test_scorecard_of_a_head_lists_the_findings_of_concluded_inspections(
+    plan: Plan, hanoi: Hanoi, city_admin: User, inspector: User
+) -> None:
+    from cchc.inspections.models import Finding
+    from cchc.inspections.tests.factories import concluded, finding, started
+
+    head = UserFactory(full_name="Chủ tịch phường Ba Đình")
+    grant_membership(
+        actor=city_admin, user=head, unit=hanoi.ward_a, role="head", started_on=SEPTEMBER
+    )
+    inspection = started(
+        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], start=datetime.date(2026, 9, 10)
+    )
+    finding(
+        inspection,
+        inspector,
+        hanoi.ward_a,
+        against_head=True,
+        severity="serious",
+        description="Không niêm yết thủ tục hành chính",
+    )
+    # Observed in September (the action stamps the time of recording).
+    Finding.objects.update(observed_at=datetime.datetime(2026, 9, 15, 9, tzinfo=datetime.UTC))
+    worked_example(plan, hanoi.ward_a, city_admin)
+    rate(SEPTEMBER, city_admin)
+    rating = Rating.objects.get(kind=Rating.Kind.HEAD, person=head)
+    url = reverse("ratings:detail", args=[rating.pk])
+    before = client_for(head).get(url)
+    assert_shows(
+        before, "No finding against this person in the concluded inspections of the month."
+    )
+    concluded(
+        inspection,
+        inspector,
+        [hanoi.ward_a],
+        date=datetime.date(2026, 9, 30),
+        deadline=datetime.date(2026, 10, 31),
+    )
+    after = client_for(head).get(url)
+    assert_shows(after, "Không niêm yết thủ tục hành chính")
+    assert_shows(after, "as head of the unit")
+    assert_shows(after, "Serious")

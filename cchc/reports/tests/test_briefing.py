@@ -451,3 +451,66 @@ def test_overdue_list_is_limited_and_shows_the_total(
 
     assert re.findall(r"<code>(.*?)</code>", section) == ["A-1", "A-2"]
     assert "(2)" in section  # the frozen tally's overdue count (march_tally: 2)
+
+
+def test_briefing_lists_open_dialogue_commitments_of_the_users_units(
+    hanoi: Hanoi, city_admin: User, officer_a: User, officer_b: User
+) -> None:
+    from cchc.dialogues.actions import (
+        CommitmentSpec,
+        answer_petition,
+        route_petition,
+        screen_petition,
+        submit_petition,
+    )
+    from cchc.dialogues.models import Field, IssueGroup
+    from cchc.dialogues.tests.conftest import announce
+    from cchc.plans.actions import create_plan
+    from cchc.plans.models import ContentArea
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    create_plan(actor=city_admin, unit=hanoi.city, year=today.year, title="Kế hoạch")
+    petition = submit_petition(
+        announce(hanoi.ward_a, officer_a),
+        title="Chậm hoàn thuế",
+        content="Hồ sơ hoàn thuế chậm 2 tháng.",
+        submitter_type="business",
+    )
+    screen_petition(
+        petition,
+        actor=officer_a,
+        field=Field.objects.get(code="TP"),
+        issue_group=IssueGroup.objects.get(code="TP-HOAN"),
+    )
+    route_petition(
+        petition, actor=officer_a, unit=hanoi.ward_a, deadline=today + datetime.timedelta(days=5)
+    )
+    answer_petition(
+        petition,
+        actor=officer_a,
+        text="Sẽ hoàn thuế trong tháng.",
+        given_at="conference",
+        answered_on=today,
+        commitment=CommitmentSpec(
+            title="Hoàn thuế cho doanh nghiệp",
+            deadline=today + datetime.timedelta(days=30),
+            area=ContentArea.objects.get(code="TCC"),
+        ),
+    )
+    close = close_month(first)
+    tally(close, hanoi.ward_a, on_time=1)
+    tally(close, hanoi.ward_b, on_time=1)
+    url = f"/briefing/{first.year}/{first.month}/"
+
+    def section(user: User) -> str:
+        page = html(client_for(user).get(url))
+        return page.split('data-testid="dialogue-commitments"')[1].split("</section>")[0]
+
+    assert petition.code in section(city_admin)
+    assert "Hoàn thuế cho doanh nghiệp" in section(officer_a)
+    assert petition.code not in section(officer_b)  # ward B's briefing: not its commitment
+    # Done: no longer listed.
+    task = petition.commitments.get().task
+    Task.objects.filter(pk=task.pk).update(completed_on=today)
+    assert petition.code not in section(city_admin)
