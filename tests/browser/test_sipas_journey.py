@@ -1,7 +1,9 @@
 """The citizen satisfaction survey in Chromium at phone size: a respondent opens a unit's link,
 sends the form half-filled (the errors come back next to the questions, with a summary at the
 top), fills it in, partly with the keyboard, and lands on the thank-you page; the response is
-stored as received for that unit. Then the same with JavaScript switched off.
+stored as received for that unit, and the unit's reviewer (its focal point) finds it received in
+the review queue while another unit's reviewer does not see it. Then the same with JavaScript
+switched off.
 
 Selectors use ids, data-testid and <html lang>, so the test holds in Vietnamese and in English.
 """
@@ -17,6 +19,7 @@ from cchc.surveys.models import CampaignUnit, Response
 from cchc.surveys.tests.factories import SERVICE_CODES, campaign_of
 from tests.browser.chromium import chromium_missing_reason
 from tests.browser.conftest import PHONE, TIMEOUT_MS
+from tests.browser.test_journeys import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
@@ -52,7 +55,9 @@ def fill_in(page: Page, *, rating_index: int = 4) -> None:
         page.check(f"#id_{code}_{rating_index}")
 
 
-def test_respondent_fills_in_the_form_on_a_phone(phone_page: Page, unit: CampaignUnit) -> None:
+def test_respondent_fills_in_the_form_on_a_phone(
+    phone_page: Page, unit: CampaignUnit, officer_a, officer_b
+) -> None:
     page = phone_page
     page.goto(f"/surveys/f/{unit.token}/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
@@ -92,6 +97,21 @@ def test_respondent_fills_in_the_form_on_a_phone(phone_page: Page, unit: Campaig
     assert stored.tally("feedback") == (4, 4)  # C15–C18: 5, 5, 5 and 4 by the keyboard
     assert stored.client_hash
     assert stored.contact == ""
+
+    # Ward A's focal point reviews it: received, in the queue of the campaign.
+    queue = f"/surveys/{unit.campaign_id}/responses/"
+    log_in(page, "officer_a")
+    page.goto(queue)
+    card = page.locator(f"[data-response='{stored.pk}']")
+    expect(card.get_by_test_id("status")).to_have_text(re.compile("Đã tiếp nhận|Received"))
+    expect(card).to_contain_text("Phường Ba Đình")
+    expect(card.get_by_test_id("review-form")).to_be_visible()
+    # Ward B's focal point reviews ward B only: the response is not in their queue.
+    page.context.clear_cookies()
+    log_in(page, "officer_b")
+    page.goto(queue)
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
+    expect(page.locator(f"[data-response='{stored.pk}']")).to_have_count(0)
 
 
 def test_form_works_with_javascript_off(no_script_page: Page, unit: CampaignUnit) -> None:
