@@ -5,8 +5,11 @@ change that breaks `make run` fails here rather than on a reviewer's machine."""
 from django.core.management import call_command
 
 from cchc.demo.demo import seed_demo
+from cchc.dialogues.models import Petition, PublicStatus
+from cchc.dialogues.queries import journey
 from cchc.indices.models import Assessment, AssessmentRound, Result
 from cchc.indices.results import compute_results
+from cchc.inspections.models import Inspection, Recommendation
 from cchc.plans.models import MonthClose
 from cchc.ratings.models import Rating
 from cchc.surveys.models import Response
@@ -35,3 +38,18 @@ def test_the_demo_seeds_every_module(db: None) -> None:
     assert all(result.survey is not None for result in live)
     statuses = set(Response.objects.values_list("status", flat=True))
     assert statuses == {"received", "accepted", "rejected", "flagged"}
+    # Inspections: two concluded (three remediation tasks), one re-inspection verdict left a
+    # recommendation open, a surprise inspection not started.
+    kinds = dict(Inspection.objects.values_list("decision_number", "status"))
+    assert kinds == {"25/QĐ-TTTP": "concluded", "88/QĐ-TTTP": "concluded", "112/QĐ-TTTP": "planned"}
+    assert Recommendation.objects.filter(task__isnull=False).count() == 3
+    assert sorted(Recommendation.objects.values_list("status", flat=True)) == [
+        "not_remedied",
+        "open",
+        "remedied",
+    ]
+    # Dialogues: published answers, one commitment done, one under way; a repeat merged.
+    statuses = {p.title: journey(p, public=True).status for p in Petition.objects.all()}
+    assert PublicStatus.COMMITMENT_DONE in statuses.values()
+    assert PublicStatus.COMMITMENT_IN_TERM in statuses.values()
+    assert Petition.objects.filter(merged_into__isnull=False).count() == 1

@@ -10,7 +10,9 @@ from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
+from cchc.demo.dialogues import seed_dialogues
 from cchc.demo.indices import demo_wards, focal_point, seed_indices
+from cchc.demo.inspections import seed_inspections
 from cchc.demo.plans import seed_plans
 from cchc.demo.ratings import seed_ratings
 from cchc.demo.surveys import seed_surveys
@@ -129,3 +131,5 @@ def seed_demo() -> None:
     seed_indices(admin, password=DEMO_PASSWORD)
     wards = demo_wards()
     seed_surveys(admin, wards, {ward.pk: focal_point(ward) for ward in wards})
+    seed_inspections(User.objects.get(username="thanhtra"))
+    seed_dialogues(admin, User.objects.get(username="badinh.canbo"))
