@@ -49,7 +49,7 @@ def test_the_demo_seeds_every_module(db: None) -> None:
         "remedied",
     ]
     # Dialogues: published answers, one commitment done, one under way; a repeat merged.
-    statuses = {p.title: journey(p, public=True).status for p in Petition.objects.all()}
-    assert PublicStatus.COMMITMENT_DONE in statuses.values()
-    assert PublicStatus.COMMITMENT_IN_TERM in statuses.values()
+    public = {p.title: journey(p, public=True).status for p in Petition.objects.all()}
+    assert PublicStatus.COMMITMENT_DONE in public.values()
+    assert PublicStatus.COMMITMENT_IN_TERM in public.values()
     assert Petition.objects.filter(merged_into__isnull=False).count() == 1
