@@ -1,11 +1,14 @@
-"""Pieces every app builds on: the append-only audit trail."""
+"""Pieces every app builds on: the append-only audit trail and the stored upload."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cchc.core.uploads import CheckedFile
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -72,3 +75,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+class StoredFile(models.Model):
+    """An uploaded file that passed core.uploads.check_upload, stored under a random name and
+    served only as a download (core.http.download): evidence of a progress report or a
+    self-score, photos of a finding, attachments of a petition. A subclass declares `file`
+    (with its own upload_to) and the record it belongs to."""
+
+    file: models.FileField
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def store(cls, checked: "CheckedFile", **owner: Any) -> "Self":
+        """Save `checked` under its random storage name, with its owner record(s) `owner`."""
+        stored = cls(
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            **owner,
+        )
+        stored.file.save(checked.storage_name(), checked.upload, save=False)
+        stored.save()
+        return stored

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import StoredFile
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import Task, TaskStatus
 
@@ -349,23 +350,15 @@ class Petition(models.Model):
         return (timezone.localdate() - self.deadline).days
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file sent with a petition. Stored under a random name, served only to staff."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="dialogues/petitions/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("petition attachment")
         verbose_name_plural = _("petition attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Answer(models.Model):

@@ -219,15 +219,7 @@ def attach_evidence(score: SelfScore, *, actor: User, upload: UploadedFile) -> E
     content, SHA-256). Writes "indices.attach_evidence". Refuses a submitted assessment."""
     _editable(score.assessment)
     checked = check_upload(upload)
-    document = EvidenceDocument(
-        score=score,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-    )
-    document.file.save(checked.storage_name(), upload, save=False)
-    document.save()
+    document = EvidenceDocument.store(checked, score=score)
     audit.record(
         actor,
         "indices.attach_evidence",

@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import StoredFile
+
 
 class TargetGroup(models.TextChoices):
     DEPARTMENTS = "departments", _("Departments and agencies")
@@ -374,24 +376,16 @@ class SelfScore(models.Model):
         return f"{self.criterion.code}: {self.points}"
 
 
-class EvidenceDocument(models.Model):
+class EvidenceDocument(StoredFile):
     """A document attached to a self-score as evidence (tài liệu kiểm chứng)."""
 
     score = models.ForeignKey(SelfScore, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to="indices/evidence/%Y/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence document")
         verbose_name_plural = _("evidence documents")
         ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SurveyPoints(models.Model):

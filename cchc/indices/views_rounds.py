@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
+from cchc.core.http import download
 from cchc.indices.appraisal import respond
 from cchc.indices.assessments import (
     attach_evidence,
@@ -523,11 +524,4 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
         raise Http404
     get_assessment_for_user(request.user, document[0])
     evidence = EvidenceDocument.objects.get(pk=pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(evidence.file, evidence.original_name)

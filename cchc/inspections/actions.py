@@ -280,15 +280,7 @@ def record_finding(
         created_by=actor,
     )
     for upload in checked:
-        stored = FindingFile(
-            finding=finding,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-        )
-        stored.file.save(upload.storage_name(), upload.upload, save=False)
-        stored.save()
+        FindingFile.store(upload, finding=finding)
     audit.record(
         actor,
         "inspections.finding",

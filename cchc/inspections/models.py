@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import StoredFile
 from cchc.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -313,23 +314,15 @@ class Finding(models.Model):
         return f"{self.unit} · {self.item}"
 
 
-class FindingFile(models.Model):
+class FindingFile(StoredFile):
     """A photo or document taken on the spot. Stored under a random name, served as download."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to="inspections/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("finding file")
         verbose_name_plural = _("finding files")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Conclusion(models.Model):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.http import download
 from cchc.inspections import exports, queries
 from cchc.inspections.actions import (
     RecommendationInput,
@@ -250,12 +251,7 @@ def finding_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def finding_file(request: AuthedRequest, pk: int) -> FileResponse:
     stored = get_finding_file_for_user(request.user, pk)
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
+    return download(stored.file, stored.original_name)
 
 
 def _recommendation_inputs(formset: Any) -> list[RecommendationInput]:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.models import StoredFile
 from cchc.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -354,23 +355,15 @@ class ProgressReport(models.Model):
         return f"{self.task.code} · {self.percent}%"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file attached to a progress report. Stored under a random name, served as a download."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class QualityReview(models.Model):

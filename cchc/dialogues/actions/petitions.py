@@ -96,15 +96,7 @@ def _create_petition(checked: list[CheckedFile], **values: Any) -> Petition:
     else:
         raise ValidationError(_("The petition could not be numbered; please send it again."))
     for item in checked:
-        attachment = Attachment(
-            petition=petition,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        attachment.file.save(item.storage_name(), item.upload, save=False)
-        attachment.save()
+        Attachment.store(item, petition=petition)
     return petition
 
 

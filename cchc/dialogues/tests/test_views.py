@@ -421,6 +421,8 @@ def test_attachment_download_is_scoped(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
     assert 'filename="don.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert client_b.get(url).status_code == 404
 
 

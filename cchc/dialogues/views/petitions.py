@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.http import download
 from cchc.core.models import AuditEvent
 from cchc.dialogues import exports
 from cchc.dialogues.actions import (
@@ -330,9 +331,4 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise Http404
     get_petition_for_user(request.user, attachment.petition_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment.file, attachment.original_name)

@@ -252,6 +252,10 @@ def test_target_sees_only_findings_about_its_unit(hanoi, inspector, client_a, cl
     response = client_b.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+    # Always a download, never rendered inline.
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_start_from_the_page(hanoi, inspector, inspector_client):

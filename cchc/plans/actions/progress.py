@@ -90,15 +90,7 @@ def submit_report(
         submitted_at=submitted_at,
     )
     for item in checked:
-        evidence = Evidence(
-            report=report,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        evidence.file.save(item.storage_name(), item.upload, save=False)
-        evidence.save()
+        Evidence.store(item, report=report)
     Task.objects.filter(pk=task.pk).update(progress=percent, updated_at=timezone.now())
     task.progress = percent
     refresh_ancestors(task)

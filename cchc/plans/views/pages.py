@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import member
+from cchc.core.http import download
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
 from cchc.plans import forms
@@ -182,19 +183,7 @@ def plan_attachment(request: AuthedRequest, pk: int) -> FileResponse:
         raise Http404
     # The signed document is stored under a random name: offer it under its number.
     number = plan.document_number.replace("/", "-") or "plan"
-    return _download(plan.attachment, number + PurePath(plan.attachment.name or "").suffix)
-
-
-def _download(file: Any, filename: str) -> FileResponse:
-    """A stored file, always as a download: never rendered by the browser (no HTML inline)."""
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(plan.attachment, number + PurePath(plan.attachment.name or "").suffix)
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -319,7 +308,7 @@ def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @member
 def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     evidence = get_evidence_for_user(request.user, pk)
-    return _download(evidence.file, evidence.original_name)
+    return download(evidence.file, evidence.original_name)
 
 
 @member
