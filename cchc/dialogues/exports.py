@@ -8,24 +8,20 @@ User text reaches typst only as JSON strings (data.json), never as markup.
 """
 
 import io
-import json
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import typst
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cchc.core.typeset import typeset_pdf
 from cchc.dialogues.models import Petition
 from cchc.orgunits.queries import home_province
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "dialogues" / "petitions.typ"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -157,9 +153,4 @@ def _data(petitions: list[Petition]) -> dict[str, Any]:
 
 def petitions_pdf(petitions: list[Petition]) -> bytes:
     """The PDF bytes of the petitions list (A4 landscape). Changes nothing."""
-    with tempfile.TemporaryDirectory(prefix="cchc-petitions-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(_data(petitions), ensure_ascii=False), "utf-8")
-        main = root / "main.typ"
-        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    return typeset_pdf(TEMPLATE, _data(petitions))

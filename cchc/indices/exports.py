@@ -10,8 +10,6 @@ The PDF is typeset by typst from `indices/results.typ` with the vendored Be Viet
 """
 
 import dataclasses
-import json
-import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
@@ -19,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import typst
-from django.conf import settings
 from django.utils import formats, timezone, translation
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -36,12 +32,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.core.typeset import typeset_pdf
 from cchc.indices.models import AssessmentRound, Framework, Result
 from cchc.indices.scoring import area_means
 from cchc.orgunits.queries import home_province
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "indices" / "results.typ"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 
 DEPARTMENT = "SỞ NỘI VỤ"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -497,9 +493,4 @@ def _pdf_data(data: Published) -> dict[str, Any]:
 
 def results_pdf(data: Published) -> bytes:
     """The PDF bytes of the report. Changes nothing."""
-    with tempfile.TemporaryDirectory(prefix="cchc-index-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(_pdf_data(data), ensure_ascii=False), "utf-8")
-        main = root / "main.typ"
-        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    return typeset_pdf(TEMPLATE, _pdf_data(data))

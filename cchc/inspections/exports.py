@@ -9,14 +9,10 @@ Be Vietnam Pro TTFs, system fonts ignored, so the PDF is the same on every serve
 
 import datetime
 import io
-import json
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import typst
-from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,11 +22,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cchc.core.typeset import typeset_pdf
 from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
 from cchc.orgunits.queries import home_province
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "inspections" / "minutes.typ"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 KINDS = {
@@ -141,13 +137,7 @@ def minutes_data(inspection: Inspection) -> dict[str, Any]:
 
 def minutes_pdf(inspection: Inspection) -> bytes:
     """The PDF bytes of the minutes. Changes nothing."""
-    data = minutes_data(inspection)
-    with tempfile.TemporaryDirectory(prefix="cchc-minutes-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        main = root / "main.typ"
-        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    return typeset_pdf(TEMPLATE, minutes_data(inspection))
 
 
 def _centred(document: Any, text: str, *, bold: bool = False, size: float = 12) -> None:

@@ -11,22 +11,18 @@ output is the same on every server.
 """
 
 import datetime
-import json
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import typst
-from django.conf import settings
 from django.utils import formats, timezone, translation
 
+from cchc.core.typeset import typeset_pdf
 from cchc.orgunits.queries import home_province
 from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, Responsibility
 from cchc.ratings.queries import Scorecard
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "ratings" / "scorecard.typ"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -260,9 +256,4 @@ def _data(card: Scorecard) -> dict[str, Any]:
 
 def scorecard_pdf(card: Scorecard) -> bytes:
     """The PDF bytes of the scorecard. Changes nothing."""
-    with tempfile.TemporaryDirectory(prefix="cchc-scorecard-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(_data(card), ensure_ascii=False), "utf-8")
-        main = root / "main.typ"
-        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    return typeset_pdf(TEMPLATE, _data(card))

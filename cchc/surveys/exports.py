@@ -10,28 +10,24 @@ The workbook keeps numbers as numbers.
 """
 
 import io
-import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import typst
-from django.conf import settings
 from django.utils import formats, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core.typeset import typeset_pdf
 from cchc.orgunits.queries import home_province
 from cchc.surveys.models import ELEMENTS, Campaign, CampaignUnit, Element
 from cchc.surveys.qr import qr_svg
 from cchc.surveys.queries import Distribution, UnitResult
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "surveys"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 
@@ -89,14 +85,7 @@ def _committee() -> str:
 
 
 def _compile(template: str, data: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="cchc-survey-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        for name, content in (files or {}).items():
-            (root / name).write_bytes(content)
-        main = root / "main.typ"
-        main.write_text((TEMPLATES / template).read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    return typeset_pdf(TEMPLATES / template, data, files)
 
 
 # --- the poster --------------------------------------------------------------------------------

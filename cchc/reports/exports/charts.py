@@ -7,18 +7,16 @@ should use one typeface).
 """
 
 from io import BytesIO
-from pathlib import Path
 
-from django.conf import settings
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from cchc.core.typeset import FONT_DIR
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import CATEGORY_LABELS, number
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 COLORS = {"on_time": "#198754", "late": "#fd7e14", "in_term": "#0d6efd", "overdue": "#dc3545"}
 
 

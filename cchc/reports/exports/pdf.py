@@ -6,15 +6,12 @@ project root. Fonts come from the vendored Be Vietnam Pro TTFs; system fonts are
 output is the same on every server.
 """
 
-import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
-import typst
-from django.conf import settings
 from django.utils import timezone
 
+from cchc.core.typeset import typeset_pdf
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     DEPARTMENT,
@@ -37,7 +34,6 @@ from cchc.reports.exports import (
 )
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "briefing.typ"
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts-ttf"
 
 
 def _data(briefing: Briefing) -> dict[str, Any]:
@@ -88,11 +84,8 @@ def _data(briefing: Briefing) -> dict[str, Any]:
 
 
 def briefing_pdf(briefing: Briefing) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="cchc-briefing-") as folder:
-        root = Path(folder)
-        (root / "data.json").write_text(json.dumps(_data(briefing), ensure_ascii=False), "utf-8")
-        (root / "trend.png").write_bytes(charts.trend_chart(briefing))
-        (root / "categories.png").write_bytes(charts.categories_chart(briefing))
-        main = root / "main.typ"
-        main.write_text(TEMPLATE.read_text("utf-8"), "utf-8")
-        return typst.compile(main, root=root, font_paths=[FONT_DIR], ignore_system_fonts=True)
+    files = {
+        "trend.png": charts.trend_chart(briefing),
+        "categories.png": charts.categories_chart(briefing),
+    }
+    return typeset_pdf(TEMPLATE, _data(briefing), files)
