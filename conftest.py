@@ -20,16 +20,26 @@ from cchc.orgunits.tests.factories import OrgUnitFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
 
+# The data migrations that load reference data (each `create` is idempotent).
+REFERENCE_DATA = [
+    "cchc.plans.migrations.0002_content_areas",
+    "cchc.ratings.migrations.0002_decree_335_policy",
+    "cchc.surveys.migrations.0002_default_questionnaire",
+    "cchc.inspections.migrations.0002_checklist_items",
+    "cchc.dialogues.migrations.0002_fields_and_issue_groups",
+    "cchc.procedures.migrations.0002_default_hourly_value",
+    "cchc.staffing.migrations.0002_default_policy",
+]
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Reference data comes from data migrations; a transactional test's flush empties it for
     the tests after it, so those tests load it again."""
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        importlib.import_module("cchc.plans.migrations.0002_content_areas").create(apps, None)
-        importlib.import_module("cchc.ratings.migrations.0002_decree_335_policy").create(apps, None)
-        default_questionnaire = "cchc.surveys.migrations.0002_default_questionnaire"
-        importlib.import_module(default_questionnaire).create(apps, None)
+        for migration in REFERENCE_DATA:
+            importlib.import_module(migration).create(apps, None)
 
 
 @dataclass

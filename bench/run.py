@@ -36,6 +36,8 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "inspections.py",
             BENCH_DIR / "sipas_load.py",
             BENCH_DIR / "petition_load.py",
+            BENCH_DIR / "procedures.py",
+            BENCH_DIR / "staffing.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

@@ -25,6 +25,8 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
     ("surveys:campaigns", _("Satisfaction surveys"), "ui-checks", "evaluation"),
     ("inspections:list", _("Public-duty inspections"), "clipboard2-check", "oversight"),
     ("dialogues:petitions", _("Dialogues"), "chat-square-text", "oversight"),
+    ("procedures:list", _("Administrative procedures"), "file-earmark-text", "programme"),
+    ("staffing:summary", _("Headcount"), "person-badge", "programme"),
     ("plans:months", _("Month close"), "lock", "admin"),
     ("accounts:users", _("Users"), "people", "admin"),
     ("core:audit_log", _("Audit log"), "journal-text", "admin"),
@@ -33,6 +35,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
 MENUS: list[tuple[str, Any, str, bool]] = [
     ("evaluation", _("Evaluation"), "clipboard-data", False),
     ("oversight", _("Oversight"), "shield-check", False),
+    ("programme", _("Reform areas"), "diagram-2", False),
     ("admin", _("Administration"), "gear", True),
 ]
 

@@ -14,7 +14,9 @@ from cchc.demo.dialogues import seed_dialogues
 from cchc.demo.indices import demo_wards, focal_point, seed_indices
 from cchc.demo.inspections import seed_inspections
 from cchc.demo.plans import seed_plans
+from cchc.demo.procedures import seed_procedures
 from cchc.demo.ratings import seed_ratings
+from cchc.demo.staffing import seed_staffing
 from cchc.demo.surveys import seed_surveys
 from cchc.orgunits.actions import create_unit
 from cchc.orgunits.models import OrgUnit
@@ -133,3 +135,5 @@ def seed_demo() -> None:
     seed_surveys(admin, wards, {ward.pk: focal_point(ward) for ward in wards})
     seed_inspections(User.objects.get(username="thanhtra"))
     seed_dialogues(admin, User.objects.get(username="badinh.canbo"))
+    seed_staffing(admin)
+    seed_procedures(admin)

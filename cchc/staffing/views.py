@@ -1,0 +1,273 @@
+"""Headcount pages: the summary of a year (roll-up over the unit tree, charts, XLSX and PDF),
+a unit's history, entering one unit's figures, the XLSX import and the policy.
+
+Every view decides access first (cchc.staffing.permissions): a unit the user does not see is
+404; one they see but may not record is 403.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cchc.accounts.http import AuthedRequest
+from cchc.core.access import city_admin, member
+from cchc.orgunits.models import OrgUnit
+from cchc.plans.forms import add_action_error
+from cchc.staffing import exports, imports, queries
+from cchc.staffing.actions import record_headcount, update_policy
+from cchc.staffing.forms import HeadcountForm, ImportForm, PolicyForm, SummaryFilterForm
+from cchc.staffing.models import Headcount, StaffingPolicy
+from cchc.staffing.permissions import (
+    can_import_headcount,
+    can_record_headcount,
+    get_unit_for_user,
+)
+
+PAGE_SIZE = 100
+CHART_ROWS = 25
+ERRORS_SESSION_KEY = "staffing.import_errors"
+MAX_STORED_ERRORS = 5000
+ERRORS_SHOWN = 100
+
+
+def default_year() -> int:
+    """The latest year with figures up to this year, else this year."""
+    this_year = timezone.localdate().year
+    years = [y for y in queries.years_with_figures() if y <= this_year]
+    return years[0] if years else this_year
+
+
+def _summary(request: AuthedRequest) -> tuple[SummaryFilterForm, queries.Summary]:
+    form = SummaryFilterForm(request.GET or None)
+    year = form.chosen_year(0) or default_year()
+    return form, queries.summary(OrgUnit.objects.visible_to(request.user), year)
+
+
+@member
+@require_GET
+def summary(request: AuthedRequest) -> HttpResponse:
+    form, result = _summary(request)
+    page = Paginator(form.apply(result), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "summary": result,
+        "page": page,
+        "chart": _reduction_chart(list(page), result),
+        "may_import": can_import_headcount(request.user),
+    }
+    if request.htmx:
+        return render(request, "staffing/summary.html#rows", context)
+    return render(request, "staffing/summary.html", context)
+
+
+def _reduction_chart(rows: list[queries.SummaryRow], result: queries.Summary) -> dict[str, Any]:
+    """Reduction % per unit (the page's first units with a baseline) against the target."""
+    shown = [r for r in rows if r.civil.baseline or r.public.baseline][:CHART_ROWS]
+    return {
+        "labels": [r.unit.short_name or r.unit.name for r in shown],
+        # " %" rather than "%": the chart helper caps a "%" axis at 100, which flattens cuts
+        # of 10–20% into slivers.
+        "unit": " %",
+        "series": [
+            {"name": _("Civil-servant posts"), "data": [_float(r.civil.percent) for r in shown]},
+            {"name": _("Public-employee posts"), "data": [_float(r.public.percent) for r in shown]},
+            {
+                "name": _("Target"),
+                "data": [float(result.target)] * len(shown),
+                "color": "#adb5bd",
+            },
+        ],
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@member
+@require_GET
+def summary_xlsx(request: AuthedRequest) -> HttpResponse:
+    _form, result = _summary(request)
+    response = HttpResponse(exports.summary_xlsx(result), content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, "xlsx")}"'
+    return response
+
+
+@member
+@require_GET
+def summary_pdf(request: AuthedRequest) -> HttpResponse:
+    _form, result = _summary(request)
+    scope = (
+        "Phạm vi: toàn bộ đơn vị" if request.user.is_city_admin else "Phạm vi: đơn vị của người lập"
+    )
+    response = HttpResponse(exports.summary_pdf(result, scope), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{exports.filename(result, "pdf")}"'
+    return response
+
+
+@member
+@require_GET
+def unit_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    policy = StaffingPolicy.current()
+    years = queries.history(unit, policy=policy)
+    context = {
+        "unit": unit,
+        "policy": policy,
+        "years": years,
+        "records": unit.headcounts.order_by("-year"),
+        "predecessors": queries.carried_from(unit),
+        "has_public": any(y.figures.public_assigned or y.figures.public_actual for y in years),
+        "may_record": can_record_headcount(request.user, unit),
+        "civil_chart": _trend(years, "civil"),
+        "public_chart": _trend(years, "public"),
+    }
+    return render(request, "staffing/history.html", context)
+
+
+def _trend(years: list[queries.HistoryYear], kind: str) -> dict[str, Any]:
+    return {
+        "labels": [str(y.year) for y in years],
+        "series": [
+            {
+                "name": _("Assigned posts"),
+                "data": [getattr(y.figures, f"{kind}_assigned") for y in years],
+            },
+            {
+                "name": _("In post"),
+                "data": [getattr(y.figures, f"{kind}_actual") for y in years],
+            },
+        ],
+    }
+
+
+@member
+@require_http_methods(["GET", "POST"])
+def headcount_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    if not can_record_headcount(request.user, unit):
+        raise PermissionDenied
+    year = _year_param(request.POST.get("year") or request.GET.get("year"))
+    record = Headcount.objects.filter(unit=unit, year=year).first()
+    form = HeadcountForm.for_record(record, year, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_headcount(
+                unit,
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                figures=form.figures(),
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The figures of %(unit)s for %(year)s were saved.")
+                % {"unit": unit.name, "year": form.cleaned_data["year"]},
+            )
+            return redirect("staffing:unit", pk=unit.pk)
+    context = {"unit": unit, "form": form, "year": year, "record": record}
+    return render(request, "staffing/record.html", context)
+
+
+def _year_param(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return timezone.localdate().year
+
+
+@member
+@require_http_methods(["GET", "POST"])
+def headcount_import(request: AuthedRequest) -> HttpResponse:
+    if not can_import_headcount(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.import_headcount(actor=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            if result.ok:
+                request.session.pop(ERRORS_SESSION_KEY, None)
+                count = len(result.created)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s headcount row was imported.",
+                        "%(count)s headcount rows were imported.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("staffing:summary")
+            errors = result.errors
+            request.session[ERRORS_SESSION_KEY] = [
+                [e.row, e.column, e.message] for e in errors[:MAX_STORED_ERRORS]
+            ]
+    context = {
+        "form": form,
+        "errors": errors[:ERRORS_SHOWN],
+        "error_total": len(errors),
+        "report_url": reverse("staffing:import_errors") if errors else "",
+    }
+    return render(request, "staffing/import.html", context)
+
+
+@member
+@require_GET
+def import_errors(request: AuthedRequest) -> HttpResponse:
+    if not can_import_headcount(request.user):
+        raise PermissionDenied
+    stored = request.session.get(ERRORS_SESSION_KEY)
+    if not stored:
+        raise Http404
+    response = HttpResponse(imports.errors_xlsx(stored), content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="loi-nhap-bien-che.xlsx"'
+    return response
+
+
+@member
+@require_GET
+def import_template(request: AuthedRequest) -> HttpResponse:
+    if not can_import_headcount(request.user):
+        raise PermissionDenied
+    content = imports.template_xlsx(request.user, timezone.localdate().year)
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-bien-che.xlsx"'
+    return response
+
+
+@city_admin
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: AuthedRequest) -> HttpResponse:
+    policy = StaffingPolicy.current()
+    form = PolicyForm.for_policy(policy, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_policy(
+                policy,
+                actor=request.user,
+                baseline_year=form.cleaned_data["baseline_year"],
+                target_percent=form.cleaned_data["target_percent"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("The staffing policy was saved."))
+            return redirect("staffing:summary")
+    return render(request, "staffing/policy.html", {"form": form, "policy": policy})
