@@ -1,5 +1,5 @@
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
 
@@ -20,4 +20,18 @@ def download(file: FieldFile, filename: str) -> FileResponse:
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def attachment(content: bytes, filename: str) -> HttpResponse:
+    """A generated export (`filename` ends in .xlsx, .docx or .pdf) offered as a download."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1]])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

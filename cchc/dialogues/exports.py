@@ -1,5 +1,4 @@
-"""The petitions list as XLSX (openpyxl) and as a PDF typeset by typst from
-`dialogues/petitions.typ`.
+"""The petitions and conferences lists as XLSX and PDF (cchc.core.listexport).
 
 Like the ratings scorecard, the PDF is in Vietnamese whatever the reader's language (its
 wording is fixed text here, not translatable strings), dates dd/mm/yyyy; fonts are the vendored
@@ -7,23 +6,14 @@ Be Vietnam Pro TTFs and system fonts are ignored, so the output is the same on e
 User text reaches typst only as JSON strings (data.json), never as markup.
 """
 
-import io
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from cchc.core.typeset import typeset_pdf
-from cchc.dialogues.models import Petition
-from cchc.orgunits.queries import home_province
-
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "dialogues" / "petitions.typ"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
+from cchc.core.listexport import day, table_pdf, table_xlsx
+from cchc.dialogues.models import Conference, Petition
+from cchc.orgunits.queries import letterhead
 
 STATUSES = {
     Petition.Status.RECEIVED: "Đã tiếp nhận",
@@ -61,8 +51,8 @@ COLUMNS = [
 ]
 
 
-def filename(extension: str) -> str:
-    return f"kien-nghi-{timezone.localdate():%Y-%m-%d}.{extension}"
+def filename(extension: str, name: str = "kien-nghi") -> str:
+    return f"{name}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 def _days_overdue(petition: Petition, today: Any) -> int:
@@ -94,63 +84,93 @@ def _row(petition: Petition, today: Any) -> list[Any]:
 
 def petitions_xlsx(petitions: Iterable[Petition]) -> bytes:
     """The petitions as one sheet: header bold and frozen, dates as dates. Changes nothing."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kiến nghị")
-    sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    header = []
-    for name, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
     today = timezone.localdate()
-    for petition in petitions:
-        cells = []
-        for value in _row(petition, today):
-            cell = WriteOnlyCell(sheet, value=value)
-            if hasattr(value, "isoformat"):
-                cell.number_format = DATE_FORMAT
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _day(value: Any) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
-
-
-def _data(petitions: list[Petition]) -> dict[str, Any]:
-    province = home_province()
-    today = timezone.localdate()
-    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
-    place = (province.short_name or province.name) if province else ""
-    dated = f"ngày {today:%d} tháng {today:%m} năm {today:%Y}"
-    return {
-        "city": committee,
-        "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "motto": "Độc lập - Tự do - Hạnh phúc",
-        "dated": f"{place}, {dated}" if place else dated.capitalize(),
-        "title": "DANH SÁCH KIẾN NGHỊ, PHẢN ÁNH CỦA NGƯỜI DÂN, DOANH NGHIỆP",
-        "count": str(len(petitions)),
-        "rows": [
-            [
-                str(index),
-                p.code,
-                p.title,
-                p.responsible_unit.name if p.responsible_unit else "—",
-                _day(p.deadline),
-                STATUSES[Petition.Status(p.status)],
-            ]
-            for index, p in enumerate(petitions, start=1)
-        ],
-        "overdue": str(sum(1 for p in petitions if _days_overdue(p, today))),
-    }
+    return table_xlsx("Kiến nghị", COLUMNS, (_row(petition, today) for petition in petitions))
 
 
 def petitions_pdf(petitions: list[Petition]) -> bytes:
-    """The PDF bytes of the petitions list (A4 landscape). Changes nothing."""
-    return typeset_pdf(TEMPLATE, _data(petitions))
+    """The PDF of the petitions list (A4 landscape). Changes nothing."""
+    today = timezone.localdate()
+    overdue = sum(1 for p in petitions if _days_overdue(p, today))
+    return table_pdf(
+        letterhead=letterhead(today),
+        title="DANH SÁCH KIẾN NGHỊ, PHẢN ÁNH CỦA NGƯỜI DÂN, DOANH NGHIỆP",
+        summary=f"Tổng số: {len(petitions)} kiến nghị; quá hạn trả lời: {overdue}",
+        headers=["Mã kiến nghị", "Nội dung tóm tắt", "Đơn vị chủ trì", "Thời hạn", "Trạng thái"],
+        widths=["3.6cm", "1fr", "5cm", "2.4cm", "4.6cm"],
+        rows=(
+            [
+                p.code,
+                p.title,
+                p.responsible_unit.name if p.responsible_unit else "—",
+                day(p.deadline),
+                STATUSES[Petition.Status(p.status)],
+            ]
+            for p in petitions
+        ),
+        empty="Không có kiến nghị nào.",
+    )
+
+
+LEVELS = {
+    Conference.Level.CITY: "Cấp thành phố",
+    Conference.Level.DEPARTMENT: "Cấp sở, ngành",
+    Conference.Level.WARD: "Cấp xã, phường",
+}
+CONFERENCE_STATUSES = {
+    Conference.Status.ANNOUNCED: "Đã thông báo",
+    Conference.Status.HELD: "Đã tổ chức",
+    Conference.Status.CLOSED: "Đã kết thúc",
+}
+CONFERENCE_COLUMNS = [
+    ("Hội nghị (title)", 50),
+    ("Cấp (level)", 16),
+    ("Đơn vị chủ trì (host_unit)", 32),
+    ("Ngày (date)", 14),
+    ("Địa điểm (place)", 36),
+    ("Số người dự (attendance)", 12),
+    ("Số kiến nghị (petitions)", 12),
+    ("Chờ xử lý (waiting)", 12),
+    ("Trạng thái (status)", 16),
+]
+
+
+def _conference_row(conference: Conference) -> list[Any]:
+    return [
+        conference.title,
+        LEVELS[Conference.Level(conference.level)],
+        conference.host_unit.name,
+        timezone.localdate(conference.starts_at),
+        conference.place or conference.online_link,
+        conference.attendance,
+        getattr(conference, "petition_count", 0),
+        getattr(conference, "waiting_count", 0),
+        CONFERENCE_STATUSES[Conference.Status(conference.status)],
+    ]
+
+
+def conferences_xlsx(conferences: Iterable[Conference]) -> bytes:
+    """The conferences list (rows annotated with petition_count and waiting_count)."""
+    return table_xlsx("Hội nghị đối thoại", CONFERENCE_COLUMNS, map(_conference_row, conferences))
+
+
+def conferences_pdf(conferences: list[Conference]) -> bytes:
+    """The conferences list as a PDF (A4 landscape). Changes nothing."""
+    return table_pdf(
+        letterhead=letterhead(timezone.localdate()),
+        title="DANH SÁCH HỘI NGHỊ ĐỐI THOẠI VỚI NGƯỜI DÂN, DOANH NGHIỆP",
+        summary=f"Tổng số: {len(conferences)} hội nghị",
+        headers=["Hội nghị", "Đơn vị chủ trì", "Ngày", "Số kiến nghị", "Trạng thái"],
+        widths=["1fr", "5.5cm", "2.4cm", "2.4cm", "3.4cm"],
+        rows=(
+            [
+                c.title,
+                c.host_unit.name,
+                day(timezone.localdate(c.starts_at)),
+                getattr(c, "petition_count", 0),
+                CONFERENCE_STATUSES[Conference.Status(c.status)],
+            ]
+            for c in conferences
+        ),
+        empty="Không có hội nghị nào.",
+    )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("p/<str:code>/", public.petition_journey, name="journey"),
     # Staff pages.
     path("conferences/", conferences.conference_list, name="conferences"),
+    path("conferences.xlsx", conferences.conference_list_xlsx, name="conferences_xlsx"),
+    path("conferences.pdf", conferences.conference_list_pdf, name="conferences_pdf"),
     path("conferences/new/", conferences.conference_create, name="conference_new"),
     path("conferences/<int:pk>/", conferences.conference_detail, name="conference"),
     path("conferences/<int:pk>/hold/", conferences.conference_hold, name="conference_hold"),

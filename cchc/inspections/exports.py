@@ -18,13 +18,11 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from cchc.core.listexport import day, table_pdf, table_xlsx
 from cchc.core.typeset import typeset_pdf
 from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
-from cchc.orgunits.queries import home_province
+from cchc.orgunits.queries import home_province, letterhead
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "inspections" / "minutes.typ"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -50,11 +48,6 @@ STATUSES = {
     Recommendation.Status.PARTLY: "Khắc phục một phần",
     Recommendation.Status.NOT_REMEDIED: "Chưa khắc phục",
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def day(value: datetime.date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
 
 
 def filename(inspection: Inspection, extension: str) -> str:
@@ -214,13 +207,6 @@ def minutes_docx(inspection: Inspection) -> bytes:
     return buffer.getvalue()
 
 
-def _date_cell(sheet: Any, value: datetime.date) -> WriteOnlyCell:
-    """A date shown dd/mm/yyyy; plain values are appended as they are (much faster)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "DD/MM/YYYY"
-    return cell
-
-
 OPEN_COLUMNS = [
     ("Mã kiến nghị", 16),
     ("Đơn vị thực hiện", 32),
@@ -235,37 +221,50 @@ OPEN_COLUMNS = [
 ]
 
 
+def _open_row(rec: Recommendation, today: datetime.date) -> list[Any]:
+    return [
+        rec.reference,
+        rec.unit.name,
+        rec.person.get_full_name() if rec.person else "",
+        rec.text,
+        rec.conclusion.number,
+        rec.conclusion.date,
+        rec.deadline,
+        rec.days_overdue(today),
+        STATUSES[Recommendation.Status(rec.status)],
+        rec.task.code if rec.task else "",
+    ]
+
+
 def open_recommendations_xlsx(rows: Iterable[Recommendation], today: datetime.date) -> bytes:
     """The open recommendations as a workbook: dates as dates, header bold and frozen."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kiến nghị chưa khắc phục")
-    sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(OPEN_COLUMNS, start=1):
-        sheet.column_dimensions[chr(64 + index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for name, _width in OPEN_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for rec in rows:
-        values: list[Any] = [
-            rec.reference,
-            rec.unit.name,
-            rec.person.get_full_name() if rec.person else "",
-            rec.text,
-            rec.conclusion.number,
-            rec.conclusion.date,
-            rec.deadline,
-            rec.days_overdue(today),
-            STATUSES[Recommendation.Status(rec.status)],
-            rec.task.code if rec.task else "",
-        ]
-        sheet.append([_date_cell(sheet, v) if isinstance(v, datetime.date) else v for v in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        "Kiến nghị chưa khắc phục", OPEN_COLUMNS, (_open_row(rec, today) for rec in rows)
+    )
+
+
+def open_recommendations_pdf(rows: list[Recommendation], today: datetime.date) -> bytes:
+    """The open recommendations as a PDF table (A4 landscape)."""
+    overdue = sum(1 for rec in rows if rec.days_overdue(today))
+    return table_pdf(
+        letterhead=letterhead(today),
+        title="DANH SÁCH KIẾN NGHỊ SAU KIỂM TRA CÔNG VỤ CHƯA KHẮC PHỤC",
+        summary=f"Tổng số: {len(rows)} kiến nghị; quá hạn: {overdue}",
+        headers=["Mã", "Đơn vị thực hiện", "Kiến nghị", "Thời hạn", "Quá hạn (ngày)", "Trạng thái"],
+        widths=["3cm", "4.5cm", "1fr", "2.3cm", "2.2cm", "3cm"],
+        rows=(
+            [
+                rec.reference,
+                rec.unit.name,
+                rec.text,
+                day(rec.deadline),
+                rec.days_overdue(today) or "—",
+                STATUSES[Recommendation.Status(rec.status)],
+            ]
+            for rec in rows
+        ),
+        empty="Không có kiến nghị nào chưa khắc phục.",
+    )
 
 
 INSPECTION_COLUMNS = [
@@ -288,35 +287,54 @@ INSPECTION_STATUSES = {
 }
 
 
+def _inspection_row(inspection: Inspection) -> list[Any]:
+    return [
+        inspection.code,
+        inspection.title,
+        KINDS[Inspection.Kind(inspection.kind)],
+        inspection.unit.name,
+        inspection.decision_number,
+        inspection.decision_date,
+        inspection.start_date,
+        inspection.end_date,
+        "; ".join(t.unit.name for t in inspection.targets.all()),
+        getattr(inspection, "finding_count", 0),
+        INSPECTION_STATUSES[Inspection.Status(inspection.status)],
+    ]
+
+
 def inspections_xlsx(rows: Iterable[Inspection]) -> bytes:
     """The inspections list as a workbook (rows carry `finding_count` and prefetched targets)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kiểm tra công vụ")
-    sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(INSPECTION_COLUMNS, start=1):
-        sheet.column_dimensions[chr(64 + index)].width = width
-    sheet.append([_bold(sheet, name) for name, _width in INSPECTION_COLUMNS])
-    for inspection in rows:
-        values: list[Any] = [
-            inspection.code,
-            inspection.title,
-            KINDS[Inspection.Kind(inspection.kind)],
-            inspection.unit.name,
-            inspection.decision_number,
-            inspection.decision_date,
-            inspection.start_date,
-            inspection.end_date,
-            "; ".join(t.unit.name for t in inspection.targets.all()),
-            getattr(inspection, "finding_count", 0),
-            INSPECTION_STATUSES[Inspection.Status(inspection.status)],
-        ]
-        sheet.append([_date_cell(sheet, v) if isinstance(v, datetime.date) else v for v in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx("Kiểm tra công vụ", INSPECTION_COLUMNS, map(_inspection_row, rows))
 
 
-def _bold(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+def inspections_pdf(rows: list[Inspection]) -> bytes:
+    """The inspections list as a PDF table (rows as for inspections_xlsx)."""
+    return table_pdf(
+        letterhead=letterhead(timezone.localdate()),
+        title="DANH SÁCH CÁC ĐỢT KIỂM TRA CÔNG VỤ",
+        summary=f"Tổng số: {len(rows)} đợt kiểm tra",
+        headers=[
+            "Tên đợt kiểm tra",
+            "Hình thức",
+            "Quyết định",
+            "Thời gian",
+            "Đơn vị được kiểm tra",
+            "Tồn tại",
+            "Trạng thái",
+        ],
+        widths=["1fr", "2.6cm", "2.8cm", "3.2cm", "5cm", "1.6cm", "2.6cm"],
+        rows=(
+            [
+                inspection.title,
+                KINDS[Inspection.Kind(inspection.kind)],
+                f"{inspection.decision_number} ngày {day(inspection.decision_date)}",
+                f"{day(inspection.start_date)} – {day(inspection.end_date)}",
+                "; ".join(t.unit.name for t in inspection.targets.all()),
+                getattr(inspection, "finding_count", 0),
+                INSPECTION_STATUSES[Inspection.Status(inspection.status)],
+            ]
+            for inspection in rows
+        ),
+        empty="Không có đợt kiểm tra nào.",
+    )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.core.http import download
+from cchc.core.http import attachment, download
 from cchc.inspections import exports, queries
 from cchc.inspections.actions import (
     RecommendationInput,
@@ -66,6 +66,7 @@ from cchc.inspections.permissions import (
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.forms import add_action_error
 
+PDF_LIMIT = 2000  # rows in a printed list; the workbook has them all
 PAGE_SIZE = 50
 
 
@@ -87,8 +88,8 @@ def inspection_list(request: AuthedRequest) -> HttpResponse:
         .prefetch_related(Prefetch("targets", Target.objects.select_related("unit")))
         .order_by("-start_date", "-pk")
     )
-    if request.GET.get("format") == "xlsx":
-        return _inspections_xlsx(rows)
+    if request.GET.get("format") in ("xlsx", "pdf"):
+        return _inspections_export(rows, request.GET["format"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counted for the page's rows only: a COUNT joined over every inspection is the slow part.
     counts = dict(
@@ -105,12 +106,13 @@ def inspection_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "inspections/inspection_list.html", context)
 
 
-def _inspections_xlsx(rows: Any) -> HttpResponse:
+def _inspections_export(rows: Any, extension: str) -> HttpResponse:
     rows = rows.annotate(finding_count=Count("findings", distinct=True))
-    response = HttpResponse(exports.inspections_xlsx(rows), content_type=exports.XLSX)
-    name = f"kiem-tra-cong-vu-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if extension == "xlsx":
+        content = exports.inspections_xlsx(rows.iterator(chunk_size=2000))
+    else:
+        content = exports.inspections_pdf(list(rows[:PDF_LIMIT]))
+    return attachment(content, f"kiem-tra-cong-vu-{timezone.localdate():%Y-%m-%d}.{extension}")
 
 
 @member
@@ -371,15 +373,17 @@ def verdict_record(request: AuthedRequest, pk: int, rec: int) -> HttpResponse:
 @member
 @require_GET
 def recommendation_list(request: AuthedRequest) -> HttpResponse:
-    """The open recommendations the user sees, oldest deadline first; ?format=xlsx exports."""
+    """The open recommendations the user sees, oldest deadline first; ?format=xlsx or pdf
+    exports them (the PDF at most PDF_LIMIT rows)."""
     today = timezone.localdate()
     rows = queries.open_recommendations(Recommendation.objects.for_user(request.user))
-    if request.GET.get("format") == "xlsx":
-        content = exports.open_recommendations_xlsx(rows.iterator(chunk_size=2000), today)
-        response = HttpResponse(content, content_type=exports.XLSX)
-        name = f"kien-nghi-chua-khac-phuc-{today:%Y-%m-%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+    extension = request.GET.get("format")
+    if extension in ("xlsx", "pdf"):
+        if extension == "xlsx":
+            content = exports.open_recommendations_xlsx(rows.iterator(chunk_size=2000), today)
+        else:
+            content = exports.open_recommendations_pdf(list(rows[:PDF_LIMIT]), today)
+        return attachment(content, f"kien-nghi-chua-khac-phuc-{today:%Y-%m-%d}.{extension}")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "today": today}
     return render(request, "inspections/recommendation_list.html", context)

@@ -1,5 +1,7 @@
 """Reads for the unit browser: tree levels with child counts."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
@@ -31,6 +33,25 @@ def tree_roots(visible: OrgUnitQuerySet) -> OrgUnitQuerySet:
 def home_province() -> OrgUnit | None:
     """The province or city this installation serves (CCHC_HOME_PROVINCE, default "01")."""
     return OrgUnit.objects.filter(code=settings.CCHC_HOME_PROVINCE, legacy=False).first()
+
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+def letterhead(day: datetime.date) -> dict[str, str]:
+    """The heading of an administrative document dated `day`: the People's Committee of the
+    home province, the national name and motto, and "Hà Nội, ngày … tháng … năm …"."""
+    province = home_province()
+    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
+    place = (province.short_name or province.name) if province else ""
+    dated = f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+    return {
+        "city": committee,
+        "nation": NATION,
+        "motto": MOTTO,
+        "dated": f"{place}, {dated}" if place else dated.capitalize(),
+    }
 
 
 def summary_by_province() -> dict:

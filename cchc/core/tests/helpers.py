@@ -1,8 +1,11 @@
 """Small helpers shared by the test modules of every app (not a test module itself)."""
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
@@ -55,3 +58,13 @@ def assert_constant_queries(
     assert with_one == with_three, f"{with_one} queries with 1 row, {with_three} with 3"
     assert with_three <= MAX_LIST_QUERIES, f"{with_three} queries > {MAX_LIST_QUERIES}"
     return first, second
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF (pdftotext -layout); skips the test where poppler-utils is missing."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(  # noqa: S603 (a fixed binary found on PATH, our own PDF as input)
+        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import assert_constant_queries
+from cchc.core.tests.helpers import assert_constant_queries, pdf_text
 from cchc.dialogues.actions import (
     CommitmentSpec,
     answer_petition,
@@ -54,6 +54,27 @@ def test_conference_list_is_scoped_to_the_users_units(
     page_a = client_for(officer_a).get(url).text
     assert conference.title in page_a
     assert other.title not in page_a
+
+
+def test_conference_list_xlsx_and_pdf_are_scoped(
+    hanoi: Any, conference: Conference, officer_a: User, officer_b: User, client_a: Client
+) -> None:
+    petition_for(conference)
+    other = announce(hanoi.ward_b, officer_b, title="Đối thoại phường Hoàn Kiếm")
+    response = client_a.get(reverse("dialogues:conferences_xlsx"))
+    assert response["Content-Disposition"].startswith('attachment; filename="hoi-nghi-doi-thoai-')
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][0] == "Hội nghị (title)"
+    assert [row[0] for row in rows[1:]] == [conference.title]
+    assert rows[1][6] == 1  # petitions
+    pdf = client_a.get(reverse("dialogues:conferences_pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "DANH SÁCH HỘI NGHỊ ĐỐI THOẠI" in text
+    assert "Tổng số: 1 hội nghị" in text
+    assert other.title not in text
 
 
 def test_conference_detail_of_another_unit_is_404(conference: Conference, client_b: Client) -> None:

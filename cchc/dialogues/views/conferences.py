@@ -2,6 +2,8 @@
 it held and closing it. Every view fetches with permission first, validates a form, calls one
 action and redirects (PRG); an action's refusal goes back on the form or into a message."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.http import attachment
 from cchc.core.models import AuditEvent
+from cchc.dialogues import exports
 from cchc.dialogues.actions import announce_conference, close_conference, hold_conference
 from cchc.dialogues.forms import ConferenceForm, HoldForm
 from cchc.dialogues.models import Conference, Petition
@@ -24,6 +28,8 @@ from cchc.dialogues.permissions import (
 )
 from cchc.plans.forms import add_action_error
 
+EXPORT_LIMIT = 5000  # a year of conferences many times over
+EXPORT_LIMIT = 5000  # a year of conferences many times over
 PAGE_SIZE = 50
 HISTORY_LIMIT = 20
 
@@ -31,7 +37,29 @@ HISTORY_LIMIT = 20
 @member
 @require_GET
 def conference_list(request: AuthedRequest) -> HttpResponse:
-    conferences = (
+    conferences = _conferences(request)
+    page = Paginator(conferences, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_announce = manageable_units(request.user).exists()
+    context = {"page": page, "can_announce": can_announce}
+    return render(request, "dialogues/conference_list.html", context)
+
+
+@member
+@require_GET
+def conference_list_xlsx(request: AuthedRequest) -> HttpResponse:
+    content = exports.conferences_xlsx(_conferences(request)[:EXPORT_LIMIT])
+    return attachment(content, exports.filename("xlsx", "hoi-nghi-doi-thoai"))
+
+
+@member
+@require_GET
+def conference_list_pdf(request: AuthedRequest) -> HttpResponse:
+    content = exports.conferences_pdf(list(_conferences(request)[:EXPORT_LIMIT]))
+    return attachment(content, exports.filename("pdf", "hoi-nghi-doi-thoai"))
+
+
+def _conferences(request: AuthedRequest) -> Any:
+    return (
         Conference.objects.for_user(request.user)
         .select_related("host_unit")
         .annotate(
@@ -45,10 +73,6 @@ def conference_list(request: AuthedRequest) -> HttpResponse:
         )
         .order_by("-starts_at", "-pk")
     )
-    page = Paginator(conferences, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_announce = manageable_units(request.user).exists()
-    context = {"page": page, "can_announce": can_announce}
-    return render(request, "dialogues/conference_list.html", context)
 
 
 @member

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.core.http import download
+from cchc.core.http import attachment, download
 from cchc.core.models import AuditEvent
 from cchc.dialogues import exports
 from cchc.dialogues.actions import (
@@ -90,24 +90,14 @@ def petition_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def petition_list_xlsx(request: AuthedRequest) -> HttpResponse:
     _form, petitions = _listed(request)
-    content = exports.petitions_xlsx(petitions[:XLSX_LIMIT])
-    return HttpResponse(
-        content,
-        content_type=exports.XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{exports.filename("xlsx")}"'},
-    )
+    return attachment(exports.petitions_xlsx(petitions[:XLSX_LIMIT]), exports.filename("xlsx"))
 
 
 @member
 @require_GET
 def petition_list_pdf(request: AuthedRequest) -> HttpResponse:
     _form, petitions = _listed(request)
-    content = exports.petitions_pdf(list(petitions[:PDF_LIMIT]))
-    return HttpResponse(
-        content,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{exports.filename("pdf")}"'},
-    )
+    return attachment(exports.petitions_pdf(list(petitions[:PDF_LIMIT])), exports.filename("pdf"))
 
 
 @member

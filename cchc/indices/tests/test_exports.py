@@ -1,8 +1,6 @@
 """The downloads of a published round's results: XLSX, DOCX and PDF, in Vietnamese."""
 
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -12,6 +10,7 @@ from django.urls import reverse
 from docx import Document
 
 from cchc.accounts.models import User
+from cchc.core.tests.helpers import pdf_text
 from cchc.indices import exports
 from cchc.indices.models import AssessmentRound
 from cchc.indices.tests.test_public import areas, make_round, result, ward
@@ -117,15 +116,6 @@ def test_docx_has_the_title_block_and_the_ranking(
         "—",
         "—",
     ]
-
-
-def pdf_text(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(  # noqa: S603 (a fixed binary found on PATH, our own PDF as input)
-        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def test_pdf_has_the_ranking_and_the_group_counts(

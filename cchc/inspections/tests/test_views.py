@@ -1,7 +1,5 @@
 import datetime
 import io
-import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.core.models import AuditEvent
+from cchc.core.tests.helpers import pdf_text
 from cchc.inspections.actions import start_inspection
 from cchc.inspections.models import (
     ChecklistItem,
@@ -35,16 +34,6 @@ from cchc.plans.tests.factories import issued_city_plan
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    result = subprocess.run(  # noqa: S603 (a fixed command on bytes we produced)
-        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +102,12 @@ def test_list_xlsx_export_is_scoped(hanoi, inspector, officer_a):
     assert [r[1] for r in rows[1:]] == ["Kiểm tra A"]
     assert rows[1][8] == "Phường Ba Đình"
     assert rows[1][2] == "Kiểm tra công vụ theo kế hoạch"
+    pdf = client_for(officer_a).get(reverse("inspections:list"), {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "DANH SÁCH CÁC ĐỢT KIỂM TRA CÔNG VỤ" in text
+    assert "Kiểm tra A" in text
+    assert "Kiểm tra B" not in text
 
 
 def test_create_inspection_by_inspector(hanoi, inspector, inspector_client):
@@ -384,6 +379,11 @@ def test_recommendation_list_scoped_no_n_plus_1_and_xlsx(
     assert rows[0][0] == "Mã kiến nghị"
     assert len(rows) == 8
     assert rows[1][1] == "Phường Ba Đình"
+    pdf = client_for(officer_b).get(url, {"format": "pdf"})
+    text = pdf_text(pdf.content)
+    assert "KIẾN NGHỊ SAU KIỂM TRA CÔNG VỤ CHƯA KHẮC PHỤC" in text
+    assert "Tổng số: 3 kiến nghị" in text
+    assert "Phường Ba Đình" not in text
 
 
 def test_overview_page(hanoi, inspector, city_admin, city_plan):

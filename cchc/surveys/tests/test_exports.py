@@ -2,8 +2,6 @@
 ward's member downloads only their ward's figures."""
 
 import io
-import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cchc.accounts.models import User
+from cchc.core.tests.helpers import pdf_text
 from cchc.surveys import exports
 from cchc.surveys.models import Campaign
 from cchc.surveys.queries import unit_results
@@ -44,17 +43,6 @@ def rated(hanoi: Hanoi, city_admin: User) -> Campaign:
     earlier = campaign_of(city_admin, [(hanoi.ward_a, 300)], year=2025)
     accepted(earlier.units.get(), city_admin, rating=2)
     return campaign
-
-
-def pdf_text(content: bytes, tmp_path: Any) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "export.pdf"
-    path.write_bytes(content)
-    return subprocess.run(  # noqa: S603 (a fixed command on a file we produced)
-        [pdftotext, "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
 
 
 def test_number_is_vietnamese() -> None:
@@ -103,7 +91,7 @@ def test_results_pdf(rated: Campaign, admin_client_: Client, tmp_path: Any) -> N
     response = admin_client_.get(reverse("surveys:results_pdf", args=[rated.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    words = pdf_text(response.content, tmp_path)
+    words = pdf_text(response.content)
     assert "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG" in words
     assert "Phường Ba Đình" in words
     assert "Phường Hoàn Kiếm" in words
@@ -113,10 +101,8 @@ def test_results_pdf(rated: Campaign, admin_client_: Client, tmp_path: Any) -> N
     assert "Số phiếu được chấp nhận thấp hơn cỡ mẫu" in words
 
 
-def test_results_pdf_of_a_ward(rated: Campaign, client_b: Client, tmp_path: Any) -> None:
-    words = pdf_text(
-        client_b.get(reverse("surveys:results_pdf", args=[rated.pk])).content, tmp_path
-    )
+def test_results_pdf_of_a_ward(rated: Campaign, client_b: Client) -> None:
+    words = pdf_text(client_b.get(reverse("surveys:results_pdf", args=[rated.pk])).content)
     assert "Phường Hoàn Kiếm" in words
     assert "Phường Ba Đình" not in words
 
@@ -133,9 +119,9 @@ def test_exports_are_404_outside_the_campaign(
     assert client.get(reverse("surveys:results_pdf", args=[only_b.pk])).status_code == 404
 
 
-def test_results_pdf_without_responses(hanoi: Hanoi, city_admin: User, tmp_path: Any) -> None:
+def test_results_pdf_without_responses(hanoi: Hanoi, city_admin: User) -> None:
     campaign = campaign_of(city_admin, [(hanoi.ward_a, 10)])
-    words = pdf_text(exports.results_pdf(campaign, unit_results(campaign)), tmp_path)
+    words = pdf_text(exports.results_pdf(campaign, unit_results(campaign)))
     assert "Phường Ba Đình" in words
     assert "—" in words
 

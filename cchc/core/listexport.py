@@ -1,0 +1,85 @@
+"""A list exported as a workbook or as a PDF table with the administrative letterhead: the
+shape every list page's export shares (petitions, conferences, inspections, recommendations).
+
+The PDF is in Vietnamese whatever the reader's language (administrative documents), typeset by
+core/templates/core/list.typ from data.json: user text reaches Typst only as JSON strings.
+"""
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from cchc.core.typeset import typeset_pdf
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "core" / "list.typ"
+
+
+def table_xlsx(
+    sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[list[Any]]
+) -> bytes:
+    """One sheet: the header (name, width) bold and frozen, then `rows`, dates shown dd/mm/yyyy.
+    Rows are written as they come (write-only), so a long list needs little memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name[:31])
+    sheet.freeze_panes = "A2"
+    for index, (_name, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for name, _width in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for values in rows:
+        sheet.append([_cell(sheet, value) for value in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, datetime.date):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "DD/MM/YYYY"
+    return cell
+
+
+def day(value: datetime.date | None) -> str:
+    """A date as dd/mm/yyyy, or a dash."""
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def table_pdf(
+    *,
+    letterhead: dict[str, str],
+    title: str,
+    summary: str,
+    headers: Sequence[str],
+    widths: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    empty: str,
+) -> bytes:
+    """An A4 landscape PDF: `letterhead` (city, nation, motto, dated; orgunits.queries.letterhead),
+    `title`, a `summary` line, then the table (`widths` in Typst lengths, e.g. "1cm" or "1fr";
+    a first column "TT" numbers the rows) or `empty` when there are no rows."""
+    body = [[str(index), *(str(value) for value in row)] for index, row in enumerate(rows, 1)]
+    data = {
+        **letterhead,
+        "title": title,
+        "summary": summary,
+        "headers": ["TT", *headers],
+        "widths": ["1cm", *widths],
+        "rows": body,
+        "empty": empty,
+    }
+    return typeset_pdf(TEMPLATE, data)
