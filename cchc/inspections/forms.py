@@ -23,6 +23,7 @@ from cchc.plans.forms import (
     UnitChoiceField,
     UnitMultipleChoiceField,
     UserChoiceField,
+    UserMultipleChoiceField,
 )
 
 
@@ -106,6 +107,13 @@ class InspectionForm(forms.Form):
     checklist = forms.ModelMultipleChoiceField(
         label=_("Scope"), queryset=ChecklistItem.objects.filter(is_active=True), widget=CheckboxList
     )
+    persons = UserMultipleChoiceField(
+        label=_("Persons inspected (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Members of the inspected units whose work is checked in person."),
+    )
     head = UserChoiceField(label=_("Team head"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
@@ -119,8 +127,31 @@ class InspectionForm(forms.Form):
             OrgUnit.objects.current().filter(kind__in=kinds).order_by("path")
         )
         self.fields["head"].queryset = inspector_users()  # type: ignore[attr-defined]
+        self.fields["persons"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, memberships__unit__kind__in=kinds)
+            .distinct()
+            .order_by("full_name", "username")
+        )
         if not self.is_bound:
             self.fields["checklist"].initial = list(self.fields["checklist"].queryset)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["target_persons"] = {}
+        targets = {unit.pk: unit for unit in data.get("targets") or []}
+        for person in data.get("persons") or []:
+            unit_ids = [
+                pk for pk in person.memberships.values_list("unit_id", flat=True) if pk in targets
+            ]
+            if not unit_ids:
+                self.add_error(
+                    "persons",
+                    _("%(person)s is not a member of any inspected unit.")
+                    % {"person": person.get_full_name() or person.username},
+                )
+                continue
+            data["target_persons"].setdefault(unit_ids[0], []).append(person)
+        return data
 
 
 class TeamMemberForm(forms.Form):

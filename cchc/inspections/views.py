@@ -139,6 +139,7 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
                 targets=list(data["targets"]),
                 checklist=list(data["checklist"]),
                 head=data["head"],
+                target_persons=data["target_persons"],
             )
         except ValidationError as error:
             add_action_error(form, error)

@@ -62,6 +62,11 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class CheckboxList(forms.CheckboxSelectMultiple):
     """Checkboxes in Bootstrap's form-check layout."""
 

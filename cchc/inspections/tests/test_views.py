@@ -110,7 +110,7 @@ def test_list_xlsx_export_is_scoped(hanoi, inspector, officer_a):
     assert "Kiểm tra B" not in text
 
 
-def test_create_inspection_by_inspector(hanoi, inspector, inspector_client):
+def test_create_inspection_by_inspector(hanoi, inspector, inspector_client, officer_b):
     response = inspector_client.post(
         reverse("inspections:create"),
         {
@@ -125,6 +125,7 @@ def test_create_inspection_by_inspector(hanoi, inspector, inspector_client):
             "targets": [hanoi.ward_a.pk, hanoi.ward_b.pk],
             "checklist": [c.pk for c in ChecklistItem.objects.all()[:2]],
             "head": inspector.pk,
+            "persons": [officer_b.pk],
         },
     )
     inspection = Inspection.objects.get()
@@ -133,6 +134,33 @@ def test_create_inspection_by_inspector(hanoi, inspector, inspector_client):
     assert inspection.kind == "surprise"
     assert inspection.targets.count() == 2
     assert inspection.team.get().user == inspector
+    # The person inspected goes with the target unit they are a member of.
+    assert list(inspection.targets.get(unit=hanoi.ward_b).persons.all()) == [officer_b]
+    assert not inspection.targets.get(unit=hanoi.ward_a).persons.exists()
+
+
+def test_create_inspection_refuses_a_person_outside_the_targets(
+    hanoi, inspector, inspector_client, officer_b
+):
+    response = inspector_client.post(
+        reverse("inspections:create"),
+        {
+            "unit": hanoi.inspectorate.pk,
+            "title": "Kiểm tra",
+            "kind": "planned",
+            "decision_number": "31/QĐ-TTTP",
+            "decision_date": "01/03/2026",
+            "decision_signer": "Chánh Thanh tra",
+            "start_date": "02/03/2026",
+            "end_date": "03/03/2026",
+            "targets": [hanoi.ward_a.pk],
+            "checklist": [c.pk for c in ChecklistItem.objects.all()[:1]],
+            "persons": [officer_b.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "is not a member of any inspected unit." in response.content.decode()
+    assert not Inspection.objects.exists()
 
 
 def test_create_inspection_bad_dates_show_the_message(hanoi, inspector, inspector_client):
