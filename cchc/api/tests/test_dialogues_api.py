@@ -22,8 +22,8 @@ from cchc.dialogues.actions import (
     submit_petition,
 )
 from cchc.dialogues.models import Conference, Field, IssueGroup, Petition
-from cchc.plans.actions import create_plan
 from cchc.plans.models import ContentArea
+from cchc.plans.tests.factories import issued_city_plan
 from conftest import Hanoi
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_lookup_shows_only_published_answers(
     assert received["public_status"] == "received"
     assert received["title"] is None
     today = timezone.localdate()
-    create_plan(actor=city_admin, unit=hanoi.city, year=today.year, title="Kế hoạch")
+    issued_city_plan(hanoi.city, city_admin, year=today.year)
     screen_petition(
         petition,
         actor=officer_a,

@@ -37,13 +37,12 @@ class CommitmentSpec:
 
 
 def commitment_plan(unit: OrgUnit, year: int) -> Plan | None:
-    """The plan a commitment of `unit` goes into: the unit's own plan of `year`, else the
-    nearest plan of a unit above it (the city's). One query."""
+    """The plan a commitment of `unit` goes into: the unit's own issued plan of `year`, else
+    the nearest issued plan of a unit above it (the city's). Only issued plans: the monthly
+    tally counts their tasks only. One query."""
     paths = [a.path for a in unit.ancestors()] + [unit.path]
-    plans = {
-        plan.unit.path: plan
-        for plan in Plan.objects.filter(year=year, unit__path__in=paths).select_related("unit")
-    }
+    issued = Plan.objects.filter(year=year, status=Plan.Status.ISSUED, unit__path__in=paths)
+    plans = {plan.unit.path: plan for plan in issued.select_related("unit")}
     return next((plans[path] for path in reversed(paths) if path in plans), None)
 
 
@@ -136,7 +135,7 @@ def _commit(
     if plan is None:
         raise ValidationError(
             _(
-                "There is no reform plan of %(year)s for %(unit)s or a unit above it: a "
+                "There is no issued reform plan of %(year)s for %(unit)s or a unit above it: a "
                 "commitment is followed as a task of a plan."
             )
             % {"year": year, "unit": unit}

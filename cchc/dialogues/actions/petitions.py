@@ -188,9 +188,10 @@ def record_petition(
     """Staff record a petition raised at a conference (channel MEETING) or received in writing
     (WRITING) by `unit`. Status RECEIVED. Writes "dialogues.record_petition".
 
-    Refuses the WEB channel (the public form's), a petition at a conference without the
-    conference or at one not yet held or announced, a conference of another unit, a receiving
-    date in the future, and the checks of submit_petition.
+    A petition raised at or sent for a conference belongs to the conference's host unit
+    (`unit` is then ignored). Refuses the WEB channel (the public form's), a petition at a
+    meeting without its conference, a closed conference, a receiving date in the future, and
+    the checks of submit_petition.
     """
     if channel not in (Petition.Channel.MEETING, Petition.Channel.WRITING):
         raise ValidationError(

@@ -34,7 +34,7 @@ from cchc.dialogues.models import (
 )
 from cchc.dialogues.queries import open_commitments
 from cchc.dialogues.tests.conftest import announce, petition_for
-from cchc.plans.actions import accept_report, cancel_task, submit_report
+from cchc.plans.actions import accept_report, cancel_task, create_plan, submit_report
 from cchc.plans.models import ContentArea, Plan, Task
 
 TODAY = timezone.localdate
@@ -374,11 +374,13 @@ def test_answer_whose_task_is_refused_leaves_neither(
     assert not AuditEvent.objects.filter(verb="dialogues.answer_petition").exists()
 
 
-def test_answer_with_commitment_but_no_plan_is_refused(
-    hanoi: Any, screened: Petition, officer_a: User, area: ContentArea
+def test_answer_with_commitment_but_no_issued_plan_is_refused(
+    hanoi: Any, screened: Petition, officer_a: User, city_admin: User, area: ContentArea
 ) -> None:
     _routed(screened, officer_a, hanoi.ward_b)
-    with pytest.raises(ValidationError, match="There is no reform plan of"):
+    # A draft plan does not take commitments: the monthly tally counts issued plans only.
+    create_plan(actor=city_admin, unit=hanoi.city, year=timezone.localdate().year, title="Dự thảo")
+    with pytest.raises(ValidationError, match="There is no issued reform plan of"):
         _answer(screened, officer_a, commitment=_commitment(area))
     assert not Answer.objects.exists()
 

@@ -152,6 +152,8 @@ def _submit(request: HttpRequest, found: Conference) -> HttpResponse:
 @public
 @require_GET
 def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    if not (verdict := lookup_allowed(request)).allowed:  # a code's existence is a lookup too
+        return _too_many(request, verdict)
     petition = Petition.objects.filter(code=code).select_related("conference").first()
     if petition is None:
         return _message(request, 404, _("Petition not found"), _("No petition has this code."))

@@ -465,12 +465,11 @@ def test_briefing_lists_open_dialogue_commitments_of_the_users_units(
     )
     from cchc.dialogues.models import Field, IssueGroup
     from cchc.dialogues.tests.conftest import announce
-    from cchc.plans.actions import create_plan
     from cchc.plans.models import ContentArea
 
     today = timezone.localdate()
     first = today.replace(day=1)
-    create_plan(actor=city_admin, unit=hanoi.city, year=today.year, title="Kế hoạch")
+    issued_city_plan(hanoi.city, city_admin, year=today.year)
     petition = submit_petition(
         announce(hanoi.ward_a, officer_a),
         title="Chậm hoàn thuế",
