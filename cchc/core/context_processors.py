@@ -35,7 +35,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
 MENUS: list[tuple[str, Any, str, bool]] = [
     ("evaluation", _("Evaluation"), "clipboard-data", False),
     ("oversight", _("Oversight"), "shield-check", False),
-    ("programme", _("Reform areas"), "diagram-2", False),
+    ("programme", pgettext_lazy("navigation", "Areas"), "diagram-2", False),
     ("admin", _("Administration"), "gear", True),
 ]
 
