@@ -29,7 +29,7 @@ from cchc.inspections.models import (
     Verdict,
 )
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.actions import create_task
+from cchc.plans.actions import complete_task, create_task
 from cchc.plans.models import ContentArea, Notification, Plan, Task
 
 if TYPE_CHECKING:
@@ -453,6 +453,9 @@ def record_verdict(
     or not remedied keep it open (and an overdue one escalates at once to its unit's heads).
     Writes "inspections.verdict".
 
+    A remedied verdict also completes the recommendation's remediation task, if it is still
+    open (plans.complete_task, today): the re-inspection verified it.
+
     Refuses an inspection not in progress, an author not on the team, a recommendation of this
     inspection or not addressed to one of its targets, one already remedied or already judged
     by this inspection, empty evidence and an invalid file.
@@ -500,6 +503,13 @@ def record_verdict(
         changes={"status": [before, verdict]},
         details={"inspection": inspection.pk},
     )
+    task = recommendation.task
+    if verdict == Verdict.Value.REMEDIED and task is not None and task.is_open:
+        # Verified on the spot: the remediation task is done, so it no longer counts overdue.
+        reason = _("Remedied according to the re-inspection %(title)s.") % {
+            "title": inspection.title
+        }
+        complete_task(task, actor=actor, day=timezone.localdate(), reason=reason)
     if recommendation.days_overdue() > 0:
         _escalate(recommendation, actor=actor)
     return record

@@ -280,6 +280,7 @@ def test_verdict_not_remedied_keeps_it_open(hanoi, inspector, city_plan):
     assert rec.is_open
     assert Recommendation.objects.open().get() == rec
     assert Verdict.objects.get().evidence == "Vẫn đi muộn"
+    assert rec.task.is_open  # the remediation task goes on
 
 
 def test_verdict_partly_keeps_it_open_and_remedied_closes_it(hanoi, inspector, city_plan):
@@ -287,6 +288,7 @@ def test_verdict_partly_keeps_it_open_and_remedied_closes_it(hanoi, inspector, c
     record_verdict(later, rec, actor=inspector, verdict="partly", evidence="Một phần")
     rec.refresh_from_db()
     assert rec.is_open
+    assert rec.task.is_open
     with pytest.raises(ValidationError, match="already judged"):
         record_verdict(later, rec, actor=inspector, verdict="remedied", evidence="x")
     third = started(
@@ -296,6 +298,11 @@ def test_verdict_partly_keeps_it_open_and_remedied_closes_it(hanoi, inspector, c
     rec.refresh_from_db()
     assert rec.status == Recommendation.Status.REMEDIED
     assert rec.closed_on == timezone.localdate()
+    # Verified on the spot: the remediation task is completed today, with its reason audited.
+    rec.task.refresh_from_db()
+    assert (rec.task.completed_on, rec.task.progress) == (timezone.localdate(), 100)
+    event = AuditEvent.objects.get(verb="plans.complete_task")
+    assert event.details["reason"] == f"Remedied according to the re-inspection {third.title}."
     fourth = started(
         hanoi.inspectorate, inspector, targets=[hanoi.ward_a], start=datetime.date(2026, 10, 1)
     )

@@ -16,6 +16,7 @@ from cchc.plans.actions.plans import (
 )
 from cchc.plans.actions.progress import (
     accept_report,
+    complete_task,
     decide_extension,
     request_extension,
     return_report,
@@ -31,6 +32,7 @@ __all__ = [
     "assign_task_to_units",
     "cancel_task",
     "close_month",
+    "complete_task",
     "copy_plan",
     "create_plan",
     "create_task",

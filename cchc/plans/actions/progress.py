@@ -110,6 +110,37 @@ def submit_report(
     return report
 
 
+@transaction.atomic
+def complete_task(task: Task, *, actor: "User", day: datetime.date, reason: str) -> Task:
+    """Record that `task` was completed on `day` as verified outside its progress reports (a
+    re-inspection finding the recommendation remedied): progress 100, its ancestors follow.
+    Writes "plans.complete_task" with the reason.
+
+    Refuses a cancelled task, one already completed, a day in the future and an empty reason.
+    """
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.cancelled_at is not None:
+        raise ValidationError(_("Task %(code)s is cancelled.") % {"code": task.code})
+    if task.completed_on is not None:
+        raise ValidationError(_("Task %(code)s is already completed.") % {"code": task.code})
+    if day > timezone.localdate():
+        raise ValidationError(_("The completion date cannot be in the future."))
+    if not reason.strip():
+        raise ValidationError(_("Say how the completion was verified."))
+    task.completed_on = day
+    task.progress = 100
+    task.save(update_fields=["completed_on", "progress", "updated_at"])
+    refresh_ancestors(task)
+    audit.record(
+        actor,
+        "plans.complete_task",
+        task,
+        unit=task.lead_unit,
+        details={"completed_on": str(day), "reason": reason.strip()},
+    )
+    return task
+
+
 def _decide(report: ProgressReport, *, actor: "User", status: str) -> None:
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("This report was already decided."))

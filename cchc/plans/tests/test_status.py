@@ -8,6 +8,8 @@ from django.utils import translation
 
 from cchc.plans.actions import (
     accept_report,
+    cancel_task,
+    complete_task,
     decide_extension,
     request_extension,
     return_report,
@@ -153,3 +155,26 @@ def test_unit_plan_task_implements_a_city_task(hanoi, city_admin, officer_a) -> 
     assert list(form.fields["implements"].queryset) == [city_task]
     own = task_in(ward_plan, hanoi.ward_a, city_admin, code="W1", implements=city_task)
     assert list(city_task.implementations.all()) == [own]
+
+
+def test_complete_task_verified_outside_a_report(task, city_admin) -> None:
+    done = complete_task(
+        task, actor=city_admin, day=datetime.date(2026, 3, 20), reason="Phúc tra xác nhận"
+    )
+    assert (done.completed_on, done.progress) == (datetime.date(2026, 3, 20), 100)
+    assert done.status_on(DEADLINE) == TaskStatus.ON_TIME
+    with pytest.raises(ValidationError, match="already completed"):
+        complete_task(done, actor=city_admin, day=datetime.date(2026, 3, 21), reason="x")
+
+
+def test_complete_task_refusals(task, city_admin) -> None:
+    future = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        complete_task(task, actor=city_admin, day=future, reason="x")
+    with pytest.raises(ValidationError, match="Say how the completion was verified"):
+        complete_task(task, actor=city_admin, day=DEADLINE, reason="  ")
+    cancel_task(task, actor=city_admin, reason="Không còn phù hợp")
+    with pytest.raises(ValidationError, match="is cancelled"):
+        complete_task(task, actor=city_admin, day=DEADLINE, reason="x")
+    task.refresh_from_db()
+    assert task.completed_on is None
