@@ -34,3 +34,6 @@ class ReadSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), ReadSessionAuth()]
+# Writes (POST): a token only, so that a page on another site cannot write through a signed-in
+# browser session.
+TOKEN_ONLY = [TokenAuth()]

@@ -1,0 +1,182 @@
+"""The plans' endpoints: plans, tasks with their progress reports (writes with a token only),
+and the closed months' tallies; mounted by cchc.api.api."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from cchc.api.auth import TOKEN_ONLY
+from cchc.api.schemas import (
+    MonthOut,
+    PlanDetailOut,
+    PlanOut,
+    ReportIn,
+    ReportOut,
+    TallyRowOut,
+    TaskDetailOut,
+    TaskOut,
+    ValidationErrorOut,
+)
+from cchc.orgunits.models import OrgUnit
+from cchc.plans.actions import submit_report
+from cchc.plans.models import (
+    MonthClose,
+    Plan,
+    ProgressReport,
+    TallyRow,
+    Task,
+    TaskStatus,
+    status_filter,
+)
+from cchc.plans.permissions import get_plan_for_user, get_task_for_user
+
+router = Router()
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class PlanFilter(Schema):
+    year: int | None = None
+
+
+@router.get("/plans", response=list[PlanOut], tags=["plans"], summary="List plans")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> QuerySet[Plan]:
+    """Reform plans of the units the caller sees, and the city plans that their own unit plans
+    concretise; newest year first. Filter by `year`."""
+    visible = Plan.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    plans = Plan.objects.filter(pk__in=visible.values("pk")).select_related("unit")
+    if filters.year is not None:
+        plans = plans.filter(year=filters.year)
+    return plans.order_by("-year", "unit__path", "pk")
+
+
+@router.get("/plans/{plan_id}", response=PlanDetailOut, tags=["plans"], summary="Read a plan")
+def read_plan(request: HttpRequest, plan_id: int) -> Plan:
+    """One plan with the number of its tasks the caller sees and whether the caller may edit
+    it; 404 when the caller may not see it, exactly as when it does not exist."""
+    return get_plan_for_user(request.auth, plan_id)  # type: ignore[attr-defined]
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+class TaskFilter(Schema):
+    plan: int | None = None
+    status: TaskStatus | None = None
+    lead_unit: int | None = None
+    area: str | None = None
+
+
+@router.get("/tasks", response=list[TaskOut], tags=["tasks"], summary="List tasks")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> QuerySet[Task]:
+    """Tasks led by, cooperated on by, or in a plan of a unit the caller sees, ordered by
+    deadline. Filters: `plan` (id), `status` (derived today: in_term, overdue, on_time, late,
+    cancelled), `lead_unit` (id), `area` (content area code such as TTHC)."""
+    tasks = Task.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    if filters.plan is not None:
+        tasks = tasks.filter(plan_id=filters.plan)
+    if filters.status:
+        tasks = tasks.filter(status_filter(filters.status, timezone.localdate()))
+    if filters.lead_unit is not None:
+        tasks = tasks.filter(lead_unit_id=filters.lead_unit)
+    if filters.area:
+        tasks = tasks.filter(area__code=filters.area.strip().upper())
+    return tasks.select_related("area", "lead_unit").order_by("deadline", "code", "pk")
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut, tags=["tasks"], summary="Read a task")
+def read_task(request: HttpRequest, task_id: int) -> Task:
+    """One task with its derived status, current and original deadline (they differ after an
+    approved extension), progress, failed quality reviews, cooperating units and whether the
+    caller may report on it; 404 when the caller may not see it."""
+    return get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/tasks/{task_id}/reports",
+    response=list[ReportOut],
+    tags=["tasks"],
+    summary="List a task's progress reports",
+)
+def list_reports(request: HttpRequest, task_id: int) -> QuerySet[ProgressReport]:
+    """The progress reports of a task the caller sees, newest first, with their review status
+    and the names of their evidence files; 404 when the caller may not see the task."""
+    task = get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
+    return task.reports.select_related("author").prefetch_related("evidence")
+
+
+@router.post(
+    "/tasks/{task_id}/reports",
+    response={201: ReportOut, 422: ValidationErrorOut},
+    auth=TOKEN_ONLY,
+    tags=["tasks"],
+    summary="Submit a progress report",
+)
+def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status:
+    """Report progress (`percent`, `narrative`) or completion (`is_completion` at 100% with its
+    `output`) on an open task, for review by the assigner. Token authentication only; evidence
+    files are attached on the task page, not through the API.
+
+    404 unless the caller is a focal point of the task's lead unit (or an ancestor) and the task
+    is open: cooperating and other units cannot report. 422 with the specific message when the
+    report is refused (percent outside 0–100, completion below 100% or without output, empty
+    narrative, a previous report still awaiting review); nothing is saved then."""
+    user = request.auth  # type: ignore[attr-defined]
+    task = get_task_for_user(user, task_id, report=True)
+    report = submit_report(task, actor=user, **payload.dict())
+    return Status(201, report)
+
+
+# --- month tallies ---------------------------------------------------------------------------
+
+
+@router.get("/months", response=list[MonthOut], tags=["months"], summary="List closed months")
+def list_months(request: HttpRequest) -> QuerySet[MonthClose]:
+    """The closed months, newest first. A reopened month is left out until it is closed
+    again: its tally is being recomputed."""
+    return MonthClose.objects.filter(is_open=False).order_by("-month")
+
+
+class TallyFilter(Schema):
+    scope: TallyRow.Scope | None = None
+
+
+@router.get(
+    "/months/{month}/tally",
+    response=list[TallyRowOut],
+    tags=["months"],
+    summary="Read a closed month's tally",
+)
+@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+def month_tally(
+    request: HttpRequest,
+    filters: Query[TallyFilter],
+    month: str = Path(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"]),
+) -> QuerySet[TallyRow]:
+    """The frozen tally of a closed month (`month` as YYYY-MM): assigned, due in the month,
+    on time, late, in term, overdue, on-time and quality rates. Filter by `scope` (city, unit,
+    area, person). A city administrator gets every row; anyone else only the rows of the units
+    they see and their own row as responsible person (city and area rows are city-wide).
+    404 when the month is not closed."""
+    user = request.auth  # type: ignore[attr-defined]
+    first = datetime.date(int(month[:4]), int(month[5:]), 1)
+    close = MonthClose.objects.filter(month=first, is_open=False).first()
+    if close is None:
+        raise Http404
+    rows = close.rows.select_related("area")
+    if not user.is_city_admin:
+        visible = OrgUnit.objects.visible_to(user)
+        rows = rows.filter(
+            Q(scope=TallyRow.Scope.UNIT, unit__in=visible)
+            | Q(scope=TallyRow.Scope.PERSON, person=user)
+        )
+    if filters.scope:
+        rows = rows.filter(scope=filters.scope)
+    return rows.order_by("scope", "label", "pk")
