@@ -5,11 +5,13 @@ and escalate overdue recommendations."""
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from cchc.inspections.models import (
 )
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import complete_task, create_task
+from cchc.plans.jobs import email_notifications
 from cchc.plans.models import ContentArea, Notification, Plan, Task
 
 if TYPE_CHECKING:
@@ -516,9 +519,16 @@ def record_verdict(
 
 
 def _escalate(rec: Recommendation, *, actor: "User | None") -> int:
-    """Notify the heads of the recommendation's unit once (key per recommendation)."""
-    heads = Membership.objects.filter(unit=rec.unit, role=Membership.Role.HEAD).values_list(
-        "user_id", flat=True
+    """Notify, once per recommendation (key), the heads of its unit and of the units above it
+    and the city administrators, like an overdue task's escalation in plans; the notices are
+    e-mailed by plans' job after the commit."""
+    paths = [unit.path for unit in rec.unit.ancestors()] + [rec.unit.path]
+    recipients = (
+        Membership.objects.filter(
+            Q(role=Membership.Role.HEAD, unit__path__in=paths) | Q(role=Membership.Role.CITY_ADMIN)
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
     )
     key = f"inspections.overdue.{rec.pk}"
     message = _("Recommendation %(ref)s to %(unit)s is overdue since %(deadline)s: %(text)s") % {
@@ -527,13 +537,13 @@ def _escalate(rec: Recommendation, *, actor: "User | None") -> int:
         "deadline": _day(rec.deadline),
         "text": rec.text[:300],
     }
-    created = 0
-    for user_id in heads:
+    created: list[int] = []
+    for user_id in recipients:
         if Notification.objects.filter(user_id=user_id, key=key).exists():
             continue
         try:
             with transaction.atomic():
-                Notification.objects.create(
+                notice = Notification.objects.create(
                     user_id=user_id,
                     kind=Notification.Kind.ESCALATION,
                     task=rec.task,
@@ -541,23 +551,25 @@ def _escalate(rec: Recommendation, *, actor: "User | None") -> int:
                     message=message[:500],
                     key=key,
                 )
-        except IntegrityError:  # another run notified this head meanwhile
+        except IntegrityError:  # another run notified this person meanwhile
             continue
-        created += 1
+        created.append(notice.pk)
     if created:
+        transaction.on_commit(partial(email_notifications.enqueue, created))
         audit.record(
-            actor, "inspections.escalate", rec, unit=rec.unit, details={"notified": created}
+            actor, "inspections.escalate", rec, unit=rec.unit, details={"notified": len(created)}
         )
-    return created
+    return len(created)
 
 
 @transaction.atomic
 def escalate_overdue_recommendations(
     *, actor: "User | None" = None, today: datetime.date | None = None
 ) -> int:
-    """Notify the heads of each unit with an open recommendation past its deadline, once per
-    recommendation and head (idempotent). Writes "inspections.escalate" per recommendation that
-    notified someone. Returns the number of notifications created."""
+    """Escalate each open recommendation past its deadline (_escalate: the heads of its unit and
+    above, and the city administrators), once per recommendation and person (idempotent).
+    Writes "inspections.escalate" per recommendation that notified someone. Returns the number
+    of notifications created."""
     overdue = Recommendation.objects.overdue(today).select_related(
         "unit", "conclusion__inspection", "task"
     )

@@ -338,13 +338,24 @@ def test_overdue_not_remedied_escalates_to_heads_once(hanoi, inspector, city_pla
     assert Notification.objects.filter(user=head).count() == 1
 
 
-def test_escalate_overdue_recommendations_command_path(hanoi, inspector, city_plan):
-    head = UserFactory(username="chu_tich_b")
+def test_escalate_overdue_recommendations_command_path(
+    hanoi, inspector, city_plan, city_admin, django_capture_on_commit_callbacks
+):
+    head = UserFactory(username="chu_tich_b", email="chu.tich@example.invalid")
     MembershipFactory(user=head, unit=hanoi.ward_a, role=Membership.Role.HEAD)
+    city_head = UserFactory(username="chu_tich_tp")
+    MembershipFactory(user=city_head, unit=hanoi.city, role=Membership.Role.HEAD)
+    ward_b_head = UserFactory(username="chu_tich_phuong_b")
+    MembershipFactory(user=ward_b_head, unit=hanoi.ward_b, role=Membership.Role.HEAD)
     first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
     concluded(first, inspector, [hanoi.ward_a], deadline=datetime.date(2026, 4, 30))
     assert escalate_overdue_recommendations(today=datetime.date(2026, 4, 30)) == 0
-    assert escalate_overdue_recommendations(today=datetime.date(2026, 5, 1)) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        # The unit's head, the heads above it and the city administrators; not another ward's.
+        assert escalate_overdue_recommendations(today=datetime.date(2026, 5, 1)) == 3
+    notified = set(Notification.objects.values_list("user__username", flat=True))
+    assert notified == {"chu_tich_b", "chu_tich_tp", city_admin.username}
+    assert len(callbacks) == 1  # the e-mail job, enqueued once the escalation is committed
     assert escalate_overdue_recommendations(today=datetime.date(2026, 5, 2)) == 0
     assert AuditEvent.objects.filter(verb="inspections.escalate").count() == 1
 
