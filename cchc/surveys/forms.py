@@ -15,7 +15,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from cchc.surveys.models import TEXT_LIMIT, Question, Questionnaire, Section
+from cchc.surveys.models import (
+    MAX_SCALE_POINTS,
+    TEXT_LIMIT,
+    Element,
+    Question,
+    Questionnaire,
+    Section,
+)
 
 CONTACT_LIMIT = 200
 
@@ -162,3 +169,159 @@ class PublicResponseForm(ResponseForm):
 
     def is_robot(self) -> bool:
         return bool(str(self.cleaned_data.get("website") or "").strip())
+
+
+# --- staff forms: a draft questionnaire's settings and a new question ---------------------------
+
+SCALE_LABEL_LIMIT = 100
+OPTION_VALUE_LIMIT = 20
+OPTION_LABEL_LIMIT = 300
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class QuestionnaireSettingsForm(forms.Form):
+    """The titles, notes and rating scale of a draft questionnaire (update_questionnaire).
+    The scale's labels are typed one per line, from the lowest point to the highest."""
+
+    title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scale_points = forms.IntegerField(
+        label=_("Points on the rating scale"), min_value=2, max_value=MAX_SCALE_POINTS
+    )
+    scale_labels_vi = forms.CharField(
+        label=_("Scale labels (Vietnamese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One label per line, from the lowest point to the highest."),
+    )
+    scale_labels_en = forms.CharField(
+        label=_("Scale labels (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One label per line, from the lowest point to the highest."),
+    )
+    satisfied_from = forms.IntegerField(
+        label=_("Satisfied from"),
+        min_value=1,
+        max_value=MAX_SCALE_POINTS,
+        help_text=_(
+            "The lowest point of the scale counted as satisfied, e.g. 4 on a 5-point scale."
+        ),
+    )
+
+    @classmethod
+    def initial_for(cls, questionnaire: Questionnaire) -> dict[str, Any]:
+        return {
+            "title_vi": questionnaire.title_vi,
+            "title_en": questionnaire.title_en,
+            "notes": questionnaire.notes,
+            "scale_points": questionnaire.scale_points,
+            "scale_labels_vi": "\n".join(questionnaire.scale_labels_vi or []),
+            "scale_labels_en": "\n".join(questionnaire.scale_labels_en or []),
+            "satisfied_from": questionnaire.satisfied_from,
+        }
+
+    def _labels(self, name: str) -> list[str]:
+        labels = _lines(self.cleaned_data[name])
+        if any(len(label) > SCALE_LABEL_LIMIT for label in labels):
+            raise ValidationError(
+                _("A scale label has at most %(limit)s characters.") % {"limit": SCALE_LABEL_LIMIT}
+            )
+        return labels
+
+    def clean_scale_labels_vi(self) -> list[str]:
+        return self._labels("scale_labels_vi")
+
+    def clean_scale_labels_en(self) -> list[str]:
+        return self._labels("scale_labels_en")
+
+    def settings(self) -> dict[str, Any]:
+        """The cleaned settings, named as update_questionnaire takes them."""
+        return dict(self.cleaned_data)
+
+
+class QuestionForm(forms.Form):
+    """A new question at the end of a section (add_question). Options are typed one per line
+    as "value | Vietnamese label | English label"; a section other than service delivery has
+    no element field."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("Names the question in forms, imports and exports, e.g. C19."),
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=Question.Type.choices)
+    text_vi = forms.CharField(
+        label=_("Question (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text_en = forms.CharField(
+        label=_("Question (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    element = forms.ChoiceField(
+        label=_("Element"),
+        required=False,
+        choices=[("", _("None")), *Element.choices],
+        help_text=_("The service-delivery element a rating question measures."),
+    )
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "1 | Có | Yes\n2 | Không | No"}),
+        help_text=_(
+            "For a choice question: one option per line, “value | Vietnamese label | "
+            "English label”. Leave empty for a rating or a short text."
+        ),
+    )
+
+    def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"section-{section.pk}")
+        super().__init__(*args, **kwargs)
+        self.section = section
+        if section.kind != Section.Kind.SERVICE:
+            del self.fields["element"]
+
+    def clean_options(self) -> list[tuple[str, str, str]]:
+        options = []
+        errors = []
+        for number, line in enumerate(self.cleaned_data["options"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) > 3:
+                errors.append(
+                    _("Line %(line)s: write “value | Vietnamese label | English label”.")
+                    % {"line": number}
+                )
+                continue
+            value, vi, en = [*parts, "", ""][:3]
+            if len(value) > OPTION_VALUE_LIMIT:
+                errors.append(
+                    _("Line %(line)s: a value has at most %(limit)s characters.")
+                    % {"line": number, "limit": OPTION_VALUE_LIMIT}
+                )
+            elif value and not vi:
+                errors.append(
+                    _("Line %(line)s: give the option a Vietnamese label.") % {"line": number}
+                )
+            elif max(len(vi), len(en)) > OPTION_LABEL_LIMIT:
+                errors.append(
+                    _("Line %(line)s: a label has at most %(limit)s characters.")
+                    % {"line": number, "limit": OPTION_LABEL_LIMIT}
+                )
+            options.append((value, vi, en))
+        if errors:
+            raise ValidationError(errors)
+        return options
+
+    def question(self) -> dict[str, Any]:
+        """The cleaned question, named as add_question takes it."""
+        data = dict(self.cleaned_data)
+        data.setdefault("element", "")
+        return data

@@ -33,3 +33,36 @@ urlpatterns += [
     path("f/<slug:token>/", views_public.public_form, name="public_form"),
     path("f/<slug:token>/thanks/", views_public.public_thanks, name="public_thanks"),
 ]
+
+# --- surveys: questionnaires (city administrators) ---
+from cchc.surveys.views import questionnaires  # noqa: E402
+
+urlpatterns += [
+    path("questionnaires/", questionnaires.questionnaire_list, name="questionnaires"),
+    path("questionnaires/<int:pk>/", questionnaires.questionnaire_detail, name="questionnaire"),
+    path(
+        "questionnaires/<int:pk>/edit/",
+        questionnaires.questionnaire_edit,
+        name="questionnaire_edit",
+    ),
+    path(
+        "questionnaires/<int:pk>/publish/",
+        questionnaires.questionnaire_publish,
+        name="questionnaire_publish",
+    ),
+    path(
+        "questionnaires/<int:pk>/new-version/",
+        questionnaires.questionnaire_new_version,
+        name="questionnaire_new_version",
+    ),
+    path(
+        "questionnaires/<int:pk>/sections/<int:section_pk>/questions/",
+        questionnaires.question_add,
+        name="question_add",
+    ),
+    path(
+        "questionnaires/<int:pk>/questions/<int:question_pk>/remove/",
+        questionnaires.question_remove,
+        name="question_remove",
+    ),
+]

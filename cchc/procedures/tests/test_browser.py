@@ -8,12 +8,14 @@ Selectors use ids, URLs and data-testid, so the test holds in Vietnamese and in 
 Screenshots (1366 px and 390 px) go to $CCHC_SCREENSHOTS when set.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cchc.accounts.models import User
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
@@ -33,6 +35,9 @@ def shot(page: Page, tmp_path: Path, name: str) -> None:  # noqa: F811 (not the 
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}-1366.png"), full_page=True)
     page.set_viewport_size(PHONE)
+    # Charts follow the new width on the window's resize event: give them a moment.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=3000)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{name} is {width} px wide on a 390 px screen"
     page.screenshot(path=str(folder / f"{name}-390.png"), full_page=True)
