@@ -8,7 +8,7 @@ decimals first), over the elements that have answers: the documented default of 
 since the official aggregation formula was not found.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -85,10 +85,10 @@ def _tally_sums(prefix: str, accepted: Q) -> dict[str, Any]:
     return sums
 
 
-def _element(row: Any, element: str, required: int) -> ElementResult:
-    answered = getattr(row, f"total_{element}_answered") or 0
-    satisfied = getattr(row, f"total_{element}_satisfied") or 0
-    responses = getattr(row, f"total_{element}_responses") or 0
+def _element(row: Mapping[str, Any], element: str, required: int) -> ElementResult:
+    answered = row.get(f"total_{element}_answered") or 0
+    satisfied = row.get(f"total_{element}_satisfied") or 0
+    responses = row.get(f"total_{element}_responses") or 0
     low = high = None
     if answered:
         low_f, high_f = wilson_interval(satisfied, answered)
@@ -114,24 +114,37 @@ def unit_results(campaign: Campaign, unit_ids: Iterable[int] | None = None) -> l
     tree order: the accepted responses, then per element (in Element order) the responses that
     rated it, answers, satisfied answers, satisfied percent, Wilson interval and the
     below-required-sample flag, and the overall percent (mean of the elements' percents).
-    Units without accepted responses are listed with empty figures. One query."""
-    accepted = Q(responses__status=ACCEPTED)
-    rows = (
+    Units without accepted responses are listed with empty figures.
+
+    Two queries: the units, then the accepted responses' tallies summed per unit on the
+    response table alone (its index on unit, status and the tallies covers it: no join, no
+    table read), which keeps a campaign of a million responses within a few seconds."""
+    units = (
         CampaignUnit.objects.filter(campaign=campaign)
         .select_related("unit", "campaign")
-        .annotate(accepted_count=Count("responses", filter=accepted))
-        .annotate(**_tally_sums("responses__", accepted))
         .order_by("unit__path")
     )
     if unit_ids is not None:
-        rows = rows.filter(unit_id__in=list(unit_ids))
+        units = units.filter(unit_id__in=list(unit_ids))
+    units_list = list(units)
+    accepted = Q(status=ACCEPTED)
+    sums = {
+        row["campaign_unit_id"]: row
+        for row in Response.objects.filter(
+            accepted, campaign_unit_id__in=[unit.pk for unit in units_list]
+        )
+        .values("campaign_unit_id")
+        .annotate(accepted_count=Count("pk"), **_tally_sums("", accepted))
+        .order_by()
+    }
     results = []
-    for row in rows:
-        elements = [_element(row, element, row.required) for element in ELEMENTS]
+    for unit in units_list:
+        row: Mapping[str, Any] = sums.get(unit.pk, {})
+        elements = [_element(row, element, unit.required) for element in ELEMENTS]
         results.append(
             UnitResult(
-                campaign_unit=row,
-                accepted=row.accepted_count,
+                campaign_unit=unit,
+                accepted=row.get("accepted_count", 0),
                 elements=elements,
                 overall=_overall(elements),
             )

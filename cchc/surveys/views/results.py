@@ -38,7 +38,7 @@ def _unit_ids(request: AuthedRequest, campaign: Campaign) -> list[int] | None:
 def history(user: Any, campaign: Campaign, results: list[UnitResult]) -> History:
     """The overall percent of the units of `results` in up to EARLIER_CAMPAIGNS earlier
     campaigns (started before this one) `user` sees that surveyed any of them, then in this one.
-    One query per campaign."""
+    Two queries per campaign."""
     unit_ids = [r.campaign_unit.unit_id for r in results]
     earlier = list(
         visible_campaigns(user)
