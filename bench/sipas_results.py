@@ -1,9 +1,9 @@
 """Survey results at city scale: 200 wards, 1,000,000 responses, 22,000,000 answers (issue #6).
 
 Set-up (not timed, its duration printed): a city with UNITS wards and a campaign of the default
-questionnaire ("sipas-default" v1) over them, opened with `create_campaign` (N transactions from
-2,000 to 101,500 per ward, margin 0.01: required samples from 1,667 to 9,104, so that some wards
-fall below theirs). Then, with one `INSERT … SELECT` each over a generated series
+questionnaire ("sipas-default" v1) over them, opened with `create_campaign` (N = 5,000 + 184 × the
+ward's number transactions, margin 0.014: required samples from 2,094 to 4,611, so that about a
+tenth of the wards fall below theirs). Then, with one `INSERT … SELECT` each over a generated series
 (`generate_series` on PostgreSQL, a recursive CTE on SQLite, as in bench/ratings.py):
 RESPONSES responses, response n in ward n % UNITS (5,000 each), about 90% accepted and the rest
 received, flagged or rejected (with a reason); one Answer per required question for each (the
@@ -11,17 +11,21 @@ choices A1–A4 and the ratings C1–C18: 22 answers, 22,000,000 rows), every ra
 an integer hash of (n, question) with a per-ward bias, so that the wards differ; one AnswerOption
 per chosen option (one for the single choices A2–A4, one to three consecutive options for the
 multiple choice A1: about 5,000,000 rows); each response's element tallies computed in the same
-statement from the same expressions, hence equal to its answers. The figures are the same on
-both databases (no randomness outside the hashes).
+statement from the same expressions, hence equal to its answers; and the units' AnswerCount
+rows that review_response keeps (three INSERT … SELECT … GROUP BY over the accepted answers).
+The figures are the same on both databases (no randomness outside the hashes).
 
 Measured, on SQLite and on PostgreSQL (each in its own process), median of REPEAT runs after a
 warm-up, with the number of queries (CaptureQueriesContext):
-- `cchc.surveys.queries.unit_results(campaign)`: accepted responses, per element and overall
+- `cchc.surveys.queries.unit_results(campaign)` (tallies summed over the covering index):
+  accepted responses, per element and overall
   satisfied %, Wilson intervals and sample flags for the 200 wards (target < 3 s);
-- `distributions(campaign, every question)`: counts per scale point and per option over the
-  accepted answers (target < 3 s);
+- `distributions(campaign, every question)`: counts per scale point and per option of the
+  accepted answers, summed from the AnswerCount rows (target < 3 s);
 - `index_points(2026, the 200 wards, 30)`: the points the reform index reads (checked against
   unit_results' overall percents);
+- with CCHC_BENCH_EXPLAIN=1, the plan of each query (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
+  (ANALYZE, BUFFERS) on PostgreSQL), to see where the time goes;
 - the peak of Python allocations (tracemalloc) over one run of the three, and the process's
   ru_maxrss after set-up and every run (target < 500 MB);
 - baseline in the same process: the naive computation (`naive_unit`): the ward's accepted
@@ -55,7 +59,7 @@ RESPONSES = int(os.environ.get("CCHC_BENCH_SIPAS_RESPONSES", 1_000_000))
 START = datetime.date(2026, 1, 1)
 END = datetime.date(2026, 6, 30)
 YEAR = 2026
-MARGIN = Decimal("0.01")
+MARGIN = Decimal("0.014")
 SURVEY_MAX = Decimal(30)
 RESULTS_TARGET_S = 3.0
 DISTRIBUTIONS_TARGET_S = 3.0
@@ -109,7 +113,7 @@ def build_campaign() -> tuple[Any, list[int]]:
         start=START,
         end=END,
         margin=MARGIN,
-        units_with_population=[(ward, 2_000 + 500 * u) for u, ward in enumerate(wards)],
+        units_with_population=[(ward, 5_000 + 184 * u) for u, ward in enumerate(wards)],
     )
     by_unit = dict(campaign.units.values_list("unit_id", "pk"))
     return campaign, [by_unit[ward.pk] for ward in wards]
@@ -199,6 +203,38 @@ def build_answers(response0: int, questions: dict[str, Any]) -> tuple[int, int]:
         return answers, cursor.rowcount
 
 
+def build_answer_counts() -> None:
+    """The AnswerCount rows that review_response keeps as responses are accepted, set-wise:
+    answers per unit and question, rating points, chosen options (accepted responses only)."""
+    from django.db import connection
+
+    from cchc.surveys.models import Answer, AnswerCount, AnswerOption, Response
+
+    counts, answers = AnswerCount._meta.db_table, Answer._meta.db_table
+    responses, chosen = Response._meta.db_table, AnswerOption._meta.db_table
+    concat = "||" if connection.vendor in ("sqlite", "postgresql") else "+"
+    joined = (
+        f"FROM {answers} AS a JOIN {responses} AS r ON r.id = a.response_id "
+        "WHERE r.status = 'accepted'"
+    )
+    statements = [
+        f"SELECT r.campaign_unit_id, a.question_id, 'answers', COUNT(*) {joined} "
+        "GROUP BY r.campaign_unit_id, a.question_id",
+        f"SELECT r.campaign_unit_id, a.question_id, 'rating:' {concat} CAST(a.rating AS TEXT), "
+        f"COUNT(*) {joined} AND a.rating IS NOT NULL "
+        "GROUP BY r.campaign_unit_id, a.question_id, a.rating",
+        f"SELECT r.campaign_unit_id, a.question_id, 'option:' {concat} CAST(c.option_id AS TEXT), "  # noqa: S608
+        f"COUNT(*) FROM {chosen} AS c JOIN {answers} AS a ON a.id = c.answer_id "
+        f"JOIN {responses} AS r ON r.id = a.response_id WHERE r.status = 'accepted' "
+        "GROUP BY r.campaign_unit_id, a.question_id, c.option_id",
+    ]
+    with connection.cursor() as cursor:
+        for select in statements:
+            cursor.execute(
+                f"INSERT INTO {counts} (campaign_unit_id, question_id, key, count) {select}"
+            )
+
+
 def build() -> tuple[Any, dict[str, int]]:
     from django.db import connection, transaction
 
@@ -210,6 +246,7 @@ def build() -> tuple[Any, dict[str, int]]:
         questions = {q.code: q for q in campaign.questionnaire.questions.all()}
         response0 = build_responses(sql, unit_rows, questions)
         answers, chosen = build_answers(response0, questions)
+        build_answer_counts()
     with connection.cursor() as cursor:  # autovacuum would have, on a live database
         cursor.execute("ANALYZE")
     accepted = Response.objects.filter(status=Response.Status.ACCEPTED).count()
@@ -217,12 +254,21 @@ def build() -> tuple[Any, dict[str, int]]:
 
 
 def counted(function: Any) -> tuple[int, Any]:
-    """(queries, value) of one call."""
+    """(queries, value) of one call; with CCHC_BENCH_EXPLAIN set, each query's plan printed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
         value = function()
+    if os.environ.get("CCHC_BENCH_EXPLAIN"):
+        pg = connection.vendor == "postgresql"
+        explain = "EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN "
+        for query in context.captured_queries:
+            print(f"--- {query['time']} s: {query['sql']}")
+            with connection.cursor() as cursor:
+                cursor.execute(explain + query["sql"])
+                for row in cursor.fetchall():
+                    print("    " + " | ".join(str(column) for column in row))
     return len(context.captured_queries), value
 
 
@@ -346,12 +392,13 @@ def measure(database: str) -> None:
     def points() -> dict[int, Decimal]:
         return index_points(YEAR, unit_ids, SURVEY_MAX)
 
-    results_s = median_seconds(results, repeat=REPEAT, warmup=1)
-    spread_s = median_seconds(spread, repeat=REPEAT, warmup=1)
-    points_s = median_seconds(points, repeat=REPEAT, warmup=1)
+    # The warm-up run of each is the one whose queries are counted (and explained).
     results_q, found_results = counted(results)
+    results_s = median_seconds(results, repeat=REPEAT, warmup=0)
     spread_q, found_spread = counted(spread)
+    spread_s = median_seconds(spread, repeat=REPEAT, warmup=0)
     points_q, _ = counted(points)
+    points_s = median_seconds(points, repeat=REPEAT, warmup=0)
     tracemalloc.start()
     results()
     spread()

@@ -501,6 +501,31 @@ class AnswerOption(models.Model):
         return str(self.option)
 
 
+class AnswerCount(models.Model):
+    """How many accepted responses of a surveyed unit answered a question (key "answers"),
+    gave it a rating point ("rating:4") or chose one of its options ("option:<id>"). Kept by
+    review_response as a response enters or leaves "accepted" (an answer never changes once
+    recorded), so a campaign's distributions read a few thousand rows instead of every answer —
+    the same reasoning as the tallies on Response."""
+
+    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=24)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer count")
+        verbose_name_plural = _("answer counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_unit", "question", "key"], name="surveys_answer_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.key}: {self.count}"
+
+
 def tally_fields() -> list[str]:
     """The names of the Response tally fields, answered then satisfied per element."""
     return list(TALLY_FIELDS)

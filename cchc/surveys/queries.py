@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from cchc.surveys.models import (
     ELEMENTS,
-    Answer,
-    AnswerOption,
+    AnswerCount,
     Campaign,
     CampaignUnit,
     Element,
@@ -172,15 +171,6 @@ class Distribution:
     rows: list[DistributionRow]
 
 
-def _accepted_answers(campaign: Campaign, unit_ids: Iterable[int] | None) -> QuerySet[Answer]:
-    answers = Answer.objects.filter(
-        response__status=ACCEPTED, response__campaign_unit__campaign=campaign
-    )
-    if unit_ids is not None:
-        answers = answers.filter(response__campaign_unit__unit_id__in=list(unit_ids))
-    return answers
-
-
 def _percent(count: int, total: int) -> Decimal | None:
     return satisfied_share(count, total) if total else None
 
@@ -192,37 +182,31 @@ def distributions(
     OrgUnits `unit_ids`) spread over its options, or over the scale points for a rating; every
     option is listed, chosen or not. Counted per option: an answer choosing A and C adds one to
     A and one to C. A text question has no rows. Refuses (ValueError) a question of another
-    questionnaire. Three queries whatever the number of questions (the options prefetched)."""
+    questionnaire. One query whatever the number of questions and responses (the options
+    prefetched): it sums the units' AnswerCount rows, which review_response keeps."""
     questions = list(questions)
     if any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
         raise ValueError("The question does not belong to the campaign's questionnaire.")
-    unit_ids = None if unit_ids is None else list(unit_ids)
-    answers = _accepted_answers(campaign, unit_ids).filter(question__in=questions)
-    totals = dict(answers.values_list("question_id").annotate(n=Count("pk")).order_by())
-    ratings = {
-        (question, point): n
-        for question, point, n in answers.filter(rating__isnull=False)
-        .values_list("question_id", "rating")
-        .annotate(n=Count("pk"))
+    counts = AnswerCount.objects.filter(campaign_unit__campaign=campaign, question__in=questions)
+    if unit_ids is not None:
+        counts = counts.filter(campaign_unit__unit_id__in=list(unit_ids))
+    summed = {
+        (question_id, key): n
+        for question_id, key, n in counts.values_list("question_id", "key")
+        .annotate(n=Sum("count"))
         .order_by()
     }
-    chosen = dict(
-        AnswerOption.objects.filter(answer__in=answers)
-        .values_list("option_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     found = []
     for question in questions:
-        total = totals.get(question.pk, 0)
+        total = summed.get((question.pk, "answers"), 0)
         rows: list[DistributionRow] = []
         if question.type == Question.Type.RATING:
             for point, label in campaign.questionnaire.scale:
-                count = ratings.get((question.pk, point), 0)
+                count = summed.get((question.pk, f"rating:{point}"), 0)
                 rows.append(DistributionRow(str(point), label, count, _percent(count, total)))
         elif question.has_options:
             for option in question.options.all():
-                count = chosen.get(option.pk, 0)
+                count = summed.get((question.pk, f"option:{option.pk}"), 0)
                 rows.append(
                     DistributionRow(option.value, option.label, count, _percent(count, total))
                 )

@@ -2,11 +2,12 @@
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,18 +239,50 @@ def record_response(
 
 DECISIONS = (Response.Status.ACCEPTED, Response.Status.REJECTED, Response.Status.FLAGGED)
 
+# One statement adds to the counts, creating the missing ones: atomic on SQLite and PostgreSQL,
+# so two reviewers of one unit never lose an increment.
+ADD_COUNTS = """
+INSERT INTO surveys_answercount (campaign_unit_id, question_id, key, count) VALUES {rows}
+ON CONFLICT (campaign_unit_id, question_id, key)
+DO UPDATE SET count = surveys_answercount.count + excluded.count
+"""
+
+
+def _count_answers(response: Response, step: int) -> None:
+    """Add `step` (1 or -1) to the AnswerCount rows of `response`'s answers and options."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for question_id, rating in response.answers.values_list("question_id", "rating"):
+        counts[(question_id, "answers")] += step
+        if rating is not None:
+            counts[(question_id, f"rating:{rating}")] += step
+    chosen = AnswerOption.objects.filter(answer__response=response)
+    for question_id, option_id in chosen.values_list("answer__question_id", "option_id"):
+        counts[(question_id, f"option:{option_id}")] += step
+    if not counts:
+        return
+    params: list[Any] = []
+    for (question_id, key), n in counts.items():
+        params += [response.campaign_unit_id, question_id, key, n]
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(counts))
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_COUNTS.format(rows=rows), params)
+
 
 @transaction.atomic
 def review_response(
     response: Response, *, actor: User, decision: str, reason: str = ""
 ) -> Response:
     """Decide on a response: accept it (it then counts), reject it (with a reason) or flag it
-    for a second look (the reason, if any, becomes its flag). A decision may be revised.
+    for a second look (the reason, if any, becomes its flag). A decision may be revised. The
+    unit's answer counts (AnswerCount) follow a response entering or leaving "accepted".
     Writes "surveys.review_response" with the status before and after.
 
     Refuses an unknown decision, a rejection without a reason and the status it already has."""
     if decision not in DECISIONS:
         raise ValidationError(_("Decide to accept, reject or flag the response."))
+    # The status as it is now, under a lock: two reviewers never both count a response.
+    locked = Response.objects.select_for_update().filter(pk=response.pk)
+    response.status = locked.values_list("status", flat=True).get()
     reason = reason.strip()
     if decision == Response.Status.REJECTED and not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting the response.")})
@@ -259,6 +292,7 @@ def review_response(
             % {"pk": response.pk, "status": response.get_status_display().lower()}
         )
     before = audit.snapshot(response, ["status", "review_reason", "flag_reason"])
+    was_accepted = response.status == Response.Status.ACCEPTED
     response.status = decision
     response.review_reason = reason
     if decision == Response.Status.FLAGGED and reason:
@@ -268,6 +302,8 @@ def review_response(
     response.save(
         update_fields=["status", "review_reason", "flag_reason", "reviewed_by", "reviewed_at"]
     )
+    if was_accepted != (decision == Response.Status.ACCEPTED):
+        _count_answers(response, -1 if was_accepted else 1)
     after = audit.snapshot(response, ["status", "review_reason", "flag_reason"])
     audit.record(
         actor,

@@ -15,7 +15,7 @@ from cchc.surveys.actions import (
     record_response,
     review_response,
 )
-from cchc.surveys.models import ELEMENTS, Answer, Campaign, Response
+from cchc.surveys.models import ELEMENTS, Answer, AnswerCount, Campaign, Response
 from cchc.surveys.queries import distribution, index_points, unit_results
 from cchc.surveys.tests.factories import accepted, answers, campaign_of, default_questionnaire
 from conftest import Hanoi
@@ -107,6 +107,47 @@ def test_tallies_match_the_answers(campaign: Campaign) -> None:
     for response in Response.objects.all():
         for element in ELEMENTS:
             assert response.tally(element) == expected.get((response.pk, element), (0, 0))
+
+
+def answer_counts() -> dict[tuple[str, str], int]:
+    return {
+        (code, key): n
+        for code, key, n in AnswerCount.objects.values_list("question__code", "key", "count")
+        if n
+    }
+
+
+def recount() -> dict[tuple[str, str], int]:
+    """The counts recomputed from the accepted responses' answers and chosen options."""
+    found: dict[tuple[str, str], int] = {}
+    for answer in Answer.objects.filter(response__status="accepted").select_related("question"):
+        key = (answer.question.code, "answers")
+        found[key] = found.get(key, 0) + 1
+        if answer.rating is not None:
+            key = (answer.question.code, f"rating:{answer.rating}")
+            found[key] = found.get(key, 0) + 1
+        for option_id in answer.choices.values_list("option_id", flat=True):
+            key = (answer.question.code, f"option:{option_id}")
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_answer_counts_follow_responses_in_and_out_of_accepted(
+    campaign: Campaign, city_admin: User
+) -> None:
+    """The counts the distributions read equal a recount of the accepted answers, after
+    accepting, rejecting and flagging again (a decision revised twice)."""
+    assert answer_counts() == recount()
+    assert answer_counts()[("A1", "answers")] == 3
+    first = Response.objects.filter(status="accepted").order_by("pk").first()
+    assert first is not None
+    review_response(first, actor=city_admin, decision="rejected", reason="Trùng lặp")
+    assert answer_counts() == recount()
+    assert answer_counts()[("A1", "answers")] == 2
+    review_response(first, actor=city_admin, decision="flagged")
+    review_response(first, actor=city_admin, decision="accepted")
+    assert answer_counts() == recount()
+    assert answer_counts()[("A1", "answers")] == 3
 
 
 def test_distribution_counts_each_chosen_option(campaign: Campaign) -> None:
