@@ -322,6 +322,49 @@ def submit_assessment(
     return assessment
 
 
+@transaction.atomic
+def close_unsubmitted(
+    assessment: Assessment, *, actor: User, reason: str, today: datetime.date | None = None
+) -> Assessment:
+    """Close the self-assessment of a unit that did not submit it by the round's deadline, so
+    that the council appraises it on what there is (the points the unit scored, if any, count as
+    its self-scores; the computed criteria are recalculated) and the round can be published.
+    DRAFT → SUBMITTED, with the reason kept and shown to the unit. Writes
+    "indices.close_unsubmitted".
+
+    Refuses an assessment no longer in draft, a round whose deadline has not passed and an
+    empty reason."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("round__framework", "unit")
+        .get(pk=assessment.pk)
+    )
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("This self-assessment has already been submitted."))
+    today = today or timezone.localdate()
+    if today <= assessment.round.deadline:
+        raise ValidationError(
+            _("The deadline (%(day)s) has not passed: the unit may still submit.")
+            % {"day": f"{assessment.round.deadline:%d/%m/%Y}"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the self-assessment is closed.")})
+    computed = _fill_computed(assessment.round.framework, [assessment], today)
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.closed_reason = reason.strip()
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "closed_reason"])
+    audit.record(
+        actor,
+        "indices.close_unsubmitted",
+        assessment,
+        unit=assessment.unit,
+        details={"reason": assessment.closed_reason, "computed": computed},
+    )
+    return assessment
+
+
 def _has_evidence(score: SelfScore) -> bool:
     """A document, a cited record or an explanation (from prefetched relations)."""
     return bool(

@@ -310,6 +310,8 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the city closed a self-assessment the unit did not submit by the deadline.
+    closed_reason = models.TextField(_("closed by the city because"), blank=True)
     sent_at = models.DateTimeField(_("appraisal sent"), null=True, blank=True)
     response_deadline = models.DateField(_("respond by"), null=True, blank=True)
     response = models.TextField(_("the unit's response"), blank=True)

@@ -71,6 +71,7 @@ urlpatterns += [
         name="assessment_cite",
     ),
     path("assessments/<int:pk>/submit/", views_rounds.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/close/", views_rounds.assessment_close, name="assessment_close"),
     path(
         "assessments/<int:pk>/respond/", views_rounds.assessment_respond, name="assessment_respond"
     ),

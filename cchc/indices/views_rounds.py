@@ -34,6 +34,7 @@ from cchc.indices.appraisal import respond
 from cchc.indices.assessments import (
     attach_evidence,
     cite_records,
+    close_unsubmitted,
     open_round,
     score_criterion,
     scored_by_units,
@@ -204,6 +205,7 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "counts": [(s, Assessment.Status(s).label, counts.get(s, 0)) for s in STATUSES],
         "unit_total": sum(counts.values()),
         "can_open": request.user.is_city_admin,
+        "may_close": request.user.is_city_admin and timezone.localdate() > rating_round.deadline,
     }
     return render(request, "indices/round_detail.html", context)
 
@@ -496,6 +498,24 @@ def assessment_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The self-assessment was submitted: it is now locked."))
     return _back(assessment)
+
+
+@city_admin
+@require_POST
+def assessment_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """City administrators close a self-assessment the unit did not submit by the deadline."""
+    assessment = get_object_or_404(Assessment.objects.select_related("round"), pk=pk)
+    try:
+        close_unsubmitted(assessment, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The self-assessment of %(unit)s was closed: the council can appraise it.")
+            % {"unit": assessment.unit.name},
+        )
+    return redirect("indices:round", assessment.round_id)
 
 
 @member

@@ -15,6 +15,7 @@ from cchc.core.models import AuditEvent
 from cchc.indices.actions import create_framework, publish_framework
 from cchc.indices.assessments import (
     attach_evidence,
+    close_unsubmitted,
     open_round,
     score_criterion,
     scored_by_units,
@@ -177,3 +178,45 @@ def test_two_editors_never_overwrite_each_other(assessment: Assessment, officer_
             version=score.version,
         )
     assert SelfScore.objects.get(criterion__code="1.2").points == D(11)
+
+
+def test_city_closes_an_unsubmitted_self_assessment_after_the_deadline(
+    assessment: Assessment, city_admin: User
+) -> None:
+    deadline = assessment.round.deadline
+    with pytest.raises(ValidationError, match="has not passed: the unit may still submit"):
+        close_unsubmitted(assessment, actor=city_admin, reason="Không nộp", today=deadline)
+    after = deadline + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="Say why the self-assessment is closed"):
+        close_unsubmitted(assessment, actor=city_admin, reason="  ", today=after)
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT
+
+    closed = close_unsubmitted(
+        assessment, actor=city_admin, reason="Đơn vị không nộp đúng hạn", today=after
+    )
+    assert closed.status == Assessment.Status.SUBMITTED
+    assert closed.closed_reason == "Đơn vị không nộp đúng hạn"
+    assert closed.submitted_by == city_admin
+    event = AuditEvent.objects.get(verb="indices.close_unsubmitted")
+    assert event.details["reason"] == "Đơn vị không nộp đúng hạn"
+    with pytest.raises(ValidationError, match="already been submitted"):
+        close_unsubmitted(closed, actor=city_admin, reason="x", today=after)
+
+
+def test_council_appraises_a_closed_assessment_without_self_scores(
+    assessment: Assessment, city_admin: User
+) -> None:
+    from cchc.accounts.tests.factories import UserFactory
+    from cchc.indices.appraisal import propose, set_council
+    from cchc.indices.models import Appraisal
+
+    after = assessment.round.deadline + datetime.timedelta(days=1)
+    close_unsubmitted(assessment, actor=city_admin, reason="Không nộp", today=after)
+    member = UserFactory(username="hoi_dong")
+    set_council(assessment.round, actor=city_admin, members=[member], chair=member)
+    leaf = criterion(assessment.round.framework, "1.1")
+    with pytest.raises(ValidationError):  # no self-score: the proposal differs, say why
+        propose(assessment, leaf, actor=member, points=Decimal(5))
+    propose(assessment, leaf, actor=member, points=Decimal(5), reason="Theo hồ sơ lưu")
+    assert Appraisal.objects.get(assessment=assessment, criterion=leaf).points == Decimal(5)

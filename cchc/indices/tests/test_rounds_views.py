@@ -213,6 +213,37 @@ def test_round_page_shows_progress_to_the_city_administrator(
     assert "Phường Hoàn Kiếm" in page
 
 
+def test_city_admin_closes_an_unsubmitted_assessment_from_the_round_page(
+    rating_round: AssessmentRound, assessment: Assessment, admin_client_: Client, client_a: Client
+) -> None:
+    url = reverse("indices:round", args=[rating_round.pk])
+    assert 'data-testid="close-form"' not in html(admin_client_.get(url))  # deadline ahead
+    AssessmentRound.objects.filter(pk=rating_round.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert html(admin_client_.get(url)).count('data-testid="close-form"') == 2
+    close = reverse("indices:assessment_close", args=[assessment.pk])
+    # A ward's officer may not close it.
+    assert client_a.post(close, {"reason": "x"}).status_code in (403, 404)
+    response = admin_client_.post(close, {"reason": "Không nộp đúng hạn"})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.closed_reason) == ("submitted", "Không nộp đúng hạn")
+    page = html(admin_client_.get(url))
+    assert page.count('data-testid="close-form"') == 1
+    assert "closed by the city" in page
+    unit_page = html(client_a.get(reverse("indices:assessment", args=[assessment.pk])))
+    assert "Không nộp đúng hạn" in unit_page
+    # An empty reason is refused with the message; nothing changes.
+    other = rating_round.assessments.exclude(pk=assessment.pk).get()
+    refused = admin_client_.post(
+        reverse("indices:assessment_close", args=[other.pk]), {"reason": " "}
+    )
+    assert "Say why the self-assessment is closed." in said(refused)
+    other.refresh_from_db()
+    assert other.status == "draft"
+
+
 def test_round_page_filters_by_status(
     rating_round: AssessmentRound, assessment: Assessment, officer_a: User, admin_client_: Client
 ) -> None:
