@@ -344,6 +344,66 @@ def _price(plan: SimplificationPlan, comparison: scoring.Comparison) -> None:
 
 
 @transaction.atomic
+def edit_simplification_plan(
+    plan: SimplificationPlan,
+    *,
+    actor: "User",
+    version: int,
+    year: int,
+    figures: PlanFigures,
+    notes: str = "",
+) -> SimplificationPlan:
+    """Change a draft plan's year, figures and measures; it is priced again with today's hourly
+    value. Writes "procedures.edit_plan" with the costs before and after.
+
+    Refuses an approved plan, a plan saved by someone else since `version` was read (nothing is
+    overwritten), an actor who does not act for the plan's unit, an abolished procedure and the
+    figures' own refusals."""
+    plan = (
+        SimplificationPlan.objects.select_for_update()
+        .select_related("procedure", "unit")
+        .get(pk=plan.pk)
+    )
+    if plan.is_approved:
+        raise ValidationError(_("The plan has already been approved."))
+    if plan.version != version:
+        raise ValidationError(
+            _(
+                "Someone else saved this plan since you opened it: reload it and make your "
+                "changes again."
+            )
+        )
+    _require_unit(actor, plan.unit)
+    _check_not_abolished(plan.procedure)
+    figures.check()
+    before = {
+        "cost_before": plan.cost_before,
+        "cost_after": plan.cost_after,
+        "cut_pct": str(plan.cut_pct),
+    }
+    hourly_value = HourlyValue.objects.value_on(timezone.localdate())
+    for name in PlanFigures.__dataclass_fields__:
+        setattr(plan, name, getattr(figures, name))
+    plan.year, plan.notes, plan.hourly_value = year, notes, hourly_value
+    _price(plan, figures.comparison(hourly_value))
+    plan.version += 1
+    plan.save()
+    after = {
+        "cost_before": plan.cost_before,
+        "cost_after": plan.cost_after,
+        "cut_pct": str(plan.cut_pct),
+    }
+    audit.record(
+        actor,
+        "procedures.edit_plan",
+        plan,
+        unit=plan.unit,
+        changes={key: [before[key], after[key]] for key in before if before[key] != after[key]},
+    )
+    return plan
+
+
+@transaction.atomic
 def approve_simplification_plan(
     plan: SimplificationPlan,
     *,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.text import fold
 from cchc.procedures.actions import PlanFigures, StepInput
-from cchc.procedures.models import Procedure, Review, Workflow
+from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
 
 DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 SMALL = {"class": "form-select form-select-sm"}
@@ -185,6 +185,24 @@ class PlanForm(forms.Form):
         self.fields["time_before"].initial = procedure.processing_days
         self.fields["documents_before"].initial = procedure.document_count
         self.fields["fees_before"].initial = procedure.fees
+
+    def for_plan(self, plan: SimplificationPlan) -> None:
+        """Editing a draft: its unit stays, the fields start from its figures (in hours), and
+        the version read travels with the form (the action refuses a stale one)."""
+        self.fields["unit"].disabled = True
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=plan.version)
+        initial = {name: getattr(plan, name) for name in PlanFigures.__dataclass_fields__}
+        initial |= {
+            "unit": plan.unit,
+            "year": plan.year,
+            "time_unit": "hours",
+            "time_before": plan.hours_before,
+            "time_after": plan.hours_after,
+            "notes": plan.notes,
+        }
+        for name, value in initial.items():
+            if name in self.fields:
+                self.fields[name].initial = value
 
     def figures(self) -> PlanFigures:
         data = self.cleaned_data

@@ -303,6 +303,7 @@ class SimplificationPlan(models.Model):
     cut_pct = models.DecimalField(_("cut (%)"), max_digits=6, decimal_places=2, default=0)
     notes = models.TextField(_("simplification measures"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
+    version = models.PositiveIntegerField(default=1)  # optimistic lock of the draft's edits
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     created_by = models.ForeignKey(

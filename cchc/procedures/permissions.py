@@ -83,6 +83,10 @@ def get_workflow_for_user(user: Any, pk: int, *, write: bool = False) -> Workflo
     return workflow
 
 
+def can_edit_plan(user: Any, plan: SimplificationPlan) -> bool:
+    return not plan.is_approved and acts_for(user, plan.unit)
+
+
 def can_edit_workflow(user: Any, workflow: Workflow) -> bool:
     return workflow.is_draft and acts_for(user, workflow.unit)
 

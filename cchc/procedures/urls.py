@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plans"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("workflows/", views.workflow_list, name="workflows"),
     path("workflows/<int:pk>/", views.workflow_detail, name="workflow"),
     path("workflows/<int:pk>/edit/", views.workflow_edit, name="workflow_edit"),

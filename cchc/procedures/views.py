@@ -30,6 +30,7 @@ from cchc.procedures.actions import (
     approve_workflow,
     create_simplification_plan,
     create_workflow,
+    edit_simplification_plan,
     edit_workflow,
     open_review_campaign,
     plan_comparison,
@@ -53,6 +54,7 @@ from cchc.procedures.imports import import_procedures
 from cchc.procedures.models import Procedure, Review, Workflow, acts_for
 from cchc.procedures.permissions import (
     campaigns_for_user,
+    can_edit_plan,
     can_edit_workflow,
     can_review_in,
     get_campaign_for_user,
@@ -314,8 +316,37 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "decision_form": DecisionForm()
         if is_admin(request.user) and not plan.is_approved
         else None,
+        "may_edit": can_edit_plan(request.user, plan),
     }
     return render(request, "procedures/plan_detail.html", context)
+
+
+@member
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    units = OrgUnit.objects.filter(pk=plan.unit_id)
+    form = PlanForm(request.POST or None, units=units, procedure=plan.procedure)
+    form.for_plan(plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit_simplification_plan(
+                plan,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                year=form.cleaned_data["year"],
+                figures=form.figures(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Simplification plan saved."))
+            return redirect(plan)
+    context = {"procedure": plan.procedure, "form": form, "plan": plan}
+    return render(request, "procedures/plan_form.html", context)
 
 
 @member

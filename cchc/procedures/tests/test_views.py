@@ -1,8 +1,8 @@
 """The procedure pages: happy paths, forbidden personas, N+1 guards, downloads."""
 
+import datetime
 import io
-import shutil
-import subprocess
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.core.models import AuditEvent
+from cchc.core.tests.helpers import pdf_text
 from cchc.procedures.actions import approve_simplification_plan, approve_workflow
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
 from cchc.procedures.tests.factories import (
@@ -258,6 +259,37 @@ def test_plan_form_shows_negative_refusal(hanoi, officer_a, birth):
     assert not SimplificationPlan.objects.exists()
 
 
+def test_unit_edits_its_draft_plan_and_a_stale_form_is_refused(
+    hanoi, city_admin, officer_a, officer_b, birth
+):
+    plan = plan_for(officer_a, birth, hanoi.ward_a)
+    url = reverse("procedures:plan_edit", args=[plan.pk])
+    client = client_for(officer_a)
+    assert 'data-testid="plan-edit"' in client.get(plan.get_absolute_url()).content.decode()
+    form = client.get(url).content.decode()
+    assert 'name="version"' in form
+    assert 'value="120' in form  # the hours before, as stored
+    data = plan_data(time_unit="hours", time_before="120", time_after="40", version="1")
+    response = client.post(url, data)
+    assert response["Location"] == plan.get_absolute_url()
+    plan.refresh_from_db()
+    assert (plan.hours_after, plan.version) == (40, 2)
+    assert plan.cut_pct > Decimal("33.67")
+    event = AuditEvent.objects.get(verb="procedures.edit_plan")
+    assert event.changes["cost_after"][0] > event.changes["cost_after"][1]
+    # A second form opened at version 1 must not overwrite the saved one.
+    stale = client.post(url, plan_data(time_unit="hours", time_after="100", version="1"))
+    assert "Someone else saved this plan since you opened it" in stale.content.decode()
+    plan.refresh_from_db()
+    assert plan.hours_after == 40
+    # Another ward cannot edit; once approved nobody can.
+    assert client_for(officer_b).get(url).status_code == 404
+    approve_simplification_plan(
+        plan, actor=city_admin, decision_number="7/QĐ-UBND", decision_date=datetime.date(2026, 3, 2)
+    )
+    assert client.get(url).status_code == 403
+
+
 def test_plan_pages_forbidden_personas(hanoi, city_admin, officer_a, officer_b, birth):
     plan = plan_for(officer_a, birth, hanoi.ward_a)
     assert client_for(officer_b).get(plan.get_absolute_url()).status_code == 404
@@ -367,12 +399,7 @@ def test_workflow_docx_and_pdf(hanoi, city_admin, birth):
     assert document.tables[0].rows[2].cells[1].text == "Công chức Tư pháp - Hộ tịch"
     pdf = client.get(reverse("procedures:workflow_pdf", args=[workflow.pk])).content
     assert pdf.startswith(b"%PDF")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run(  # noqa: S603 (a fixed tool on our own PDF)
-        [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf)
     assert "QUY TRÌNH NỘI BỘ" in text
     assert "Quyết định số 7/QĐ" in text
     assert "SƠ ĐỒ QUY TRÌNH" in text
