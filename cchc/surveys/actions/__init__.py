@@ -11,7 +11,12 @@ from cchc.surveys.actions.questionnaires import (
     remove_question,
     update_questionnaire,
 )
-from cchc.surveys.actions.responses import clean_answers, record_response, review_response
+from cchc.surveys.actions.responses import (
+    clean_answers,
+    record_response,
+    recount_answers,
+    review_response,
+)
 
 __all__ = [
     "add_question",
@@ -21,6 +26,7 @@ __all__ = [
     "new_version",
     "publish_questionnaire",
     "record_response",
+    "recount_answers",
     "remove_question",
     "review_response",
     "update_questionnaire",

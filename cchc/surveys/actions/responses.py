@@ -18,6 +18,7 @@ from cchc.surveys.models import (
     ELEMENTS,
     TEXT_LIMIT,
     Answer,
+    AnswerCount,
     AnswerOption,
     Campaign,
     CampaignUnit,
@@ -238,6 +239,43 @@ def record_response(
 
 
 DECISIONS = (Response.Status.ACCEPTED, Response.Status.REJECTED, Response.Status.FLAGGED)
+
+
+@transaction.atomic
+def recount_answers(campaign: Campaign, *, actor: User | None = None) -> int:
+    """Rebuild the campaign's AnswerCount rows from its accepted responses' answers and chosen
+    options — the repair if a status was ever changed outside review_response (decision 0014).
+    Writes "surveys.recount_answers" with the number of counts that were wrong. Returns it."""
+    units = list(campaign.units.select_for_update().values_list("pk", flat=True))
+    stored = AnswerCount.objects.filter(campaign_unit_id__in=units)
+    before = {(c.campaign_unit_id, c.question_id, c.key): c.count for c in stored if c.count}
+    counts: Counter[tuple[int, int, str]] = Counter()
+    answers = Answer.objects.filter(
+        response__campaign_unit_id__in=units, response__status=Response.Status.ACCEPTED
+    )
+    for unit, question, rating in answers.values_list(
+        "response__campaign_unit_id", "question_id", "rating"
+    ).iterator(chunk_size=10_000):
+        counts[(unit, question, "answers")] += 1
+        if rating is not None:
+            counts[(unit, question, f"rating:{rating}")] += 1
+    chosen = AnswerOption.objects.filter(answer__in=answers).values_list(
+        "answer__response__campaign_unit_id", "answer__question_id", "option_id"
+    )
+    for unit, question, option in chosen.iterator(chunk_size=10_000):
+        counts[(unit, question, f"option:{option}")] += 1
+    stored.delete()
+    AnswerCount.objects.bulk_create(
+        (
+            AnswerCount(campaign_unit_id=unit, question_id=question, key=key, count=n)
+            for (unit, question, key), n in counts.items()
+        ),
+        batch_size=1000,
+    )
+    wrong = sum(1 for key in before.keys() | counts.keys() if before.get(key) != counts.get(key))
+    audit.record(actor, "surveys.recount_answers", campaign, details={"wrong": wrong})
+    return wrong
+
 
 # One statement adds to the counts, creating the missing ones: atomic on SQLite and PostgreSQL,
 # so two reviewers of one unit never lose an increment.

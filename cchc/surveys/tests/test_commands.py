@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.accounts.models import User
-from cchc.surveys.models import Campaign
+from cchc.surveys.models import AnswerCount, Campaign
 from cchc.surveys.tests.factories import accepted, campaign_of
 from conftest import Hanoi
 
@@ -128,3 +128,20 @@ def test_sipas_results_prints_a_block_per_unit(campaign: Campaign) -> None:
 def test_sipas_results_of_an_unknown_campaign(campaign_id: str) -> None:
     with pytest.raises(CommandError, match="No survey campaign has the id"):
         run("sipas_results", campaign_id)
+
+
+def test_sipas_recount_repairs_answer_counts_changed_behind_the_actions(hanoi, city_admin) -> None:
+    campaign = campaign_of(city_admin, [(hanoi.ward_a, 100)])
+    accepted(campaign.units.get(), city_admin, A1=["1", "3"])
+    first = AnswerCount.objects.order_by("pk").first()
+    assert first is not None
+    AnswerCount.objects.filter(pk=first.pk).update(count=99)  # a change behind the actions
+    out = io.StringIO()
+    call_command("sipas_recount", str(campaign.pk), stdout=out)
+    assert out.getvalue().strip().endswith("answer counts rebuilt; 1 were wrong.")
+    assert not AnswerCount.objects.filter(count=99).exists()
+    out = io.StringIO()
+    call_command("sipas_recount", str(campaign.pk), stdout=out)
+    assert out.getvalue().strip().endswith("0 were wrong.")
+    with pytest.raises(CommandError, match="No survey campaign has the id"):
+        call_command("sipas_recount", "999999")
