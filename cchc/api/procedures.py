@@ -174,7 +174,9 @@ def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> Qu
 
 
 @router.get("/overview", response=OverviewOut, summary="Procedure figures of a year")
-def read_overview(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def read_overview(
+    request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)
+) -> dict[str, Any]:
     """Procedures reviewed, abolished, simplification plans and workflows approved and the
     yearly saving (VND) with the cut, per year, unit and field, for the units the caller sees;
     `year` defaults to the current one."""

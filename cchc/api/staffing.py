@@ -8,7 +8,7 @@ the assigned posts (biên chế giao); percentages have two decimals.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from cchc.api.auth import API_AUTH
 from cchc.orgunits.models import OrgUnit
@@ -70,7 +70,9 @@ class HistoryOut(Schema):
 
 
 @router.get("/summary", response=SummaryOut, summary="Headcount reduction of a year")
-def read_summary(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def read_summary(
+    request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)
+) -> dict[str, Any]:
     """Assigned posts of `year` (default: the latest year with figures) against the baseline
     year, per current unit the caller sees (rolled up over the unit tree; merged units count in
     their first successor) and in total."""

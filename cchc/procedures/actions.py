@@ -225,6 +225,24 @@ def approve_review_campaign(
 # --- simplification plans --------------------------------------------------------------------
 
 
+# Upper bounds of a plan's figures: beyond them a figure is a typing error, and the yearly cost
+# (× times × subjects) must still fit the database's 64-bit integers.
+LIMITS: dict[str, int | Decimal] = {
+    "hours_before": Decimal(100_000),
+    "hours_after": Decimal(100_000),
+    "documents_before": 1_000,
+    "documents_after": 1_000,
+    "steps_before": 1_000,
+    "steps_after": 1_000,
+    "fees_before": 10**11,
+    "fees_after": 10**11,
+    "other_before": 10**11,
+    "other_after": 10**11,
+    "times_per_year": 10_000,
+    "subjects_per_year": 10**7,
+}
+
+
 @dataclass(frozen=True)
 class PlanFigures:
     """A plan's before/after figures, as a form or the API gives them."""
@@ -268,6 +286,25 @@ class PlanFigures:
             raise ValidationError({"times_per_year": _("Times per year must be at least 1.")})
         if self.subjects_per_year < 1:
             raise ValidationError({"subjects_per_year": _("Subjects per year must be at least 1.")})
+        for name, limit in LIMITS.items():
+            if getattr(self, name) > limit:
+                label = (
+                    labels.get(name)
+                    or {
+                        "times_per_year": _("Times per year"),
+                        "subjects_per_year": _("Subjects per year"),
+                    }[name]
+                )
+                raise ValidationError(
+                    {
+                        name: _("%(figure)s is at most %(limit)s (%(value)s).")
+                        % {
+                            "figure": label,
+                            "limit": _number(Decimal(limit)),
+                            "value": _number(Decimal(getattr(self, name))),
+                        }
+                    }
+                )
 
     def comparison(self, hourly_value: int) -> scoring.Comparison:
         def burden(side: str) -> scoring.Burden:
@@ -336,7 +373,18 @@ def create_simplification_plan(
     return plan
 
 
+MAX_YEARLY = 10**18  # VND: far above any procedure; the columns hold 64-bit integers
+
+
 def _price(plan: SimplificationPlan, comparison: scoring.Comparison) -> None:
+    if max(comparison.before.yearly, comparison.after.yearly) > MAX_YEARLY:
+        raise ValidationError(
+            _(
+                "The yearly cost comes to more than %(limit)s dong: check the times per year "
+                "and the subjects."
+            )
+            % {"limit": _number(Decimal(MAX_YEARLY))}
+        )
     plan.cost_before = comparison.before.yearly
     plan.cost_after = comparison.after.yearly
     plan.saving = comparison.saving
@@ -590,19 +638,22 @@ def approve_workflow(
 def publish_workflow(workflow: Workflow, *, actor: "User") -> Workflow:
     """Publish an approved workflow; earlier approved or published versions for the same
     procedure and unit become superseded. Writes "procedures.publish_workflow" with the
-    versions superseded. Refuses a non-administrator and a workflow that is not approved."""
+    versions superseded. Refuses a non-administrator, a workflow that is not approved and one
+    with a later version already approved or published."""
     _require_admin(actor)
     workflow = Workflow.objects.select_for_update().select_related("unit").get(pk=workflow.pk)
     if workflow.status != Workflow.Status.APPROVED:
         raise ValidationError(_("Only an approved workflow can be published."))
-    earlier = list(
-        Workflow.objects.filter(
-            procedure=workflow.procedure_id,
-            unit=workflow.unit_id,
-            status__in=Workflow.IN_FORCE,
-            version__lt=workflow.version,
+    in_force = Workflow.objects.filter(
+        procedure=workflow.procedure_id, unit=workflow.unit_id, status__in=Workflow.IN_FORCE
+    ).exclude(pk=workflow.pk)
+    later = in_force.filter(version__gt=workflow.version).order_by("version").first()
+    if later is not None:
+        raise ValidationError(
+            _("Version %(version)s of this workflow is already approved or published.")
+            % {"version": later.version}
         )
-    )
+    earlier = list(in_force.filter(version__lt=workflow.version))
     for old in earlier:
         old.status = Workflow.Status.SUPERSEDED
         old.save(update_fields=["status"])

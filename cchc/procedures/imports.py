@@ -56,6 +56,7 @@ BARE_HEADERS = {
 READ_COLUMNS = [dataclasses.replace(c, required=False) for c in COLUMNS] + [
     Column(bare, bare) for bare in BARE_HEADERS
 ]
+MAX_FEE = 10**11  # dong: a fee above this is a typing error (and beyond the plan figures)
 LEVELS = {
     "cap tinh": Procedure.Level.PROVINCE,
     "tinh": Procedure.Level.PROVINCE,
@@ -300,6 +301,8 @@ class _RowChecker:
         return "0"
 
     def fees(self, value: Any) -> int:
+        """Fees and charges in dong: a whole number of at most MAX_FEE, "1.500.000" or "150000 đ";
+        "Không"/"Miễn" is 0."""
         text = cell_text(value)
         if fold(text) in NO_FEE:
             return 0
@@ -307,8 +310,9 @@ class _RowChecker:
             amount = Decimal(str(value))
         else:
             digits = re.match(r"^\s*([\d.]+)\s*(đ|đồng|vnd)?\s*$", text, re.IGNORECASE)
-            amount = Decimal(digits.group(1).replace(".", "")) if digits else Decimal(-1)
-        if amount < 0 or amount != amount.to_integral():
+            figures = digits.group(1).replace(".", "") if digits else ""
+            amount = Decimal(figures) if figures else Decimal(-1)
+        if amount < 0 or amount != amount.to_integral() or amount > MAX_FEE:
             self.error(
                 "fees",
                 _("“%(text)s” is not an amount in dong (a whole number of zero or more).")

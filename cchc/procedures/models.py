@@ -300,7 +300,8 @@ class SimplificationPlan(models.Model):
     cost_before = models.PositiveBigIntegerField(_("yearly cost before (VND)"), default=0)
     cost_after = models.PositiveBigIntegerField(_("yearly cost after (VND)"), default=0)
     saving = models.BigIntegerField(_("yearly saving (VND)"), default=0)
-    cut_pct = models.DecimalField(_("cut (%)"), max_digits=6, decimal_places=2, default=0)
+    # Wide: a plan that makes a procedure dearer has a negative cut of any size.
+    cut_pct = models.DecimalField(_("cut (%)"), max_digits=16, decimal_places=2, default=0)
     notes = models.TextField(_("simplification measures"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
     version = models.PositiveIntegerField(default=1)  # optimistic lock of the draft's edits

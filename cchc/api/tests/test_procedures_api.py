@@ -105,6 +105,11 @@ def test_overview_figures_are_scoped(setup, city_admin, officer_b):
     assert body["target_cut_pct"] == "30.00"
     assert [f["label"] for f in body["fields"]] == ["Hộ tịch"]
     assert [y["label"] for y in body["years"]] == ["2026"]
+    for year in (10_000, -5):  # out of range: a 422, not a server error
+        assert (
+            ApiClient(city_admin).get("/api/v1/procedures/overview", {"year": year}).status_code
+            == 422
+        )
     other = ApiClient(officer_b).get("/api/v1/procedures/overview", {"year": 2026}).json()
     assert other["total"]["reviewed"] == 0
     assert other["units"] == []

@@ -29,6 +29,12 @@ def test_summary_for_the_city_admin(figures, city_admin: User):
     }
 
 
+def test_summary_of_an_implausible_year_is_a_422(figures, city_admin: User):
+    for year in (10**20, 1999, 2101):
+        refused = ApiClient(city_admin).get("/api/v1/staffing/summary", {"year": year})
+        assert refused.status_code == 422
+
+
 def test_summary_is_scoped_and_defaults_to_the_latest_year(figures, officer_b: User):
     data = ApiClient(officer_b).get("/api/v1/staffing/summary").json()
     assert data["year"] == 2021

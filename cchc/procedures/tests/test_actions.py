@@ -183,6 +183,23 @@ def test_draft_plan_cannot_be_approved_once_procedure_abolished(hanoi, city_admi
         ({"documents_after": -1}, "Documents after cannot be negative (-1)."),
         ({"subjects_per_year": 0}, "Subjects per year must be at least 1."),
         ({"times_per_year": 0}, "Times per year must be at least 1."),
+        (
+            {"subjects_per_year": 10**13},
+            "Subjects per year is at most 10.000.000 (10.000.000.000.000).",
+        ),
+        (
+            {"fees_before": 10**19},
+            "Fees and charges before is at most 100.000.000.000 (10.000.000.000.000.000.000).",
+        ),
+        (
+            {"hours_before": Decimal(10**8)},
+            "Working hours before is at most 100.000 (100.000.000).",
+        ),
+        (
+            {"fees_before": 10**11, "times_per_year": 10_000, "subjects_per_year": 10**7},
+            "The yearly cost comes to more than 1.000.000.000.000.000.000 dong: check the times "
+            "per year and the subjects.",
+        ),
     ],
 )
 def test_negative_plan_figures_are_refused(hanoi, city_admin, birth, change, message):
@@ -226,6 +243,19 @@ def test_workflow_draft_approve_publish_and_supersede(hanoi, city_admin, officer
     assert AuditEvent.objects.filter(verb="procedures.publish_workflow").first().details == {
         "superseded": [1]
     }
+
+
+def test_an_older_version_cannot_be_published_over_a_later_one(hanoi, city_admin, officer_a, birth):
+    first = workflow_for(officer_a, birth, hanoi.ward_a)
+    second = workflow_for(officer_a, birth, hanoi.ward_a)
+    approve_workflow(second, actor=city_admin, decision_number="8/QĐ", decision_date=DECISION_DATE)
+    publish_workflow(second, actor=city_admin)
+    approve_workflow(first, actor=city_admin, decision_number="7/QĐ", decision_date=DECISION_DATE)
+    with pytest.raises(ValidationError, match="Version 2 of this workflow is already approved"):
+        publish_workflow(first, actor=city_admin)
+    first.refresh_from_db()
+    assert first.status == Workflow.Status.APPROVED
+    assert Workflow.objects.filter(status=Workflow.Status.PUBLISHED).get() == second
 
 
 def test_workflow_longer_than_the_legal_time_is_refused_with_both_figures(hanoi, city_admin, birth):

@@ -162,3 +162,13 @@ def test_national_export_bare_headers_are_recognised(hanoi, city_admin):
     book.save(buffer)
     with pytest.raises(ValidationError, match=r"lacks the columns: Lĩnh vực \(field\)"):
         import_procedures(actor=city_admin, upload=SimpleUploadedFile("b.xlsx", buffer.getvalue()))
+
+
+@pytest.mark.parametrize("fee", ["...", ".", "100000000000000000000", 10**20])
+def test_a_fee_that_is_no_amount_is_a_row_error_not_a_crash(hanoi, city_admin, fee):
+    result = import_procedures(actor=city_admin, upload=workbook([row(fees=fee)]))
+    assert not result.ok
+    assert [e.message for e in result.errors] == [
+        f"“{fee}” is not an amount in dong (a whole number of zero or more)."
+    ]
+    assert Procedure.objects.count() == 0
