@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.core.text import fold
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.actions import HeadcountInput
-from cchc.staffing.models import Headcount, StaffingPolicy
+from cchc.staffing.models import MAX_FIGURE, Headcount, StaffingPolicy
 from cchc.staffing.queries import Summary, SummaryRow
 
 NUMBER = {"inputmode": "numeric", "class": "form-control text-end"}
@@ -51,20 +51,26 @@ class SummaryFilterForm(forms.Form):
 
 
 class HeadcountForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     civil_assigned = forms.IntegerField(
-        label=_("Civil-servant posts assigned"), widget=forms.TextInput(attrs=NUMBER)
+        max_value=MAX_FIGURE,
+        label=_("Civil-servant posts assigned"),
+        widget=forms.TextInput(attrs=NUMBER),
     )
     civil_actual = forms.IntegerField(
+        max_value=MAX_FIGURE,
         label=_("Civil servants in post"),
         required=False,
         help_text=_("Leave empty if not known."),
         widget=forms.TextInput(attrs=NUMBER),
     )
     public_assigned = forms.IntegerField(
-        label=_("Public-employee posts assigned"), widget=forms.TextInput(attrs=NUMBER)
+        max_value=MAX_FIGURE,
+        label=_("Public-employee posts assigned"),
+        widget=forms.TextInput(attrs=NUMBER),
     )
     public_actual = forms.IntegerField(
+        max_value=MAX_FIGURE,
         label=_("Public employees in post"),
         required=False,
         help_text=_("Leave empty if not known."),

@@ -30,7 +30,7 @@ from cchc.core import audit, xlsx
 from cchc.core.xlsx import Column, ImportResult, Row, RowError, cell_decimal, cell_text
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.actions import max_year
-from cchc.staffing.models import FIGURES, MIN_YEAR, Headcount
+from cchc.staffing.models import FIGURES, MAX_FIGURE, MIN_YEAR, Headcount
 from cchc.staffing.permissions import recordable_units
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 LEGACY_PREFIX = "~"
 LOOKUP_CHUNK = 500
-MAX_FIGURE = 10_000_000
+TOO_MANY_DIGITS = 12  # beyond any year or figure; int() of 1E999999 would take seconds
 
 # The file format (fixed, Vietnamese): the template, the import and the summary export share it.
 COLUMNS = [
@@ -202,8 +202,15 @@ class _RowChecker:
 
     @staticmethod
     def whole(value: Any) -> int | None:
+        """A whole number from a number cell, or from text of digits only: "9.000" or "9,000"
+        in a text cell is refused (it would read as 9 — Vietnamese writes 9.000 for nine
+        thousand), and a huge number (1E5000) is refused before it is ever converted."""
+        if isinstance(value, str) and not value.strip().isdigit():
+            return None
         number = cell_decimal(value)
         if number is None or not number.is_finite() or number != number.to_integral_value():
+            return None
+        if number.adjusted() > TOO_MANY_DIGITS:
             return None
         return int(number)
 

@@ -43,6 +43,10 @@ def can_record_headcount(user: User | Any, unit: OrgUnit) -> bool:
     return unit.is_current and bool(roles_over(user, unit) & RECORD_ROLES)
 
 
+# More posts than any unit has: a larger figure is a typing error.
+MAX_FIGURE = 10_000_000
+
+
 class HeadcountQuerySet(models.QuerySet["Headcount"]):
     def for_user(self, user: User | Any) -> "HeadcountQuerySet":
         """The records of the units `user` sees (OrgUnit.objects.visible_to)."""

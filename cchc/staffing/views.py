@@ -182,10 +182,11 @@ def headcount_record(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _year_param(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return timezone.localdate().year
+    """The year asked for in the URL, or this year when it is not a plausible year."""
+    text = (value or "").strip()
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    return timezone.localdate().year
 
 
 @member

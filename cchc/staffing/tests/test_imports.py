@@ -69,6 +69,25 @@ def test_import_with_a_broken_row_writes_nothing(hanoi: Hanoi, city_admin: User)
     assert not AuditEvent.objects.filter(verb="staffing.import").exists()
 
 
+def test_numbers_written_as_text_are_digits_only_and_huge_ones_are_refused(
+    hanoi: Hanoi, city_admin: User
+):
+    upload = workbook(
+        [
+            ["01-SNV", 2015, "9.000", None, "1,000", None],  # would read as 9 and 1
+            ["00004", 2015, "1E5000", None, 40, None],  # refused before int() is tried
+            ["00070", "2015", " 120 ", None, 40, None],  # digits in a text cell are fine
+        ]
+    )
+    result = import_headcount(actor=city_admin, upload=upload)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (2, "“9.000” is not a whole number."),
+        (2, "“1,000” is not a whole number."),
+        (3, "“1E5000” is not a whole number."),
+    ]
+    assert not Headcount.objects.exists()
+
+
 def test_officer_imports_only_own_units(hanoi: Hanoi, officer_a: User):
     result = import_headcount(
         actor=officer_a,

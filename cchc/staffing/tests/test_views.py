@@ -155,6 +155,22 @@ def test_negative_entry_shows_the_refusal_and_writes_nothing(hanoi: Hanoi, offic
     assert not Headcount.objects.exists()
 
 
+def test_huge_entry_and_implausible_year_are_refused_not_a_server_error(
+    hanoi: Hanoi, officer_a: User
+):
+    url = reverse("staffing:record", args=[hanoi.ward_a.pk])
+    response = client_for(officer_a).post(
+        url, {"year": 2025, "civil_assigned": 10**20, "public_assigned": 0, "version": 0}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["civil_assigned"] == [
+        "Ensure this value is less than or equal to 10000000."
+    ]
+    assert not Headcount.objects.exists()
+    page = client_for(officer_a).get(reverse("staffing:summary"), {"year": "9" * 20})
+    assert page.status_code == 200
+
+
 def test_stale_form_is_refused(hanoi: Hanoi, officer_a: User, city_admin: User):
     record(hanoi.ward_a, 2025, 30, 0, actor=city_admin)
     url = reverse("staffing:record", args=[hanoi.ward_a.pk])
