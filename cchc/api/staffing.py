@@ -47,6 +47,7 @@ class SummaryOut(Schema):
     compared: str
     units: list[SummaryUnitOut]
     total: SummaryTotalOut
+    not_reported: list[str]  # codes of units with a baseline but no figures for the year
 
 
 class HistoryYearOut(Schema):

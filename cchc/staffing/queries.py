@@ -141,6 +141,8 @@ class Summary:
     public: Reduction
     civil_actual: int | None
     public_actual: int | None
+    # Current units with their own baseline but no figures for the year: not compared.
+    not_reported: list[OrgUnit] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -160,12 +162,15 @@ class Summary:
                 for row in self.rows
             ],
             "total": {"civil": self.civil.as_dict(), "public": self.public.as_dict()},
+            "not_reported": [unit.code for unit in self.not_reported],
         }
 
 
-def _rollup_sql(years: Sequence[int], nodes_sql: str) -> str:
+def _rollup_sql(years: Sequence[int], nodes_sql: str, *, complete: bool = False) -> str:
     """The roll-up query's text (see the module docstring); `nodes_sql` selects the ids of the
-    units to report on. Parameters: the years, then those of `nodes_sql`."""
+    units to report on. Parameters: the years, then those of `nodes_sql`. With `complete`, a
+    source's figures count only when the current unit holding them (the source itself or the
+    successor it is carried to) has figures for every one of `years`."""
     unit = OrgUnit._meta.db_table
     headcount = Headcount._meta.db_table
     through = OrgUnit.successors.through._meta
@@ -182,6 +187,25 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str) -> str:
         f"(u.valid_to IS NOT NULL AND EXISTS (SELECT 1 FROM {links} s "  # noqa: S608
         f"WHERE s.{from_col} = u.id))"
     )
+    holders = only_complete = ""
+    if complete:
+        # The holder of a source: the last node of its walk that still counts as its own.
+        holders = f""",
+holder(source_id, holder_id) AS (
+  SELECT source_id, node_id FROM (
+    SELECT source_id, node_id,
+           ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY steps DESC) AS n
+    FROM walk WHERE own = 1
+  ) AS last WHERE n = 1
+),
+complete(holder_id) AS (
+  SELECT h.holder_id FROM holder h JOIN figures f ON f.unit_id = h.source_id
+  GROUP BY h.holder_id HAVING COUNT(DISTINCT f.year) = {len(set(years))}
+)"""  # noqa: S608 (a count computed here, no user input)
+        only_complete = (
+            " AND w.source_id IN (SELECT h.source_id FROM holder h "
+            "JOIN complete c ON c.holder_id = h.holder_id)"
+        )
     return f"""
 WITH RECURSIVE
 figures(unit_id, year, ca, cx, pa, px) AS (
@@ -197,27 +221,32 @@ walk(source_id, node_id, own, steps) AS (
          w.steps + 1
   FROM walk w JOIN {unit} u ON u.id = w.node_id
   WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR {carries})
-)
+){holders}
 SELECT w.node_id, f.year, SUM(f.ca), SUM(f.cx), SUM(f.pa), SUM(f.px),
        SUM(CASE WHEN w.own = 1 THEN f.ca ELSE 0 END),
        SUM(CASE WHEN w.own = 1 THEN f.pa ELSE 0 END)
 FROM walk w JOIN figures f ON f.unit_id = w.source_id
-WHERE w.node_id IN ({nodes_sql})
+WHERE w.node_id IN ({nodes_sql}){only_complete}
 GROUP BY w.node_id, f.year
 """  # noqa: S608
 
 
-def rollup(units: OrgUnitQuerySet, years: Iterable[int]) -> dict[int, UnitRollup]:
+def rollup(
+    units: OrgUnitQuerySet, years: Iterable[int], *, complete: bool = False
+) -> dict[int, UnitRollup]:
     """{unit id: UnitRollup} for the current units among `units` that have figures (their own,
-    carried from ended predecessors, or of units below them) in any of `years`. Two queries:
-    the roll-up and the units. Changes nothing."""
+    carried from ended predecessors, or of units below them) in any of `years`; with
+    `complete`, only the figures of units that reported every one of `years` (a comparison
+    must not read a missing year as zero posts). Two queries: the roll-up and the units.
+    Changes nothing."""
     years = sorted(set(years))
     if not years:
         return {}
     nodes = units.current().order_by().values("id")
     nodes_sql, nodes_params = nodes.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_rollup_sql(years, nodes_sql), [*years, *nodes_params])
+        sql = _rollup_sql(years, nodes_sql, complete=complete)
+        cursor.execute(sql, [*years, *nodes_params])
         fetched = cursor.fetchall()
     result: dict[int, UnitRollup] = {}
     if not fetched:
@@ -242,11 +271,14 @@ def _add(a: int | None, b: int | None) -> int | None:
 
 def summary(units: OrgUnitQuerySet, year: int, *, policy: StaffingPolicy | None = None) -> Summary:
     """The reduction of assigned posts in `year` against the policy's baseline year for every
-    current unit among `units` with figures, in tree order, and the total over the topmost of
-    them (for a city administrator: the city). Three queries. Changes nothing."""
+    current unit among `units` that reported both years (its own figures or those carried to it),
+    in tree order, the total over the topmost of them (for a city administrator: the city), and
+    the units with a baseline of their own but no figures for `year` (not compared: a missing
+    year is not zero posts). Four queries. Changes nothing."""
     policy = policy or StaffingPolicy.current()
     base = policy.baseline_year
-    rolled = rollup(units, [base, year])
+    # Only units that reported both years are compared: a missing year is not zero posts.
+    rolled = rollup(units, [base, year], complete=True)
     ordered = sorted(rolled.values(), key=lambda r: r.unit.path)
     top = min((r.unit.depth for r in ordered), default=0)
     rows = [_row(entry, base, year, top, policy.target_percent) for entry in ordered]
@@ -259,8 +291,24 @@ def summary(units: OrgUnitQuerySet, year: int, *, policy: StaffingPolicy | None 
         civil, public = civil + row.civil, public + row.public
         civil_actual = _add(civil_actual, row.civil_actual)
         public_actual = _add(public_actual, row.public_actual)
+    reported = Headcount.objects.filter(year=year).values("unit_id")
+    not_reported = list(
+        units.current()
+        .filter(headcounts__year=base)
+        .exclude(pk__in=reported)
+        .only(*UNIT_FIELDS)
+        .order_by("path")
+    )
     return Summary(
-        year, base, policy.target_percent, rows, civil, public, civil_actual, public_actual
+        year,
+        base,
+        policy.target_percent,
+        rows,
+        civil,
+        public,
+        civil_actual,
+        public_actual,
+        not_reported,
     )
 
 

@@ -58,8 +58,9 @@ def test_a_unit_with_several_successors_goes_whole_to_the_first_by_code(
 ):
     split = legacy_ward("00010", "Phường Điện Biên (cũ)", successors=[hanoi.ward_b, hanoi.ward_a])
     record(split, 2015, 12, 0, actor=city_admin)
+    record(hanoi.ward_a, 2025, 10, 0, actor=city_admin)
     rows = {r.unit.code: r for r in summary(OrgUnit.objects.all(), 2025).rows}
-    assert rows["00004"].civil.baseline == 12  # 00004 sorts before 00070
+    assert rows["00004"].civil == Reduction(12, 10)  # 00004 sorts before 00070
     assert "00070" not in rows
     assert summary(OrgUnit.objects.all(), 2025).civil.baseline == 12
 
@@ -79,6 +80,7 @@ def test_subtree_rolls_up_to_ancestors_and_carries_through_chains(hanoi: Hanoi, 
     middle = legacy_ward("00020", "Phường B (cũ)", successors=[hanoi.ward_b])
     first = legacy_ward("00019", "Phường A (cũ)", successors=[middle])
     record(first, 2015, 7, 0, actor=city_admin)
+    record(hanoi.ward_b, 2021, 0, 0, actor=city_admin)
 
     rows = {r.unit.code: r for r in summary(OrgUnit.objects.all(), 2021).rows}
     assert rows["01-SNV"].civil == Reduction(100, 90)
@@ -95,10 +97,26 @@ def test_summary_is_scoped_to_the_units_the_user_sees(
 ):
     old = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     record(old, 2015, 30, 0, actor=city_admin)
+    record(hanoi.ward_a, 2025, 24, 0, actor=city_admin)
     record(hanoi.ward_b, 2015, 25, 0, actor=city_admin)
+    record(hanoi.ward_b, 2025, 20, 0, actor=city_admin)
     result = summary(OrgUnit.objects.visible_to(officer_a), 2025)
     assert [r.unit.code for r in result.rows] == ["00004"]
-    assert result.civil == Reduction(30, 0)
+    assert result.civil == Reduction(30, 24)
+
+
+def test_a_unit_without_figures_for_the_year_is_not_compared_nor_counted(
+    hanoi: Hanoi, city_admin: User
+):
+    """A missing year is not zero posts: ward B reported 2015 only, so neither its baseline nor
+    a 100% cut enter the city's total; it is listed as not reported."""
+    record(hanoi.ward_a, 2015, 30, 0, actor=city_admin)
+    record(hanoi.ward_a, 2021, 27, 0, actor=city_admin)
+    record(hanoi.ward_b, 2015, 100, 0, actor=city_admin)
+    result = summary(OrgUnit.objects.all(), 2021)
+    assert "00070" not in {r.unit.code for r in result.rows}
+    assert result.civil == Reduction(30, 27)
+    assert [unit.code for unit in result.not_reported] == ["00070"]
 
 
 def test_history_of_a_successor_includes_carried_years(hanoi: Hanoi, city_admin: User):

@@ -81,11 +81,11 @@ def test_summary_query_count_does_not_grow_with_rows(
     record(wards[0], 2015, 10, 10, actor=city_admin)
     url = reverse("staffing:summary")
     client.get(url, {"year": 2015})  # session and user loaded once
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, {"year": 2015})
     for ward in wards[1:]:
         record(ward, 2015, 10, 10, actor=city_admin)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url, {"year": 2015})
     assert len(response.context["page"]) == 4  # the city and three wards
 
@@ -240,3 +240,15 @@ def test_policy_page_for_city_admins_only(city_admin: User, officer_a: User):
     policy = StaffingPolicy.current()
     assert (policy.baseline_year, policy.target_percent) == (2016, Decimal("12.50"))
     assert AuditEvent.objects.filter(verb="staffing.update_policy").count() == 1
+
+
+def test_summary_lists_the_units_without_figures_for_the_year(hanoi: Hanoi, city_admin: User):
+    record(hanoi.ward_a, 2015, 30, 0, actor=city_admin)
+    record(hanoi.ward_a, 2021, 27, 0, actor=city_admin)
+    record(hanoi.ward_b, 2015, 100, 0, actor=city_admin)
+    page = client_for(city_admin).get(reverse("staffing:summary"), {"year": 2021})
+    body = page.content.decode()
+    assert "1 unit has no figures for 2021 and is not compared:" in body
+    notice = body.split('data-testid="not-reported"')[1].split("</div>")[0]
+    assert "Phường Hoàn Kiếm" in notice
+    assert page.context["summary"].civil.percent == Decimal("10.00")
