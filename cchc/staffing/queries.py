@@ -166,11 +166,10 @@ class Summary:
         }
 
 
-def _rollup_sql(years: Sequence[int], nodes_sql: str, *, complete: bool = False) -> str:
+def _rollup_sql(years: Sequence[int], nodes_sql: str, excluded: int = 0) -> str:
     """The roll-up query's text (see the module docstring); `nodes_sql` selects the ids of the
-    units to report on. Parameters: the years, then those of `nodes_sql`. With `complete`, a
-    source's figures count only when the current unit holding them (the source itself or the
-    successor it is carried to) has figures for every one of `years`."""
+    units to report on. Parameters: the years, the `excluded` units whose figures are left out,
+    then those of `nodes_sql`."""
     unit = OrgUnit._meta.db_table
     headcount = Headcount._meta.db_table
     through = OrgUnit.successors.through._meta
@@ -178,6 +177,7 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str, *, complete: bool = False)
     from_col = through.get_field("from_orgunit").column
     to_col = through.get_field("to_orgunit").column
     in_years = ", ".join(["%s"] * len(years))
+    leave_out = f" AND unit_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
     # Only table and column names from the models go into the text; values are parameters.
     first_successor = (
         f"(SELECT t.id FROM {links} s JOIN {unit} t ON t.id = s.{to_col} "  # noqa: S608
@@ -187,30 +187,11 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str, *, complete: bool = False)
         f"(u.valid_to IS NOT NULL AND EXISTS (SELECT 1 FROM {links} s "  # noqa: S608
         f"WHERE s.{from_col} = u.id))"
     )
-    holders = only_complete = ""
-    if complete:
-        # The holder of a source: the last node of its walk that still counts as its own.
-        holders = f""",
-holder(source_id, holder_id) AS (
-  SELECT source_id, node_id FROM (
-    SELECT source_id, node_id,
-           ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY steps DESC) AS n
-    FROM walk WHERE own = 1
-  ) AS last WHERE n = 1
-),
-complete(holder_id) AS (
-  SELECT h.holder_id FROM holder h JOIN figures f ON f.unit_id = h.source_id
-  GROUP BY h.holder_id HAVING COUNT(DISTINCT f.year) = {len(set(years))}
-)"""  # noqa: S608 (a count computed here, no user input)
-        only_complete = (
-            " AND w.source_id IN (SELECT h.source_id FROM holder h "
-            "JOIN complete c ON c.holder_id = h.holder_id)"
-        )
     return f"""
 WITH RECURSIVE
 figures(unit_id, year, ca, cx, pa, px) AS (
   SELECT unit_id, year, civil_assigned, civil_actual, public_assigned, public_actual
-  FROM {headcount} WHERE year IN ({in_years})
+  FROM {headcount} WHERE year IN ({in_years}){leave_out}
 ),
 walk(source_id, node_id, own, steps) AS (
   SELECT DISTINCT unit_id, unit_id, 1, 0 FROM figures
@@ -221,32 +202,31 @@ walk(source_id, node_id, own, steps) AS (
          w.steps + 1
   FROM walk w JOIN {unit} u ON u.id = w.node_id
   WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR {carries})
-){holders}
+)
 SELECT w.node_id, f.year, SUM(f.ca), SUM(f.cx), SUM(f.pa), SUM(f.px),
        SUM(CASE WHEN w.own = 1 THEN f.ca ELSE 0 END),
        SUM(CASE WHEN w.own = 1 THEN f.pa ELSE 0 END)
 FROM walk w JOIN figures f ON f.unit_id = w.source_id
-WHERE w.node_id IN ({nodes_sql}){only_complete}
+WHERE w.node_id IN ({nodes_sql})
 GROUP BY w.node_id, f.year
 """  # noqa: S608
 
 
 def rollup(
-    units: OrgUnitQuerySet, years: Iterable[int], *, complete: bool = False
+    units: OrgUnitQuerySet, years: Iterable[int], *, excluded: Sequence[int] = ()
 ) -> dict[int, UnitRollup]:
     """{unit id: UnitRollup} for the current units among `units` that have figures (their own,
-    carried from ended predecessors, or of units below them) in any of `years`; with
-    `complete`, only the figures of units that reported every one of `years` (a comparison
-    must not read a missing year as zero posts). Two queries: the roll-up and the units.
-    Changes nothing."""
+    carried from ended predecessors, or of units below them) in any of `years`, leaving out
+    the figures of the `excluded` units (`incomplete`: a comparison must not read a missing
+    year as zero posts). Two queries. Changes nothing."""
     years = sorted(set(years))
     if not years:
         return {}
     nodes = units.current().order_by().values("id")
     nodes_sql, nodes_params = nodes.query.sql_with_params()
     with connection.cursor() as cursor:
-        sql = _rollup_sql(years, nodes_sql, complete=complete)
-        cursor.execute(sql, [*years, *nodes_params])
+        sql = _rollup_sql(years, nodes_sql, len(excluded))
+        cursor.execute(sql, [*years, *excluded, *nodes_params])
         fetched = cursor.fetchall()
     result: dict[int, UnitRollup] = {}
     if not fetched:
@@ -265,6 +245,50 @@ def rollup(
     return result
 
 
+def _next_units(unit_ids: set[int]) -> dict[int, int | None]:
+    """For each unit, the unit its figures are carried to: the first successor (by path) of an
+    ended unit that has successors, else None. Two queries."""
+    ended = OrgUnit.objects.filter(pk__in=unit_ids, valid_to__isnull=False).values("pk")
+    links: dict[int, tuple[int, str]] = {}
+    rows = OrgUnit.successors.through.objects.filter(from_orgunit_id__in=ended).values_list(
+        "from_orgunit_id", "to_orgunit_id", "to_orgunit__path"
+    )
+    for source, target, path in rows:
+        if source not in links or path < links[source][1]:
+            links[source] = (target, path)
+    return {pk: links[pk][0] if pk in links else None for pk in unit_ids}
+
+
+def incomplete(years: Sequence[int]) -> tuple[list[int], list[int]]:
+    """(sources, holders) for a comparison of `years`: the units whose figures must be left
+    out because the unit holding them — the unit itself, or the successor its figures are
+    carried to (first by path, as in the roll-up) — has no figures for one of the years, and
+    those holders. One query, then one per step of the merger chains. Changes nothing."""
+    years_of: dict[int, set[int]] = {}
+    for unit_id, year in Headcount.objects.filter(year__in=years).values_list("unit_id", "year"):
+        years_of.setdefault(unit_id, set()).add(year)
+    following: dict[int, int | None] = {}
+    frontier = set(years_of)
+    for _ in range(MAX_STEPS):
+        frontier -= following.keys()
+        if not frontier:
+            break
+        found = _next_units(frontier)
+        following |= found
+        frontier = {pk for pk in found.values() if pk is not None}
+    holder_years: dict[int, set[int]] = {}
+    holder_of: dict[int, int] = {}
+    for source, held in years_of.items():
+        node, steps = source, 0
+        while following.get(node) is not None and steps < MAX_STEPS:
+            node, steps = following[node] or node, steps + 1
+        holder_of[source] = node
+        holder_years.setdefault(node, set()).update(held)
+    wanted = set(years)
+    sources = sorted(s for s, h in holder_of.items() if not wanted <= holder_years[h])
+    return sources, sorted({holder_of[source] for source in sources})
+
+
 def _add(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else a + b
 
@@ -273,12 +297,13 @@ def summary(units: OrgUnitQuerySet, year: int, *, policy: StaffingPolicy | None 
     """The reduction of assigned posts in `year` against the policy's baseline year for every
     current unit among `units` that reported both years (its own figures or those carried to it),
     in tree order, the total over the topmost of them (for a city administrator: the city), and
-    the units with a baseline of their own but no figures for `year` (not compared: a missing
-    year is not zero posts). Four queries. Changes nothing."""
+    the units holding figures of one year but not the other (not compared: a missing year is
+    not zero posts; `incomplete`). About six queries. Changes nothing."""
     policy = policy or StaffingPolicy.current()
     base = policy.baseline_year
     # Only units that reported both years are compared: a missing year is not zero posts.
-    rolled = rollup(units, [base, year], complete=True)
+    sources, holders = incomplete([base, year])
+    rolled = rollup(units, [base, year], excluded=sources)
     ordered = sorted(rolled.values(), key=lambda r: r.unit.path)
     top = min((r.unit.depth for r in ordered), default=0)
     rows = [_row(entry, base, year, top, policy.target_percent) for entry in ordered]
@@ -291,14 +316,7 @@ def summary(units: OrgUnitQuerySet, year: int, *, policy: StaffingPolicy | None 
         civil, public = civil + row.civil, public + row.public
         civil_actual = _add(civil_actual, row.civil_actual)
         public_actual = _add(public_actual, row.public_actual)
-    reported = Headcount.objects.filter(year=year).values("unit_id")
-    not_reported = list(
-        units.current()
-        .filter(headcounts__year=base)
-        .exclude(pk__in=reported)
-        .only(*UNIT_FIELDS)
-        .order_by("path")
-    )
+    not_reported = list(units.current().filter(pk__in=holders).only(*UNIT_FIELDS).order_by("path"))
     return Summary(
         year,
         base,
