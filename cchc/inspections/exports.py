@@ -22,11 +22,9 @@ from docx.shared import Pt
 from cchc.core.listexport import day, table_pdf, table_xlsx
 from cchc.core.typeset import typeset_pdf
 from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
-from cchc.orgunits.queries import home_province, letterhead
+from cchc.orgunits.queries import letterhead
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "inspections" / "minutes.typ"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 KINDS = {
     Inspection.Kind.PLANNED: "Kiểm tra công vụ theo kế hoạch",
     Inspection.Kind.SURPRISE: "Kiểm tra công vụ đột xuất",
@@ -67,12 +65,7 @@ def _member_line(member: TeamMember) -> str:
 
 def minutes_data(inspection: Inspection) -> dict[str, Any]:
     """Everything the minutes show, as JSON-ready Vietnamese text. Changes nothing."""
-    province = home_province()
-    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
-    place = (province.short_name or province.name) if province else ""
-    when = inspection.started_at or timezone.now()
-    when = timezone.localtime(when)
-    dated = f"ngày {when:%d} tháng {when:%m} năm {when:%Y}"
+    when = timezone.localtime(inspection.started_at or timezone.now())
     team = _team(inspection)
     head = next((m.display_name for m in team if m.role == TeamMember.Role.HEAD), "")
     targets = [t.unit.name for t in inspection.targets.select_related("unit")]
@@ -100,11 +93,8 @@ def minutes_data(inspection: Inspection) -> dict[str, Any]:
             who = rec.unit.name + (f" — {rec.person.get_full_name()}" if rec.person else "")
             recommendations.append([str(rec.number), rec.text, who, day(rec.deadline)])
     return {
-        "city": committee,
+        **letterhead(when.date()),
         "body": inspection.unit.name.upper(),
-        "nation": NATION,
-        "motto": MOTTO,
-        "dated": f"{place}, {dated}" if place else dated.capitalize(),
         "title": "BIÊN BẢN KIỂM TRA CÔNG VỤ",
         "subtitle": KINDS[Inspection.Kind(inspection.kind)],
         "opening": [

@@ -39,15 +39,20 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
+def committee(province: OrgUnit | None) -> str:
+    """The issuing authority of the home province's documents: "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ
+    NỘI" (or the bare title when no province is loaded)."""
+    return f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
+
+
 def letterhead(day: datetime.date) -> dict[str, str]:
     """The heading of an administrative document dated `day`: the People's Committee of the
     home province, the national name and motto, and "Hà Nội, ngày … tháng … năm …"."""
     province = home_province()
-    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
     place = (province.short_name or province.name) if province else ""
     dated = f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
     return {
-        "city": committee,
+        "city": committee(province),
         "nation": NATION,
         "motto": MOTTO,
         "dated": f"{place}, {dated}" if place else dated.capitalize(),

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
-from cchc.orgunits.queries import home_province
+from cchc.orgunits.queries import committee, home_province
 from cchc.surveys.models import ELEMENTS, Campaign, CampaignUnit, Element
 from cchc.surveys.qr import qr_svg
 from cchc.surveys.queries import Distribution, UnitResult
@@ -80,8 +80,7 @@ def period(campaign: Campaign) -> str:
 
 
 def _committee() -> str:
-    province = home_province()
-    return f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
+    return committee(home_province())
 
 
 def _compile(template: str, data: dict[str, Any], files: dict[str, bytes] | None = None) -> bytes:
