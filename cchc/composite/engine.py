@@ -215,9 +215,17 @@ def run(
     return finish(result, weights)
 
 
-def finish(result: Result, weights: dict[str, float] | None = None) -> Result:
-    """Aggregate a prepared result (kept apart so that weight replications reuse the rest)."""
-    fw, doc = result.framework, result.pipeline
+def finish(
+    result: Result,
+    weights: dict[str, float] | None = None,
+    pipeline: dict[str, Any] | None = None,
+) -> Result:
+    """Aggregate a prepared result (kept apart so that weight replications reuse the rest).
+
+    ``pipeline`` replaces the prepared one for the aggregation and weights only (replications
+    whose earlier steps are identical share one prepared result).
+    """
+    fw, doc = result.framework, pipeline or result.pipeline
     w = {**fw.weights(), **(doc.get("weights") or {}), **(weights or {})}
     spec = step_of(doc, "aggregate") or {}
     aggregated = aggregate_levels(fw, result.datasets["Normalised"], spec, w)
