@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cchc.procedures",
     "cchc.staffing",
     "cchc.indices",
+    "cchc.composites",
     "cchc.ratings",
     "cchc.reports",
     "cchc.api",
