@@ -96,7 +96,7 @@ def _denominate(fw: Framework, data: UnitData, values: pd.DataFrame, spec: dict)
 
 
 def _treat(values: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, list[steps.Treatment]]:
-    out = values.copy()
+    out = values.to_numpy(dtype=float, copy=True)
     details = []
     per = spec.get("indicators") or {}
     base = {
@@ -105,15 +105,14 @@ def _treat(values: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, list[steps.T
         "kurt_threshold": float(spec.get("kurt_threshold", 3.5)),
         "log": bool(spec.get("log", True)),
     }
-    for code in values.columns:
+    for j, code in enumerate(values.columns):
         own = per.get(code)
         if own == "none":
             continue
         params = {**base, **(own or {})}
-        col, info = steps.treat_column(code, values[code].to_numpy(dtype=float), **params)
-        out[code] = col
+        out[:, j], info = steps.treat_column(code, out[:, j].copy(), **params)
         details.append(info)
-    return out, details
+    return pd.DataFrame(out, index=values.index, columns=values.columns), details
 
 
 def _normalise_one(x: np.ndarray, spec: dict, target: np.ndarray | None) -> np.ndarray:

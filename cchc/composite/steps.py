@@ -38,12 +38,31 @@ def kurt(x: np.ndarray) -> float:
         return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
+def skew_kurt(x: np.ndarray) -> tuple[float, float]:
+    """``(skew(x), kurt(x))`` from one pass over the deviations (same formulas)."""
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 4:
+        raise ValueError("Insufficient non-NA points to calculate kurtosis (min 4 required).")
+    d = x - x.mean()
+    d2 = d * d
+    s2, s3, s4 = d2.sum(), (d2 * d).sum(), (d2 * d2).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sk = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+        r = n * s4 / s2**2
+        kt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return float(sk), float(kt)
+
+
 def passes_skew_kurt(x: np.ndarray, skew_threshold: float, kurt_threshold: float) -> bool | None:
     """COINr's ``check_SkewKurt``: passes if |skew| < s OR kurtosis < k; None when undefined.
 
     R's three-valued ``|``: TRUE if either side is TRUE, NA if neither is TRUE and one is NA.
     """
-    sk, kt = skew(x), kurt(x)
+    return _passes(*skew_kurt(x), skew_threshold, kurt_threshold)
+
+
+def _passes(sk: float, kt: float, skew_threshold: float, kurt_threshold: float) -> bool | None:
     a = None if np.isnan(sk) else abs(sk) < skew_threshold
     b = None if np.isnan(kt) else kt < kurt_threshold
     if a or b:
@@ -137,7 +156,7 @@ def winsorise(
     imax: np.ndarray = np.array([], dtype=int)
     imin: np.ndarray = np.array([], dtype=int)
     while not passing and (winmax is None or nwin < winmax):
-        if skew(x) >= 0:
+        if skew_kurt(x)[0] >= 0:
             imax = np.flatnonzero(x == np.nanmax(x))
             x[imax] = np.nanmax(np.delete(x, imax))
         else:
@@ -169,21 +188,24 @@ def treat_column(
     1. passes → unchanged; 2. else winsorise; 3. still failing → log_CT of the *original*
     column (``combine_treat = FALSE``). An undefined check (constant column) leaves it alone.
     """
-    sk0, kt0 = skew(x), kurt(x)
-    passing = passes_skew_kurt(x, skew_threshold, kurt_threshold)
+    try:
+        sk0, kt0 = skew_kurt(x)
+    except ValueError as exc:
+        raise ValueError(f"treat {code}: {exc}") from exc
+    passing = _passes(sk0, kt0, skew_threshold, kurt_threshold)
     if passing is None or passing:
         return x.copy(), Treatment(code, 0, False, sk0, kt0, sk0, kt0, (), passing)
     x1, nwin, positions = winsorise(x, winmax, skew_threshold, kurt_threshold)
-    passing = passes_skew_kurt(x1, skew_threshold, kurt_threshold)
+    sk1, kt1 = skew_kurt(x1)
+    passing = _passes(sk1, kt1, skew_threshold, kurt_threshold)
     if passing is None:
         return x.copy(), Treatment(code, 0, False, sk0, kt0, sk0, kt0, (), None)
     if passing or not log:
-        return x1, Treatment(
-            code, nwin, False, sk0, kt0, skew(x1), kurt(x1), tuple(positions), passing
-        )
+        return x1, Treatment(code, nwin, False, sk0, kt0, sk1, kt1, tuple(positions), passing)
     x2 = log_ct(x)
-    passing2 = passes_skew_kurt(x2, skew_threshold, kurt_threshold)
-    return x2, Treatment(code, 0, True, sk0, kt0, skew(x2), kurt(x2), (), passing2)
+    sk2, kt2 = skew_kurt(x2)
+    passing2 = _passes(sk2, kt2, skew_threshold, kurt_threshold)
+    return x2, Treatment(code, 0, True, sk0, kt0, sk2, kt2, (), passing2)
 
 
 # --- normalise (R/normalise.R) ----------------------------------------------------------------
