@@ -44,9 +44,9 @@ class RankIntervals:
     replications: int
     seed: int | None
 
-    def for_unit(self, code: str) -> dict[str, float]:
+    def for_unit(self, code: str) -> dict[str, float | None]:
         row = self.table.loc[code]
-        return {"median": float(row["median"]), "q05": float(row["q05"]), "q95": float(row["q95"])}
+        return {k: _f(float(row[k])) for k in ("median", "q05", "q95")}
 
 
 @dataclass
@@ -85,6 +85,13 @@ class Sensitivity:
 
 def _f(x: float) -> float | None:
     return None if not math.isfinite(x) else round(float(x), 6)
+
+
+def default_assumptions(fw: Framework, factor: float = 0.25) -> list[dict[str, Any]]:
+    """Noisy weights, ±``factor`` at every aggregate level below the top (COINr's SA vignette
+    perturbs pillars and sub-indices by ±25 %); a two-level framework perturbs its indicators."""
+    levels = {str(lev): factor for lev in range(2, fw.max_level)} or {"1": factor}
+    return [{"name": "weights", "type": "noisy_weights", "levels": levels}]
 
 
 def check_assumptions(assumptions: list[dict[str, Any]], fw: Framework) -> None:

@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
     ("dialogues:petitions", _("Dialogues"), "chat-square-text", "oversight"),
     ("procedures:list", _("Administrative procedures"), "file-earmark-text", "programme"),
     ("staffing:summary", _("Headcount"), "person-badge", "programme"),
+    ("composites:list", _("Composite indices"), "bar-chart-steps", "admin"),
     ("plans:months", _("Month close"), "lock", "admin"),
     ("accounts:users", _("Users"), "people", "admin"),
     ("core:audit_log", _("Audit log"), "journal-text", "admin"),

@@ -50,6 +50,25 @@
     };
   }
 
+  // "intervals": rows [{label, rank, q05, median, q95}]: each unit's 5–95 % rank interval as a
+  // bar from q05 to q95 (an invisible stacked base up to q05) and its nominal rank as a dot.
+  function intervalOption(rows, number) {
+    return {
+      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
+        var r = rows[items[0].dataIndex];
+        return r.label + ": " + number.format(r.rank) + " (" + number.format(r.q05) + "–" + number.format(r.q95) + ")";
+      } },
+      xAxis: { type: "value", min: 1, minInterval: 1, inverse: false },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
+      series: [
+        { type: "bar", stack: "ri", silent: true, itemStyle: { color: "transparent" }, data: rows.map(function (r) { return r.q05; }) },
+        { type: "bar", stack: "ri", itemStyle: { color: "#9ec5fe" }, data: rows.map(function (r) { return r.q95 - r.q05; }) },
+        { type: "scatter", symbolSize: 8, itemStyle: { color: "#0b5ed7" }, data: rows.map(function (r) { return r.rank; }) },
+      ],
+    };
+  }
+
   function drawCharts(root) {
     if (!window.echarts) return;
     root.querySelectorAll(".chart[data-source]").forEach(function (el) {
@@ -59,7 +78,7 @@
       var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
       var kind = el.dataset.chart || "bar";
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(kind === "bar" ? barOption(data, number, el.dataset.max ? +el.dataset.max : null) : seriesOption(kind, data, number));
+      chart.setOption(kind === "intervals" ? intervalOption(data, number) : kind === "bar" ? barOption(data, number, el.dataset.max ? +el.dataset.max : null) : seriesOption(kind, data, number));
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

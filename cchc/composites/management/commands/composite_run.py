@@ -8,12 +8,6 @@ from cchc.composite import engine, framework, uncertainty
 from cchc.composite import pipeline as pipelines
 
 
-def default_assumptions(fw: framework.Framework) -> list[dict[str, Any]]:
-    """Noisy weights, ±25 % at every aggregate level below the top (COINr's SA vignette)."""
-    levels = {str(lev): 0.25 for lev in range(2, fw.max_level)} or {"1": 0.25}
-    return [{"name": "weights", "type": "noisy_weights", "levels": levels}]
-
-
 def _read_json(path: str, what: str) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -59,7 +53,7 @@ class Command(BaseCommand):
                 assumptions = (
                     _read_json(options["assumptions"], "assumptions")
                     if options["assumptions"]
-                    else default_assumptions(fw)
+                    else uncertainty.default_assumptions(fw)
                 )
                 ri = uncertainty.rank_intervals(
                     fw, data, doc, assumptions, options["uncertainty"], options["seed"]
