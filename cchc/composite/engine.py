@@ -70,11 +70,27 @@ class Result:
         self.datasets[name].to_csv(buf, float_format="%.10g")
         return buf.getvalue()
 
-    def strengths_weaknesses(self, unit: str, n: int = 5) -> tuple[list[str], list[str]]:
-        """A unit's best and worst indicators by rank among units (COINr get_str_weak)."""
-        ranks = steps.rank_scores(self.datasets["Normalised"])
-        row = ranks.loc[unit].dropna().astype(int).sort_values(kind="stable")
-        return list(row.index[:n]), list(row.index[::-1][:n])
+    def strengths_weaknesses(
+        self, unit: str, n: int = 5, unique_discard: float | None = None, min_discard: bool = True
+    ) -> tuple[list[str], list[str]]:
+        """A unit's best and worst indicators by rank among units: COINr ``get_str_weak`` on
+        the Raw data set adjusted for direction. Indicators whose share of distinct values is
+        not above ``unique_discard`` (binary ones) are left out, and with ``min_discard`` those
+        where the unit has the worst rank. Strengths best first; weaknesses in rank order,
+        the worst last (as COINr)."""
+        raw = self.datasets["Raw"].loc[self.scores.index]
+        direction = pd.Series({c: self.framework.nodes[c].direction for c in raw.columns})
+        ranks = steps.rank_scores(raw * direction)
+        codes = list(raw.columns)
+        if unique_discard is not None:
+            share = raw.nunique(dropna=False) / len(raw)
+            codes = [c for c in codes if share[c] > unique_discard]
+        row = ranks.loc[unit, codes].dropna().astype(int)
+        if min_discard:
+            worst = ranks[row.index].max()
+            row = row[row != worst]
+        row = row.sort_values(kind="stable")
+        return list(row.index[:n]), list(row.index[max(len(row) - n, 0) :])
 
 
 def _num(value: Any) -> float | None:

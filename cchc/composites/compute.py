@@ -10,6 +10,8 @@ from cchc.composite import engine, framework, uncertainty
 from cchc.composite.framework import Framework, UnitData
 
 STRENGTHS = 5
+# As COINr's own apps call get_str_weak: binary indicators are not strengths or weaknesses.
+UNIQUE_DISCARD = 0.2
 
 
 def parse_meta(rows: list[dict[str, Any]]) -> Framework:
@@ -54,7 +56,7 @@ def run_result(
     out["levels"] = levels_of(fw)
     out["indicators"] = {c: fw.nodes[c].name for c in fw.indicators}
     for unit in out["units"]:
-        best, worst = result.strengths_weaknesses(unit["code"], STRENGTHS)
+        best, worst = result.strengths_weaknesses(unit["code"], STRENGTHS, UNIQUE_DISCARD)
         unit["strengths"], unit["weaknesses"] = best, worst
     if replications:
         chosen = assumptions or uncertainty.default_assumptions(fw)

@@ -8,6 +8,7 @@ tab_type = "Aggs")``, the first six rows) — every index, sub-index and pillar 
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cchc.composite import engine, framework, pipeline
@@ -99,5 +100,13 @@ def test_result_json_shape(result):
 
 def test_strengths_and_weaknesses(result):
     best, worst = result.strengths_weaknesses("CHE", 3)
-    ranks = result.datasets["Normalised"].rank(ascending=False, method="min").loc["CHE"]
+    raw = result.datasets["Raw"]
+    direction = pd.Series({c: result.framework.nodes[c].direction for c in raw.columns})
+    ranks = (raw * direction).rank(ascending=False, method="min").loc["CHE"]
     assert ranks[best].max() <= ranks[worst].min()
+    assert list(ranks[best]) == sorted(ranks[best])
+    # the binary TIR convention indicator (two distinct values) is not a strength with
+    # COINr's unique-value filter, and a unit's worst-ranked indicators are left out
+    assert "TIRcon" not in result.strengths_weaknesses("CHE", 5, unique_discard=0.2)[0]
+    worst_of_all = (raw * direction).rank(ascending=False, method="min").max()
+    assert all(ranks[c] != worst_of_all[c] for c in worst)
