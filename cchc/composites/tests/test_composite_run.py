@@ -71,3 +71,27 @@ def test_refusals(tmp_path):
     path.write_text(json.dumps(doc))
     with pytest.raises(CommandError, match="positive"):
         run("--pipeline", str(path))
+
+
+def test_sensitivity_option(tmp_path):
+    assumptions = tmp_path / "a.json"
+    assumptions.write_text(
+        json.dumps(
+            [
+                {"name": "weights", "type": "noisy_weights", "levels": {"2": 0.25}},
+                {
+                    "name": "winsorisation",
+                    "type": "alternatives",
+                    "step": "treat",
+                    "options": [{"winmax": 5}, {"winmax": 1}],
+                },
+            ]
+        )
+    )
+    args = ("--assumptions", str(assumptions), "--sensitivity", "8", "--seed", "2", "--json")
+    out = json.loads(run(*args))
+    sens = out["sensitivity"]
+    assert sens["runs"] == 8 * 4
+    assert [a["name"] for a in sens["assumptions"]] == ["weights", "winsorisation"]
+    assert "rank_interval" not in out["units"][0]
+    assert json.loads(run(*args))["sensitivity"] == sens  # the same seed, the same indices

@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "--assumptions",
             help="JSON file: list of assumptions (default: noisy weights ±25%% per level)",
         )
+        parser.add_argument(
+            "--sensitivity",
+            type=int,
+            help="base sample N of a Sobol' analysis (N·(k+2) runs for k assumptions)",
+        )
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,17 +54,21 @@ class Command(BaseCommand):
         try:
             result = engine.run(fw, data, doc)
             out = result.to_dict()
+            assumptions = (
+                _read_json(options["assumptions"], "assumptions")
+                if options["assumptions"]
+                else uncertainty.default_assumptions(fw)
+            )
             if options["uncertainty"] is not None:
-                assumptions = (
-                    _read_json(options["assumptions"], "assumptions")
-                    if options["assumptions"]
-                    else uncertainty.default_assumptions(fw)
-                )
                 ri = uncertainty.rank_intervals(
                     fw, data, doc, assumptions, options["uncertainty"], options["seed"]
                 )
                 for unit in out["units"]:
                     unit["rank_interval"] = ri.for_unit(unit["code"])
+            if options["sensitivity"] is not None:
+                out["sensitivity"] = uncertainty.sensitivity(
+                    fw, data, doc, assumptions, options["sensitivity"], options["seed"]
+                ).to_dict()
         except (ValueError, pipelines.PipelineError) as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
@@ -84,6 +93,11 @@ class Command(BaseCommand):
                 ri = unit["rank_interval"]
                 line += f"  rank {ri['q05']:.0f}–{ri['q95']:.0f} (median {ri['median']:.0f})"
             self.stdout.write(line)
+        for a in out.get("sensitivity", {}).get("assumptions", []):
+            self.stdout.write(
+                f"Sensitivity of the ranks to {a['name']}: first order {a['first_order']}"
+                f" ± {a['first_order_conf']}, total {a['total']} ± {a['total_conf']}"
+            )
         if out["screened_out"]:
             self.stdout.write(f"Screened out: {', '.join(out['screened_out'])}")
         treated = ", ".join(
