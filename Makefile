@@ -33,6 +33,9 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 setup: $(VENV)/.synced
 
 ## run: migrate SQLite, load units and demo data (first run only), serve on :8000 with the worker
+# Development: DEBUG on unless the environment says otherwise (settings refuse DEBUG off without
+# a database and a secret key of one's own).
+run: export DJANGO_DEBUG ?= true
 run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0

@@ -1,16 +1,21 @@
 """One settings module, driven by environment variables.
 
-The defaults run on SQLite with no setup. Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/operations.md).
+The defaults run on SQLite with no setup when DJANGO_DEBUG=true (`make run`) or under pytest.
+Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see
+docs/operations.md); without them these settings refuse to load (ImproperlyConfigured), so that
+a command run without the environment file never works on a stray SQLite file or a known key.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from vietnam_provinces.codes import ProvinceCode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,9 +33,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# Refusals apply when DEBUG is off, except under pytest (the suite runs with DEBUG off on SQLite).
+STRICT = not DEBUG and not TESTING
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+if STRICT and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set (or is the development key written in config/settings.py) "
+        "and DJANGO_DEBUG is off. Load the environment file (docs/operations.md) or set "
+        "DJANGO_DEBUG=true for development."
+    )
+# Earlier keys, comma-separated, still accepted for sessions and signed links after a rotation.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
+# Key of the hashes stored in the database that must outlive a rotation of the secret key (the
+# survey responses' client hashes, used for duplicate detection while a campaign is open).
+# Unset: the secret key itself, which is what such hashes used before this setting existed.
+CCHC_HASH_KEY = os.environ.get("CCHC_HASH_KEY", "").strip() or SECRET_KEY
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -103,6 +121,13 @@ TEMPLATES = [
 FORM_RENDERER = "cchc.core.forms.FormRenderer"
 
 # SQLite by default (WAL, busy timeout, immediate transactions); DATABASE_URL for PostgreSQL.
+# With DEBUG off, one of DATABASE_URL or CCHC_SQLITE_PATH must be given: a command run without
+# the environment file must fail, not quietly create and migrate var/cchc.sqlite3.
+if STRICT and not os.environ.get("DATABASE_URL") and not os.environ.get("CCHC_SQLITE_PATH"):
+    raise ImproperlyConfigured(
+        "No database configured: set DATABASE_URL (PostgreSQL) or CCHC_SQLITE_PATH (SQLite) "
+        "when DJANGO_DEBUG is off. Is the environment file loaded (docs/operations.md)?"
+    )
 SQLITE_PATH = os.environ.get("CCHC_SQLITE_PATH", str(BASE_DIR / "var" / "cchc.sqlite3"))
 DATABASES = {
     "default": dj_database_url.config(
@@ -236,7 +261,21 @@ if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # The province or centrally-run city this installation serves (code of vietnam-provinces).
-CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01")
+CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01").strip()
+
+
+def _check_home_province(code: str) -> None:
+    """Refuse a code that is not one of the 34 provinces (from 01/07/2025): a wrong one leaves
+    the letterhead reading a bare "ỦY BAN NHÂN DÂN" and the unit browser empty."""
+    valid = {f"{member.value:02d}" for member in ProvinceCode}
+    if not re.fullmatch(r"\d{2}", code) or code not in valid:
+        raise ImproperlyConfigured(
+            f"CCHC_HOME_PROVINCE={code!r} is not a province code: use two digits, one of "
+            f"{', '.join(sorted(valid))} (01 = Hà Nội, 79 = Hồ Chí Minh)."
+        )
+
+
+_check_home_province(CCHC_HOME_PROVINCE)
 
 # Uploaded evidence and documents: at most this size each (bytes); types in cchc/core/uploads.py.
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
