@@ -62,10 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command replaces the package's (heartbeat, retries).
+    "cchc.core",
     "django_tasks_db",
     "axes",
     "ninja",
-    "cchc.core",
     "cchc.accounts",
     "cchc.orgunits",
     "cchc.plans",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers local probes before the host check and the HTTPS redirect.
+    "cchc.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc.core.logs.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -205,6 +209,8 @@ TASKS = {
 }
 
 # E-mail through Django's mailers: the console by default, SMTP when DJANGO_EMAIL_HOST is set.
+if env_bool("DJANGO_EMAIL_USE_SSL", False) and env_bool("DJANGO_EMAIL_USE_TLS", False):
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_SSL (465) or DJANGO_EMAIL_USE_TLS, not both.")
 if os.environ.get("DJANGO_EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -214,7 +220,13 @@ if os.environ.get("DJANGO_EMAIL_HOST"):
                 "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587)),
                 "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
                 "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                # 587 with STARTTLS by default; DJANGO_EMAIL_USE_SSL=true for implicit TLS (465).
+                "use_tls": env_bool(
+                    "DJANGO_EMAIL_USE_TLS", not env_bool("DJANGO_EMAIL_USE_SSL", False)
+                ),
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+                # Seconds before a silent mail server fails the job (which is then retried).
+                "timeout": float(os.environ.get("DJANGO_EMAIL_TIMEOUT", 30)),
             },
         }
     }
@@ -247,13 +259,34 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# One log format for gunicorn, the web processes and the worker (cchc/core/logs.py): ISO time
+# with the UTC offset, request id, user id, unit. CCHC_LOG_FORMAT=json for log collectors.
+CCHC_LOG_FORMAT = os.environ.get("CCHC_LOG_FORMAT", "plain").strip().lower()
+if CCHC_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"CCHC_LOG_FORMAT={CCHC_LOG_FORMAT!r}: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "cchc.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "cchc": {
+            "()": "cchc.core.logs.JsonFormatter"
+            if CCHC_LOG_FORMAT == "json"
+            else "cchc.core.logs.PlainFormatter"
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "cchc", "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CCHC_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Loggers that would otherwise get a handler of their own (the worker's, gunicorn's).
+        **{
+            name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+            for name in ("django_tasks_db", "django.tasks", "gunicorn.error", "gunicorn.access")
+        },
+    },
 }
 
 if TESTING:
@@ -295,3 +328,17 @@ CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE = int(
 CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = int(
     os.environ.get("CCHC_PETITION_LOOKUP_RATE_PER_MINUTE", 30)
 )
+
+# Background jobs (cchc/core/jobs.py): a failed job is retried after 1, 4, 16, 64 minutes
+# (CCHC_JOB_RETRY_SECONDS × 4^(attempt-1)) until CCHC_JOB_MAX_ATTEMPTS attempts have failed,
+# then left as a dead letter on /jobs/. The worker writes a heartbeat every
+# CCHC_WORKER_HEARTBEAT_SECONDS; /healthz/full calls it stale after CCHC_WORKER_STALE_SECONDS and
+# the queue stuck when its oldest ready job waited CCHC_QUEUE_STALE_SECONDS.
+CCHC_JOB_MAX_ATTEMPTS = int(os.environ.get("CCHC_JOB_MAX_ATTEMPTS", 5))
+CCHC_JOB_RETRY_SECONDS = float(os.environ.get("CCHC_JOB_RETRY_SECONDS", 60))
+CCHC_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("CCHC_WORKER_HEARTBEAT_SECONDS", 30))
+CCHC_WORKER_STALE_SECONDS = float(os.environ.get("CCHC_WORKER_STALE_SECONDS", 120))
+CCHC_QUEUE_STALE_SECONDS = float(os.environ.get("CCHC_QUEUE_STALE_SECONDS", 600))
+# A monitor elsewhere may read /healthz/full with "Authorization: Bearer <token>"; without a
+# token only direct local probes (127.0.0.1/::1, not through the proxy) may.
+CCHC_HEALTH_TOKEN = os.environ.get("CCHC_HEALTH_TOKEN", "")
