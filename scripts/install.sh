@@ -111,7 +111,9 @@ app_user() {
 }
 
 clone() {
-    [[ -d $APP/.git ]] || runuser -u "$APP_USER" -- git clone --quiet --branch "$BRANCH" "$SOURCE" "$APP"
+    # As the docs: clone as root, then give the tree to the app user.
+    [[ -d $APP/.git ]] || git clone --quiet --branch "$BRANCH" "$SOURCE" "$APP"
+    chown -R "$APP_USER:$APP_USER" "$PREFIX"
     echo "Code: $(git -C "$APP" log --oneline -1)"
     install -d -m 750 -o "$APP_USER" -g "$APP_USER" "$BACKUPS" "$APP/var" "$APP/var/media"
 }
