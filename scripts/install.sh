@@ -114,7 +114,7 @@ clone() {
     # As the docs: clone as root, then give the tree to the app user.
     [[ -d $APP/.git ]] || git clone --quiet --branch "$BRANCH" "$SOURCE" "$APP"
     chown -R "$APP_USER:$APP_USER" "$PREFIX"
-    echo "Code: $(git -C "$APP" log --oneline -1)"
+    echo "Code: $(runuser -u "$APP_USER" -- git -C "$APP" log --oneline -1)"
     install -d -m 750 -o "$APP_USER" -g "$APP_USER" "$BACKUPS" "$APP/var" "$APP/var/media"
 }
 
@@ -170,10 +170,12 @@ services() {
         as_app "nohup .venv/bin/python manage.py db_worker --no-reload >>$LOG_DIR/worker.log 2>&1 & echo \$! >$RUN_DIR/worker.pid"
         sed -e "s|/srv/cchc|$PREFIX|g" -e "s|/etc/cchc|$ETC|g" -e "s| cchc  | $APP_USER  |" \
             "$APP/scripts/cron.d/cchc" >"/etc/cron.d/$SITE"
-        echo "gunicorn pid $(cat "$RUN_DIR/web.pid" 2>/dev/null || echo '?'), worker pid $(cat "$RUN_DIR/worker.pid")"
     fi
     for _ in $(seq 1 60); do
-        curl -sf "http://127.0.0.1:$APP_PORT/healthz" >/dev/null && return
+        if curl -sf "http://127.0.0.1:$APP_PORT/healthz" >/dev/null; then
+            ((SYSTEMD)) || echo "gunicorn pid $(cat "$RUN_DIR/web.pid"), worker pid $(cat "$RUN_DIR/worker.pid")"
+            return
+        fi
         sleep 0.5
     done
     fail "gunicorn did not answer /healthz on 127.0.0.1:$APP_PORT"
@@ -190,7 +192,7 @@ nginx_site() {
     sed -e "s|cchc.example.gov.vn|$DOMAIN|g" -e "s|127.0.0.1:8000|127.0.0.1:$APP_PORT|" \
         -e "s|listen 80;|listen $HTTP_PORT;|; s|listen \[::\]:80;|listen [::]:$HTTP_PORT;|" \
         -e "s|listen 443 ssl|listen $HTTPS_PORT ssl|; s|listen \[::\]:443 ssl|listen [::]:$HTTPS_PORT ssl|" \
-        -e "s|https://\$host\$request_uri|https://\$host:$HTTPS_PORT\$request_uri|" \
+        -e "s|https://\$host\$request_uri|https://\$host$HTTPS_SUFFIX\$request_uri|" \
         -e "s|/etc/ssl/certs/cchc.pem|$cert|; s|/etc/ssl/private/cchc.key|$key|" \
         "$APP/scripts/nginx/cchc.conf" >"/etc/nginx/sites-available/$SITE"
     ln -sf "/etc/nginx/sites-available/$SITE" "/etc/nginx/sites-enabled/$SITE"
@@ -201,8 +203,9 @@ nginx_site() {
     else nginx; fi
 }
 
+HTTPS_SUFFIX=$([[ $HTTPS_PORT == 443 ]] || echo ":$HTTPS_PORT")
 CURL=(curl -sS --max-time 30 --resolve "$DOMAIN:$HTTPS_PORT:127.0.0.1" --resolve "$DOMAIN:$HTTP_PORT:127.0.0.1" -k)
-BASE=https://$DOMAIN:$HTTPS_PORT
+BASE=https://$DOMAIN$HTTPS_SUFFIX
 check_http() {
     local code
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$APP_PORT/healthz")
