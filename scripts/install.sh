@@ -59,15 +59,19 @@ uninstall() {
         rm -f /etc/systemd/system/cchc-{web,worker,daily,backup}.{service,timer}
         systemctl daemon-reload
     else
+        local pid
         for name in web worker; do
-            [[ -f $RUN_DIR/$name.pid ]] && kill "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null || true
+            [[ -f $RUN_DIR/$name.pid ]] || continue
+            pid=$(cat "$RUN_DIR/$name.pid")
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
             rm -f "$RUN_DIR/$name.pid"
         done
     fi
     rm -f "/etc/nginx/sites-enabled/$SITE" "/etc/nginx/sites-available/$SITE" "/etc/cron.d/$SITE"
     if command -v nginx >/dev/null && pgrep -x nginx >/dev/null; then nginx -s reload || true; fi
-    as_postgres dropdb --if-exists "$DB_NAME"
-    as_postgres dropdb --if-exists "$RESTORE_DB"
+    as_postgres dropdb --if-exists --force "$DB_NAME"
+    as_postgres dropdb --if-exists --force "$RESTORE_DB"
     as_postgres dropuser --if-exists "$DB_USER"
     rm -rf "$PREFIX" "$ETC" "$LOG_DIR" "$RUN_DIR"
     id "$APP_USER" >/dev/null 2>&1 && deluser --quiet "$APP_USER" || true
@@ -166,8 +170,8 @@ services() {
     else
         # No systemd: the same commands as the units' ExecStart, started directly.
         install -d -m 755 -o "$APP_USER" -g "$APP_USER" "$RUN_DIR" "$LOG_DIR"
-        as_app "nohup .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid $RUN_DIR/web.pid >>$LOG_DIR/web.log 2>&1 &"
-        as_app "nohup .venv/bin/python manage.py db_worker --no-reload >>$LOG_DIR/worker.log 2>&1 & echo \$! >$RUN_DIR/worker.pid"
+        as_app "{ nohup .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid $RUN_DIR/web.pid >>$LOG_DIR/web.log 2>&1 & }"
+        as_app "{ nohup .venv/bin/python manage.py db_worker --no-reload >>$LOG_DIR/worker.log 2>&1 & } && echo \$! >$RUN_DIR/worker.pid"
         sed -e "s|/srv/cchc|$PREFIX|g" -e "s|/etc/cchc|$ETC|g" -e "s| cchc  | $APP_USER  |" \
             "$APP/scripts/cron.d/cchc" >"/etc/cron.d/$SITE"
     fi
