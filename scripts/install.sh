@@ -233,14 +233,14 @@ check_plan() {
         --data-urlencode "username=$ADMIN_USER" --data-urlencode "password=$ADMIN_PASSWORD" \
         "$BASE/accounts/login/")
     [[ $code == 302* ]] || fail "sign-in through nginx gave $code"
-    unit=$(as_app ".venv/bin/python manage.py shell -c \"from cchc.orgunits.models import OrgUnit; print(OrgUnit.objects.get(code='01', legacy=False).pk)\"")
+    unit=$(as_app ".venv/bin/python manage.py shell -v 0 -c \"from cchc.orgunits.models import OrgUnit; print(OrgUnit.objects.get(code='01', legacy=False).pk)\"")
     year=$(date +%Y)
     csrf=$(awk '$6 == "csrftoken" {print $7}' "$jar")
     code=$("${CURL[@]}" -b "$jar" -c "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
         -H "Referer: $BASE/plans/new/" --data-urlencode "csrfmiddlewaretoken=$csrf" \
         --data-urlencode "unit=$unit" --data-urlencode "year=$year" \
         --data-urlencode "title=Kế hoạch cải cách hành chính năm $year" "$BASE/plans/new/")
-    [[ $code == 302* ]] || fail "creating a plan through nginx gave $code"
+    [[ $code == 302* ]] || fail "creating a plan (unit $unit) through nginx gave $code"
     plan=${code##*/plans/}
     plan=${plan%%/*}
     code=$("${CURL[@]}" -b "$jar" -o /dev/null -w '%{http_code}' "$BASE/plans/$plan/")
