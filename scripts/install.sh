@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs CCHC on a Debian-family host as docs/operations.md describes (PostgreSQL, gunicorn,
 # the worker, nginx with TLS), then checks the result end to end: /healthz directly and through
-# nginx, HTTP→HTTPS redirect, a sign-in and a plan created through nginx, a job run by the
-# worker, a backup (database + media) restored into a second database with equal row counts.
+# nginx, HTTP→HTTPS redirect, a sign-in and a plan created through nginx, the worker's heartbeat
+# in /healthz/full, a backup (database + media) restored into a second database with equal counts.
 #
 #   sudo scripts/install.sh                 # install from this clone, check, print timings
 #   sudo UNINSTALL=1 scripts/install.sh     # stop and remove what the script made (drill hosts)
