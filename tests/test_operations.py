@@ -21,6 +21,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker as upstream_worker
 from django_tasks_db.models import DBTaskResult
 
 from cchc.accounts.models import User
@@ -33,6 +34,13 @@ from cchc.plans.models import Notification
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker closes connections that are not in autocommit mode between jobs; inside a
+    test's transaction that would close the test's own connection (PostgreSQL)."""
+    monkeypatch.setattr(upstream_worker, "close_old_connections", lambda: None)
 
 
 @pytest.fixture
