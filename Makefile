@@ -33,6 +33,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 setup: $(VENV)/.synced
 
 ## run: migrate SQLite, load units and demo data (first run only), serve on :8000 with the worker
+# Development targets run with DEBUG on unless the environment says otherwise: with DEBUG off,
+# settings refuse to load without a database and a secret key of one's own (docs/operations.md).
+# Run manage.py by hand in a checkout the same way: DJANGO_DEBUG=true .venv/bin/python manage.py …
+run check messages bench: export DJANGO_DEBUG ?= true
 run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0

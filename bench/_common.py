@@ -9,6 +9,7 @@ the summary table.
 import json
 import os
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -35,6 +36,8 @@ def setup_django(workdir: Path) -> Path:
     os.environ["CCHC_SQLITE_PATH"] = str(db_path)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DJANGO_DEBUG"] = "false"  # DEBUG=True would log every query and skew timings
+    # With DEBUG off the settings refuse the development key: a throwaway one per run.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.setdefault("CCHC_LOG_LEVEL", "WARNING")
     if str(ROOT) not in sys.path:
@@ -150,6 +153,7 @@ def setup_postgres(bench: str, url: str) -> bool:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DJANGO_DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.setdefault("CCHC_LOG_LEVEL", "WARNING")
     if str(ROOT) not in sys.path:

@@ -1,16 +1,21 @@
 """One settings module, driven by environment variables.
 
-The defaults run on SQLite with no setup. Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/operations.md).
+The defaults run on SQLite with no setup when DJANGO_DEBUG=true (`make run`) or under pytest.
+Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see
+docs/operations.md); without them these settings refuse to load (ImproperlyConfigured), so that
+a command run without the environment file never works on a stray SQLite file or a known key.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from vietnam_provinces.codes import ProvinceCode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,9 +33,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# Refusals apply when DEBUG is off, except under pytest (the suite runs with DEBUG off on SQLite).
+STRICT = not DEBUG and not TESTING
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+if STRICT and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set (or is the development key written in config/settings.py) "
+        "and DJANGO_DEBUG is off. Load the environment file (docs/operations.md) or set "
+        "DJANGO_DEBUG=true for development."
+    )
+# Earlier keys, comma-separated, still accepted for sessions and signed links after a rotation.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
+# Key of the hashes stored in the database that must outlive a rotation of the secret key (the
+# survey responses' client hashes, used for duplicate detection while a campaign is open).
+# Unset: the secret key itself, which is what such hashes used before this setting existed.
+CCHC_HASH_KEY = os.environ.get("CCHC_HASH_KEY", "").strip() or SECRET_KEY
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,10 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command replaces the package's (heartbeat, retries).
+    "cchc.core",
     "django_tasks_db",
     "axes",
     "ninja",
-    "cchc.core",
     "cchc.accounts",
     "cchc.orgunits",
     "cchc.plans",
@@ -65,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers local probes before the host check and the HTTPS redirect.
+    "cchc.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc.core.logs.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,6 +126,13 @@ TEMPLATES = [
 FORM_RENDERER = "cchc.core.forms.FormRenderer"
 
 # SQLite by default (WAL, busy timeout, immediate transactions); DATABASE_URL for PostgreSQL.
+# With DEBUG off, one of DATABASE_URL or CCHC_SQLITE_PATH must be given: a command run without
+# the environment file must fail, not quietly create and migrate var/cchc.sqlite3.
+if STRICT and not os.environ.get("DATABASE_URL") and not os.environ.get("CCHC_SQLITE_PATH"):
+    raise ImproperlyConfigured(
+        "No database configured: set DATABASE_URL (PostgreSQL) or CCHC_SQLITE_PATH (SQLite) "
+        "when DJANGO_DEBUG is off. Is the environment file loaded (docs/operations.md)?"
+    )
 SQLITE_PATH = os.environ.get("CCHC_SQLITE_PATH", str(BASE_DIR / "var" / "cchc.sqlite3"))
 DATABASES = {
     "default": dj_database_url.config(
@@ -181,6 +210,8 @@ TASKS = {
 }
 
 # E-mail through Django's mailers: the console by default, SMTP when DJANGO_EMAIL_HOST is set.
+if env_bool("DJANGO_EMAIL_USE_SSL", False) and env_bool("DJANGO_EMAIL_USE_TLS", False):
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_SSL (465) or DJANGO_EMAIL_USE_TLS, not both.")
 if os.environ.get("DJANGO_EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -190,7 +221,13 @@ if os.environ.get("DJANGO_EMAIL_HOST"):
                 "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587)),
                 "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
                 "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                # 587 with STARTTLS by default; DJANGO_EMAIL_USE_SSL=true for implicit TLS (465).
+                "use_tls": env_bool(
+                    "DJANGO_EMAIL_USE_TLS", not env_bool("DJANGO_EMAIL_USE_SSL", False)
+                ),
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+                # Seconds before a silent mail server fails the job (which is then retried).
+                "timeout": float(os.environ.get("DJANGO_EMAIL_TIMEOUT", 30)),
             },
         }
     }
@@ -223,13 +260,34 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# One log format for gunicorn, the web processes and the worker (cchc/core/logs.py): ISO time
+# with the UTC offset, request id, user id, unit. CCHC_LOG_FORMAT=json for log collectors.
+CCHC_LOG_FORMAT = os.environ.get("CCHC_LOG_FORMAT", "plain").strip().lower()
+if CCHC_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"CCHC_LOG_FORMAT={CCHC_LOG_FORMAT!r}: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "cchc.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "cchc": {
+            "()": "cchc.core.logs.JsonFormatter"
+            if CCHC_LOG_FORMAT == "json"
+            else "cchc.core.logs.PlainFormatter"
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "cchc", "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CCHC_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Loggers that would otherwise get a handler of their own (the worker's, gunicorn's).
+        **{
+            name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+            for name in ("django_tasks_db", "django.tasks", "gunicorn.error", "gunicorn.access")
+        },
+    },
 }
 
 if TESTING:
@@ -237,7 +295,21 @@ if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # The province or centrally-run city this installation serves (code of vietnam-provinces).
-CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01")
+CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01").strip()
+
+
+def _check_home_province(code: str) -> None:
+    """Refuse a code that is not one of the 34 provinces (from 01/07/2025): a wrong one leaves
+    the letterhead reading a bare "ỦY BAN NHÂN DÂN" and the unit browser empty."""
+    valid = {f"{member.value:02d}" for member in ProvinceCode}
+    if not re.fullmatch(r"\d{2}", code) or code not in valid:
+        raise ImproperlyConfigured(
+            f"CCHC_HOME_PROVINCE={code!r} is not a province code: use two digits, one of "
+            f"{', '.join(sorted(valid))} (01 = Hà Nội, 79 = Hồ Chí Minh)."
+        )
+
+
+_check_home_province(CCHC_HOME_PROVINCE)
 
 # Uploaded evidence and documents: at most this size each (bytes); types in cchc/core/uploads.py.
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
@@ -257,3 +329,17 @@ CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE = int(
 CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = int(
     os.environ.get("CCHC_PETITION_LOOKUP_RATE_PER_MINUTE", 30)
 )
+
+# Background jobs (cchc/core/jobs.py): a failed job is retried after 1, 4, 16, 64 minutes
+# (CCHC_JOB_RETRY_SECONDS × 4^(attempt-1)) until CCHC_JOB_MAX_ATTEMPTS attempts have failed,
+# then left as a dead letter on /jobs/. The worker writes a heartbeat every
+# CCHC_WORKER_HEARTBEAT_SECONDS; /healthz/full calls it stale after CCHC_WORKER_STALE_SECONDS and
+# the queue stuck when its oldest ready job waited CCHC_QUEUE_STALE_SECONDS.
+CCHC_JOB_MAX_ATTEMPTS = int(os.environ.get("CCHC_JOB_MAX_ATTEMPTS", 5))
+CCHC_JOB_RETRY_SECONDS = float(os.environ.get("CCHC_JOB_RETRY_SECONDS", 60))
+CCHC_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("CCHC_WORKER_HEARTBEAT_SECONDS", 30))
+CCHC_WORKER_STALE_SECONDS = float(os.environ.get("CCHC_WORKER_STALE_SECONDS", 120))
+CCHC_QUEUE_STALE_SECONDS = float(os.environ.get("CCHC_QUEUE_STALE_SECONDS", 600))
+# A monitor elsewhere may read /healthz/full with "Authorization: Bearer <token>"; without a
+# token only direct local probes (127.0.0.1/::1, not through the proxy) may.
+CCHC_HEALTH_TOKEN = os.environ.get("CCHC_HEALTH_TOKEN", "")

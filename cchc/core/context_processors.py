@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
     ("plans:months", _("Month close"), "lock", "admin"),
     ("accounts:users", _("Users"), "people", "admin"),
     ("core:audit_log", _("Audit log"), "journal-text", "admin"),
+    ("core:dead_letters", _("Failed jobs"), "arrow-repeat", "admin"),
 ]
 # (key, label, icon, city administrators only)
 MENUS: list[tuple[str, Any, str, bool]] = [

@@ -109,3 +109,51 @@ class StoredFile(models.Model):
         stored.file.save(checked.storage_name(), checked.upload, save=False)
         stored.save()
         return stored
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one background worker (`manage.py db_worker`), written every
+    CCHC_WORKER_HEARTBEAT_SECONDS by the worker itself; `/healthz/full` and `jobs_status` call
+    the worker stale when the newest one is older than CCHC_WORKER_STALE_SECONDS."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+    tasks_run = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class JobAttempt(models.Model):
+    """One attempt of a background job that is a retry or a re-queue of an earlier, failed one
+    (the first attempt of a job has no row). `result_id` and `previous_id` are ids of
+    django_tasks_db's DBTaskResult. A failed result that no row names as `previous_id` and that
+    has used up its attempts is a dead letter (cchc.core.jobs)."""
+
+    class Reason(models.TextChoices):
+        RETRY = "retry", _("automatic retry")
+        REQUEUE = "requeue", _("re-queued by an administrator")
+
+    result_id = models.UUIDField(unique=True)
+    previous_id = models.UUIDField(unique=True)
+    attempt = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("job attempt")
+        verbose_name_plural = _("job attempts")
+
+    def __str__(self) -> str:
+        return f"{self.result_id} (attempt {self.attempt}, after {self.previous_id})"

@@ -1,14 +1,17 @@
 import csv
 import json
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core import health, jobs
 from cchc.core.access import city_admin, public
+from cchc.core.actions import RequeueError, requeue_job
 from cchc.core.forms import AuditFilterForm
 from cchc.core.http import HtmxRequest
 from cchc.core.models import AuditEventQuerySet
@@ -57,7 +60,37 @@ def _audit_csv(events: AuditEventQuerySet) -> HttpResponse:
 
 
 @public
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Served by HealthCheckMiddleware before the rest of the stack; here for reverse()."""
+    return health.respond(health.basic)
+
+
+@public
+def healthz_full(request: HttpRequest) -> HttpResponse:
+    if not health.is_local_probe(request):
+        return JsonResponse({"status": "forbidden"}, status=403)
+    return health.respond(health.full)
+
+
+JOBS_PAGE_SIZE = 50
+
+
+@city_admin
+def dead_letters(request: HtmxRequest) -> HttpResponse:
+    """Jobs that failed every attempt, newest first, with their error; re-queue one (POST)."""
+    if request.method == "POST":
+        try:
+            retry = requeue_job(request.user, request.POST.get("job", ""))
+        except (RequeueError, ValidationError):
+            messages.error(request, _("This job is no longer waiting to be re-queued."))
+        else:
+            messages.success(request, _("Job re-queued as %(id)s.") % {"id": retry.pk})
+        return redirect("core:dead_letters")
+    page = Paginator(jobs.dead_letters(), JOBS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for result in page:
+        result.error_line = (result.traceback.strip().splitlines() or [""])[-1]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "core/dead_letters.html",
+        {"page": page, "status": jobs.queue_status(), "uses_worker": jobs.uses_worker()},
+    )

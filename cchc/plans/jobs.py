@@ -14,9 +14,10 @@ from cchc.plans.models import Notification
 @task()
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail the listed notifications that were not e-mailed yet: one message per user, listing
-    their notices, and mark them `emailed_at`. Skips notifications already e-mailed, and users
-    who are inactive or have no e-mail address (theirs stay in-app only). Returns the number of
-    messages sent."""
+    their notices, and mark them `emailed_at` once the mail server accepted the message (a
+    refused or failed message leaves them unmarked and fails the job, which is retried). Skips
+    notifications already e-mailed, and users who are inactive or have no e-mail address (theirs
+    stay in-app only). Returns the number of messages sent."""
     pending: dict[User, list[Notification]] = defaultdict(list)
     for notification in (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
@@ -28,12 +29,19 @@ def email_notifications(notification_ids: list[int]) -> int:
     for user, notifications in pending.items():
         if not user.email or not user.is_active:
             continue
-        # Claim before sending, so that a concurrent or retried run does not send them again.
-        claimed = Notification.objects.filter(
-            pk__in=[n.pk for n in notifications], emailed_at__isnull=True
-        ).update(emailed_at=timezone.now())
+        # Claim before sending, so that a concurrent run does not send them again; give the
+        # claim back when the mail server refuses, so that the job's retry sends them.
+        stamp = timezone.now()
+        ids = [n.pk for n in notifications]
+        claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+            emailed_at=stamp
+        )
         if claimed:
-            _send(user, notifications)
+            try:
+                _send(user, notifications)
+            except Exception:
+                Notification.objects.filter(pk__in=ids, emailed_at=stamp).update(emailed_at=None)
+                raise
             sent += 1
     return sent
 

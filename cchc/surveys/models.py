@@ -313,8 +313,10 @@ class Campaign(models.Model):
         return f"{self.title} ({self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y})"
 
     def hash_client(self, address: str) -> str:
-        """The salted SHA-256 (HMAC) of a client's address: the only trace of it stored."""
-        key = f"{settings.SECRET_KEY}:{self.salt}".encode()
+        """The salted SHA-256 (HMAC) of a client's address: the only trace of it stored. Keyed
+        with CCHC_HASH_KEY, not the secret key, so that rotating the secret key keeps finding
+        duplicates in open campaigns."""
+        key = f"{settings.CCHC_HASH_KEY}:{self.salt}".encode()
         return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
