@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cchc.ratings",
     "cchc.reports",
     "cchc.api",
+    "cchc.privacy",
     "cchc.demo",
 ]
 
@@ -256,3 +257,17 @@ CCHC_PETITION_CONFERENCE_RATE_PER_MINUTE = int(
 CCHC_PETITION_LOOKUP_RATE_PER_MINUTE = int(
     os.environ.get("CCHC_PETITION_LOOKUP_RATE_PER_MINUTE", 30)
 )
+
+# Personal data (Law 91/2025/QH15): how long each kind of record keeps the citizen's personal
+# data (days) before the daily `erase_expired` anonymises it; the time limit of a data-subject
+# request (days). docs/domain/personal-data.md explains each kind and its starting point.
+CCHC_RETENTION_DAYS = {
+    # A petitioner's name, contact and attachments: counted from the petition's closing.
+    "petition": int(os.environ.get("CCHC_RETENTION_PETITION_DAYS", 365)),
+    # A survey respondent's contact and free-text answers: from the end of the campaign's period.
+    "survey_response": int(os.environ.get("CCHC_RETENTION_SURVEY_RESPONSE_DAYS", 365)),
+    # A paper data-subject request's requester name and contact: from its answer.
+    "data_request": int(os.environ.get("CCHC_RETENTION_DATA_REQUEST_DAYS", 365)),
+}
+CCHC_PRIVACY_REQUEST_DAYS = int(os.environ.get("CCHC_PRIVACY_REQUEST_DAYS", 15))
+CCHC_PRIVACY_REMIND_DAYS = int(os.environ.get("CCHC_PRIVACY_REMIND_DAYS", 3))

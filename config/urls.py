@@ -17,6 +17,7 @@ urlpatterns = [
     path("dialogues/", include("cchc.dialogues.urls")),
     path("procedures/", include("cchc.procedures.urls")),
     path("staffing/", include("cchc.staffing.urls")),
+    path("privacy/", include("cchc.privacy.urls")),
     path("api/v1/", include("cchc.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
