@@ -38,6 +38,9 @@ def test_a_citizen_sends_a_petition_with_consent_then_erases_the_contact(
         place="Hội trường UBND phường",
     )
     citizen = phone_page
+    # A shared, busy machine: the live server's first pages may take longer than the default.
+    citizen.set_default_navigation_timeout(60_000)
+    citizen.set_default_timeout(30_000)
     citizen.goto(f"/dialogues/c/{conference.pk}/petition/")
     notice = citizen.get_by_test_id("privacy-notice")
     expect(notice).to_contain_text("91/2025/QH15")
