@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cchc.ratings",
     "cchc.reports",
     "cchc.api",
+    "cchc.privacy",
     "cchc.demo",
 ]
 
@@ -343,3 +344,16 @@ CCHC_QUEUE_STALE_SECONDS = float(os.environ.get("CCHC_QUEUE_STALE_SECONDS", 600)
 # A monitor elsewhere may read /healthz/full with "Authorization: Bearer <token>"; without a
 # token only direct local probes (127.0.0.1/::1, not through the proxy) may.
 CCHC_HEALTH_TOKEN = os.environ.get("CCHC_HEALTH_TOKEN", "")
+# Personal data (Law 91/2025/QH15): how long each kind of record keeps the citizen's personal
+# data (days) before the daily `erase_expired` anonymises it; the time limit of a data-subject
+# request (days). docs/domain/personal-data.md explains each kind and its starting point.
+CCHC_RETENTION_DAYS = {
+    # A petitioner's name, contact and attachments: counted from the petition's closing.
+    "petition": int(os.environ.get("CCHC_RETENTION_PETITION_DAYS", 365)),
+    # A survey respondent's contact and free-text answers: from the end of the campaign's period.
+    "survey_response": int(os.environ.get("CCHC_RETENTION_SURVEY_RESPONSE_DAYS", 365)),
+    # A paper data-subject request's requester name and contact: from its answer.
+    "data_request": int(os.environ.get("CCHC_RETENTION_DATA_REQUEST_DAYS", 365)),
+}
+CCHC_PRIVACY_REQUEST_DAYS = int(os.environ.get("CCHC_PRIVACY_REQUEST_DAYS", 15))
+CCHC_PRIVACY_REMIND_DAYS = int(os.environ.get("CCHC_PRIVACY_REMIND_DAYS", 3))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("procedures/", include("cchc.procedures.urls")),
     path("staffing/", include("cchc.staffing.urls")),
     path("composites/", include("cchc.composites.urls")),
+    path("privacy/", include("cchc.privacy.urls")),
     path("api/v1/", include("cchc.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -672,6 +672,9 @@ class SurveyResponseIn(Schema):
     )  # the unit's link token (the last part of /surveys/f/<token>/)
     answers: dict[str, Any]  # {question code: rating, option value, [option values] or text}
     contact: str | None = SchemaField(None, max_length=200)  # only if the respondent opts in
+    # The version of the consent wording the respondent ticked (GET /privacy/consent): required
+    # with a contact, which is refused (422) without it (Law 91/2025/QH15 Art. 9).
+    consent_version: str | None = SchemaField(None, max_length=20)
 
 
 class SurveyResponseOut(Schema):

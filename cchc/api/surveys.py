@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -17,7 +18,9 @@ from cchc.api.schemas import (
     SurveyResultsOut,
     ValidationErrorOut,
 )
+from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.core.throttle import client_address
+from cchc.orgunits.queries import committee, home_province
 from cchc.surveys import models as surveys_models
 from cchc.surveys import throttle as surveys_throttle
 from cchc.surveys.actions import record_response
@@ -183,7 +186,9 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     public link /surveys/f/<token>/), `answers` maps question codes to a rating (1 … the
     scale's points), an option value, a list of option values (multiple choice) or a text
     (at most 1,000 characters); `contact` (at most 200 characters) only if the respondent
-    chooses to give it. The response is stored as "received", or "flagged" when the same client
+    chooses to give it, with `consent_version`, the version of the consent wording they ticked
+    (the current one is in /api/v1/privacy/consent; a contact without it is refused, 422).
+    The response is stored as "received", or "flagged" when the same client
     sent the same answers before; a reviewer then accepts or rejects it.
 
     Public: no authentication and no CSRF token. This is the documented exception to "writes
@@ -222,7 +227,21 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
             channel=surveys_models.Response.Channel.WEB,
             client_hash=client_hash,
             contact=payload.contact or "",
+            consent_version=payload.consent_version or "",
         )
     except ValidationError as error:
         return _answer_errors(request, error)
     return Status(201, {"id": stored.pk, "status": stored.status})
+
+
+@router.get("/privacy/consent", auth=None, tags=["privacy"], summary="The consent wording (public)")
+def read_consent(request: HttpRequest) -> dict[str, Any]:
+    """The consent a public client must show before it sends a contact (Law 91/2025/QH15
+    Art. 9): `version` (send it back as `consent_version` with the contact), `wording`, the
+    `controller` (the installation's committee) and the full notice's address (`notice_url`)."""
+    return {
+        "version": CONSENT_VERSION,
+        "wording": str(CONSENT_WORDINGS[CONSENT_VERSION]),
+        "controller": committee(home_province()),
+        "notice_url": request.build_absolute_uri(reverse("privacy:notice")),
+    }

@@ -6,12 +6,13 @@ Be Vietnam Pro TTFs and system fonts are ignored, so the output is the same on e
 User text reaches typst only as JSON strings (data.json), never as markup.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from cchc.core.listexport import day, table_pdf, table_xlsx
+from cchc.core.privacy import mask
 from cchc.dialogues.models import Conference, Petition
 from cchc.orgunits.queries import letterhead
 
@@ -48,6 +49,9 @@ COLUMNS = [
     ("Trạng thái (status)", 20),
     ("Ngày tiếp nhận (received)", 14),
     ("Ngày công khai (published)", 14),
+    # Unmasked only in the rows of the petitions the exporting user's unit handles.
+    ("Tên người gửi (submitter_name)", 24),
+    ("Liên hệ (contact)", 24),
 ]
 
 
@@ -63,7 +67,8 @@ def _days_overdue(petition: Petition, today: Any) -> int:
     return 0
 
 
-def _row(petition: Petition, today: Any) -> list[Any]:
+def _row(petition: Petition, today: Any, reveal: bool) -> list[Any]:
+    name, contact = petition.submitter_name, petition.contact
     return [
         petition.code,
         petition.title,
@@ -79,13 +84,21 @@ def _row(petition: Petition, today: Any) -> list[Any]:
         STATUSES[Petition.Status(petition.status)],
         timezone.localdate(petition.received_at),
         timezone.localdate(petition.published_at) if petition.published_at else None,
+        name if reveal else mask(name),
+        contact if reveal else mask(contact),
     ]
 
 
-def petitions_xlsx(petitions: Iterable[Petition]) -> bytes:
-    """The petitions as one sheet: header bold and frozen, dates as dates. Changes nothing."""
+def petitions_xlsx(
+    petitions: Iterable[Petition], reveal: Callable[[Petition], bool] = lambda _p: False
+) -> bytes:
+    """The petitions as one sheet: header bold and frozen, dates as dates. The petitioner's
+    name and contact appear only in the rows `reveal` allows (the unit handling the petition),
+    masked in the others. Changes nothing."""
     today = timezone.localdate()
-    return table_xlsx("Kiến nghị", COLUMNS, (_row(petition, today) for petition in petitions))
+    return table_xlsx(
+        "Kiến nghị", COLUMNS, (_row(petition, today, reveal(petition)) for petition in petitions)
+    )
 
 
 def petitions_pdf(petitions: list[Petition]) -> bytes:

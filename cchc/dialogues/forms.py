@@ -10,11 +10,13 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
+from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.dialogues.actions import MAX_FILES, TITLE_LIMIT, CommitmentSpec
 from cchc.dialogues.models import (
     CONTACT_LIMIT,
@@ -124,7 +126,7 @@ class PetitionFields(forms.Form):
 
 class PublicPetitionForm(PetitionFields):
     share_contact = forms.BooleanField(
-        label=_("I agree to give my contact so that the unit may get back to me."),
+        label=CONSENT_WORDINGS[CONSENT_VERSION],
         required=False,
     )
     contact = forms.CharField(
@@ -161,6 +163,7 @@ class PublicPetitionForm(PetitionFields):
             "submitter_type": data["submitter_type"],
             "submitter_name": data.get("submitter_name") or "",
             "contact": (data.get("contact") or "") if data.get("share_contact") else "",
+            "consent_version": CONSENT_VERSION if data.get("share_contact") else "",
             "field": data.get("field"),
             "files": data.get("attachments") or [],
         }
@@ -351,3 +354,24 @@ class LookupForm(forms.Form):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
+
+
+class MyDataForm(forms.Form):
+    """A petitioner proves control of a petition with the contact they gave, then asks to see,
+    correct or erase their data, or to withdraw their consent (Law 91/2025/QH15 Art. 4)."""
+
+    class Step(models.TextChoices):
+        SHOW = "show", _("See my data")
+        CORRECT = "correct", _("Correct my contact")
+        WITHDRAW = "withdraw", _("Withdraw my consent (erase my contact)")
+        ERASE = "erase", _("Erase my name, contact and attachments")
+
+    contact = forms.CharField(
+        label=_("The phone number or e-mail you gave with the petition"),
+        max_length=CONTACT_LIMIT,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    step = forms.ChoiceField(choices=Step.choices, initial=Step.SHOW, widget=forms.HiddenInput)
+    new_contact = forms.CharField(
+        label=_("Corrected contact"), max_length=CONTACT_LIMIT, required=False
+    )

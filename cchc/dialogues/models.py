@@ -260,6 +260,15 @@ class Petition(models.Model):
     submitter_type = models.CharField(_("submitter"), max_length=14, choices=SubmitterType.choices)
     submitter_name = models.CharField(_("name or organisation"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=CONTACT_LIMIT, blank=True)
+    # The consent under which the contact is stored (cchc/core/privacy.py): its wording's
+    # version and when it was given; both empty when no contact was given.
+    contact_consent_version = models.CharField(
+        _("consent wording version"), max_length=20, blank=True
+    )
+    contact_consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # When the personal data (name, contact, attachments) was erased: by the retention job
+    # or at the citizen's request. The petition and its public journey stay.
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     field = models.ForeignKey(
         Field,
         verbose_name=_("field"),
@@ -319,6 +328,9 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="dialogues_petition_open_idx"),
             models.Index(fields=["responsible_unit", "status"]),
+            models.Index(
+                fields=["anonymised_at", "closed_at"], name="dialogues_petition_retention"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,10 @@
   publish answers and close.
 - The members of the unit a petition is routed to see that petition (and its conference); its
   focal points and heads answer it.
+- A citizen's name, contact and attachments are shown only to the unit handling the petition:
+  the focal points and heads of its receiving unit and of its responsible unit (or of a unit
+  above them). Everyone else who sees the petition (viewers, inspectors, a city administrator
+  holding no such role) sees them masked (Law 91/2025/QH15; docs/domain/personal-data.md).
 - Anyone else gets 404; those who see a record but may not change it get 403. Viewers and
   inspectors only read.
 """
@@ -28,6 +32,16 @@ def _manages(user: Any, unit: OrgUnit | None) -> bool:
     if not user.is_authenticated or unit is None:
         return False
     return user.is_city_admin or bool(roles_over(user, unit) & MANAGER_ROLES)
+
+
+def can_see_petitioner(user: Any, petition: Petition) -> bool:
+    """Whether `user` sees the petitioner's name, contact and attachments unmasked: a focal
+    point or head of the receiving or the responsible unit (or above). No query: the units are
+    loaded with the petition and the roles once per request."""
+    if not user.is_authenticated:
+        return False
+    units = [unit for unit in (petition.unit, petition.responsible_unit) if unit is not None]
+    return any(roles_over(user, unit) & MANAGER_ROLES for unit in units)
 
 
 def can_announce_conference(user: Any, unit: OrgUnit) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("thanks/<str:code>/", public.thanks, name="public_thanks"),
     path("lookup/", public.lookup, name="lookup"),
     path("p/<str:code>/", public.petition_journey, name="journey"),
+    path("p/<str:code>/my-data/", public.my_data, name="my_data"),
     # Staff pages.
     path("conferences/", conferences.conference_list, name="conferences"),
     path("conferences.xlsx", conferences.conference_list_xlsx, name="conferences_xlsx"),

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.surveys.models import (
     MAX_SCALE_POINTS,
     TEXT_LIMIT,
@@ -133,7 +134,7 @@ class PublicResponseForm(ResponseForm):
     a honeypot field that people never see (robots fill it in; the response is then flagged)."""
 
     share_contact = forms.BooleanField(
-        label=_("I agree to give my contact so that the unit may get back to me."),
+        label=CONSENT_WORDINGS[CONSENT_VERSION],
         required=False,
     )
     contact = forms.CharField(
@@ -166,6 +167,10 @@ class PublicResponseForm(ResponseForm):
         if not self.cleaned_data.get("share_contact"):
             return ""
         return str(self.cleaned_data.get("contact") or "").strip()
+
+    def consent_version(self) -> str:
+        """The consent wording's version the respondent ticked, "" when they did not."""
+        return CONSENT_VERSION if self.cleaned_data.get("share_contact") else ""
 
     def is_robot(self) -> bool:
         return bool(str(self.cleaned_data.get("website") or "").strip())

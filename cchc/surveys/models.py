@@ -407,6 +407,13 @@ class Response(models.Model):
         blank=True,
         help_text=_("Only when the respondent chooses to give it."),
     )
+    # The consent under which the contact is stored (cchc/core/privacy.py).
+    contact_consent_version = models.CharField(
+        _("consent wording version"), max_length=20, blank=True
+    )
+    contact_consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # When the contact and the free-text answers were erased (retention job or request).
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

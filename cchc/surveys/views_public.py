@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.core.access import public
+from cchc.core.privacy import notice as privacy_notice
 from cchc.core.throttle import client_address
+from cchc.orgunits.queries import committee, home_province
 from cchc.surveys import throttle
 from cchc.surveys.actions import record_response
 from cchc.surveys.forms import PublicResponseForm
@@ -95,7 +97,16 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 def _render_form(
     request: HttpRequest, campaign_unit: CampaignUnit, form: PublicResponseForm, status: int
 ) -> HttpResponse:
-    context = {"campaign_unit": campaign_unit, "form": form, "errors": error_summary(form)}
+    context = {
+        "campaign_unit": campaign_unit,
+        "form": form,
+        "errors": error_summary(form),
+        "privacy": privacy_notice(
+            "survey_response",
+            controller=committee(home_province()),
+            retention_days=settings.CCHC_RETENTION_DAYS["survey_response"],
+        ),
+    }
     return render(request, "surveys/public_form.html", context, status=status)
 
 
@@ -143,6 +154,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
                 client_hash=client_hash,
                 flag_reason=honeypot_reason() if form.is_robot() else "",
                 contact=form.contact_to_store(),
+                consent_version=form.consent_version(),
             )
         except ValidationError as error:
             form.add_record_error(error)

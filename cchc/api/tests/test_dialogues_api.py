@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.api.tests.test_api import ApiClient
+from cchc.core.privacy import CONSENT_VERSION
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.dialogues import throttle as dialogues_throttle
 from cchc.dialogues.actions import (
@@ -50,6 +51,7 @@ def _petition(conference: Conference) -> Petition:
         content="Hồ sơ hoàn thuế chậm 2 tháng.",
         submitter_type="business",
         contact="0900000000",
+        consent_version=CONSENT_VERSION,
     )
 
 

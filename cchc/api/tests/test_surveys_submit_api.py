@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from cchc.core.models import AuditEvent
+from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.surveys.actions import close_campaign
 from cchc.surveys.models import CampaignUnit, Response
 from cchc.surveys.tests.factories import answers, campaign_of
@@ -57,9 +58,35 @@ def test_submit_needs_no_csrf_token_even_with_a_session(unit, officer_a) -> None
 
 
 def test_submit_with_contact_stores_it(client, unit) -> None:
-    body = {"token": unit.token, "answers": answers(), "contact": " an@example.vn "}
+    body = {
+        "token": unit.token,
+        "answers": answers(),
+        "contact": " an@example.vn ",
+        "consent_version": CONSENT_VERSION,
+    }
     assert submit(client, body).status_code == 201
-    assert Response.objects.get().contact == "an@example.vn"
+    stored = Response.objects.get()
+    assert stored.contact == "an@example.vn"
+    assert stored.contact_consent_version == CONSENT_VERSION
+    assert stored.contact_consent_at is not None
+
+
+def test_contact_without_consent_is_refused_and_nothing_stored(client, unit) -> None:
+    """Law 91/2025/QH15 Art. 9: no contact is stored without the respondent's consent."""
+    for extra in ({}, {"consent_version": "1999-01"}):
+        body = {"token": unit.token, "answers": answers(), "contact": "an@example.vn", **extra}
+        response = submit(client, body)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["body", "contact"]
+    assert not Response.objects.exists()
+
+
+def test_consent_endpoint_names_the_version_wording_and_controller(client) -> None:
+    data = client.get("/api/v1/privacy/consent").json()
+    assert data["version"] == CONSENT_VERSION
+    assert data["wording"] == str(CONSENT_WORDINGS[CONSENT_VERSION])
+    assert data["controller"].startswith("ỦY BAN NHÂN DÂN")
+    assert data["notice_url"].endswith("/privacy/")
 
 
 def test_same_answers_twice_are_flagged(client, unit) -> None:

@@ -18,6 +18,13 @@ from cchc.dialogues.actions.conferences import (
     close_conference,
     hold_conference,
 )
+from cchc.dialogues.actions.personal_data import (
+    correct_petition_contact,
+    erase_petitioner_data,
+    petitioner_data,
+    proves_control,
+    withdraw_contact_consent,
+)
 from cchc.dialogues.actions.petitions import (
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -40,12 +47,17 @@ __all__ = [
     "close_conference",
     "close_petition",
     "commitment_plan",
+    "correct_petition_contact",
+    "erase_petitioner_data",
     "hold_conference",
     "merge_petition",
     "next_code",
+    "petitioner_data",
+    "proves_control",
     "publish_answers",
     "record_petition",
     "route_petition",
     "screen_petition",
     "submit_petition",
+    "withdraw_contact_consent",
 ]

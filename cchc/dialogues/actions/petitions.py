@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
+from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS, PAPER_PREFIX
 from cchc.core.text import has_control_characters
 from cchc.core.uploads import CheckedFile, check_upload
 from cchc.dialogues.models import (
@@ -115,6 +116,23 @@ def _repeat_reason(conference: Conference, content: str) -> str:
         return _("The same content as petition %(code)s, sent before.") % {"code": earlier}
 
 
+def _check_consent(contact: str, consent_version: str) -> dict[str, Any]:
+    """The consent fields to store with `contact`: none without a contact; a contact needs
+    the citizen's consent under a known wording."""
+    if not contact.strip():
+        return {"contact_consent_version": "", "contact_consent_at": None}
+    if consent_version not in CONSENT_WORDINGS:
+        raise ValidationError(
+            {
+                "contact": _(
+                    "A contact is stored only with your consent: tick the box to agree, or "
+                    "clear the contact."
+                )
+            }
+        )
+    return {"contact_consent_version": consent_version, "contact_consent_at": timezone.now()}
+
+
 @transaction.atomic
 def submit_petition(
     conference: Conference,
@@ -127,20 +145,24 @@ def submit_petition(
     field: Field | None = None,
     files: list[UploadedFile] | None = None,
     flag_reason: str = "",
+    consent_version: str = "",
 ) -> Petition:
     """A petition sent through the public form before `conference` (no account: the actor is
     None). Status RECEIVED, channel WEB; the contact is stored only when the submitter opted in
-    (the form passes it empty otherwise). A filled-in honeypot comes as `flag_reason`: the
-    petition is stored flagged for the screeners, not dropped; so is a petition whose content
-    repeats one already sent before the same conference (the screeners merge it). Writes
-    "dialogues.submit_petition".
+    (the form passes it empty otherwise) and `consent_version` names the consent wording the
+    submitter ticked (cchc/core/privacy.py), stored with the time. A filled-in honeypot comes
+    as `flag_reason`: the petition is stored flagged for the screeners, not dropped; so is a
+    petition whose content repeats one already sent before the same conference (the screeners
+    merge it). Writes "dialogues.submit_petition".
 
-    Refuses a conference that no longer takes petitions (held, closed, not public or past), an
+    Refuses a conference that no longer takes petitions (held, closed, not public or past), a
+    contact without consent or under an unknown consent version (Law 91/2025/QH15 Art. 9), an
     empty or too long subject or content, an unknown submitter type, more than MAX_FILES files
     and any invalid file (nothing is saved then).
     """
     if not conference.accepts_petitions:
         raise ValidationError(_("This conference no longer takes petitions through the form."))
+    consent = _check_consent(contact, consent_version)
     files = files or []
     checked = _check_petition(
         title=title, content=content, submitter_type=submitter_type, contact=contact, files=files
@@ -154,6 +176,7 @@ def submit_petition(
         submitter_type=submitter_type,
         submitter_name=submitter_name.strip()[:200],
         contact=contact.strip(),
+        **consent,
         field=field,
         title=title.strip(),
         content=content.strip(),
@@ -222,6 +245,9 @@ def record_petition(
         submitter_type=submitter_type,
         submitter_name=submitter_name.strip()[:200],
         contact=contact.strip(),
+        # The form's label: "only with the submitter's consent"; the staff member attests it.
+        contact_consent_version=f"{PAPER_PREFIX}{CONSENT_VERSION}" if contact.strip() else "",
+        contact_consent_at=timezone.now() if contact.strip() else None,
         field=field,
         title=title.strip(),
         content=content.strip(),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
+from cchc.core.privacy import CONSENT_VERSION
 from cchc.dialogues.actions import (
     CommitmentSpec,
     answer_petition,
@@ -150,7 +151,7 @@ def test_hold_then_close_conference(
 
 def test_submit_petition_numbers_petitions_per_year(conference: Conference) -> None:
     first = petition_for(conference)
-    second = petition_for(conference, contact="0912345678")
+    second = petition_for(conference, contact="0912345678", consent_version=CONSENT_VERSION)
     year = TODAY().year
     assert (first.code, second.code) == (f"KN-{year}-000001", f"KN-{year}-000002")
     assert first.status == Petition.Status.RECEIVED

@@ -25,6 +25,7 @@ from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
 from cchc.core.http import attachment, download
 from cchc.core.models import AuditEvent
+from cchc.core.privacy import record_export
 from cchc.dialogues import exports
 from cchc.dialogues.actions import (
     answer_petition,
@@ -49,6 +50,7 @@ from cchc.dialogues.models import Attachment, Conference, Petition
 from cchc.dialogues.permissions import (
     can_answer_petition,
     can_screen_petition,
+    can_see_petitioner,
     get_conference_for_user,
     get_petition_for_user,
     manageable_units,
@@ -89,15 +91,31 @@ def petition_list(request: AuthedRequest) -> HttpResponse:
 @member
 @require_GET
 def petition_list_xlsx(request: AuthedRequest) -> HttpResponse:
+    """The list as XLSX: the petitioner's name and contact unmasked only in the rows of the
+    petitions the user's unit handles; the export is recorded in the audit trail."""
     _form, petitions = _listed(request)
-    return attachment(exports.petitions_xlsx(petitions[:XLSX_LIMIT]), exports.filename("xlsx"))
+    rows = petitions.defer(None).defer("content", "close_reason", "conference__description")
+    counts = {"rows": 0, "personal_rows": 0}
+
+    def reveal(petition: Petition) -> bool:
+        shown = can_see_petitioner(request.user, petition)
+        counts["rows"] += 1
+        counts["personal_rows"] += int(shown and bool(petition.submitter_name or petition.contact))
+        return shown
+
+    content = exports.petitions_xlsx(rows[:XLSX_LIMIT].iterator(chunk_size=2000), reveal)
+    record_export(request.user, "dialogues.petitions.xlsx", **counts)
+    return attachment(content, exports.filename("xlsx"))
 
 
 @member
 @require_GET
 def petition_list_pdf(request: AuthedRequest) -> HttpResponse:
     _form, petitions = _listed(request)
-    return attachment(exports.petitions_pdf(list(petitions[:PDF_LIMIT])), exports.filename("pdf"))
+    listed = list(petitions[:PDF_LIMIT])
+    # The PDF names no petitioner; the export is recorded all the same.
+    record_export(request.user, "dialogues.petitions.pdf", rows=len(listed), personal_rows=0)
+    return attachment(exports.petitions_pdf(listed), exports.filename("pdf"))
 
 
 @member
@@ -165,6 +183,7 @@ def petition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "petition": petition,
         "journey": journey(petition, public=False),
         "attachments": petition.attachments.all(),
+        "show_petitioner": can_see_petitioner(request.user, petition),
         "duplicates": petition.duplicates.all(),
         "can_screen": screen,
         "can_answer": can_answer_petition(request.user, petition),
@@ -320,5 +339,7 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    get_petition_for_user(request.user, attachment.petition_id)
+    petition = get_petition_for_user(request.user, attachment.petition_id)
+    if not can_see_petitioner(request.user, petition):
+        raise Http404
     return download(attachment.file, attachment.original_name)

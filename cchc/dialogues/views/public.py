@@ -21,9 +21,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.core.access import public
+from cchc.core.privacy import notice as privacy_notice
 from cchc.core.throttle import Verdict, body_too_large
-from cchc.dialogues.actions import MAX_FILE_BYTES, MAX_FILES, submit_petition
-from cchc.dialogues.forms import LookupForm, PublicPetitionForm
+from cchc.dialogues.actions import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    correct_petition_contact,
+    erase_petitioner_data,
+    petitioner_data,
+    proves_control,
+    submit_petition,
+    withdraw_contact_consent,
+)
+from cchc.dialogues.forms import LookupForm, MyDataForm, PublicPetitionForm
 from cchc.dialogues.models import Conference, Petition, PublicStatus
 from cchc.dialogues.queries import journey
 from cchc.dialogues.throttle import (
@@ -32,6 +42,7 @@ from cchc.dialogues.throttle import (
     submission_allowed,
     throttled_message,
 )
+from cchc.orgunits.queries import committee, home_province
 from cchc.plans.forms import add_action_error
 
 # The text fields and the files: anything bigger is refused before it is parsed.
@@ -116,8 +127,17 @@ def petition_form(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_form(
     request: HttpRequest, found: Conference, form: PublicPetitionForm, status: int
 ) -> HttpResponse:
-    context = {"conference": found, "form": form}
+    context = {"conference": found, "form": form, "privacy": petition_notice()}
     return render(request, "dialogues/public_petition_form.html", context, status=status)
+
+
+def petition_notice() -> dict[str, object]:
+    """The short personal-data notice of the petition form and the lookup (Law 91/2025/QH15)."""
+    return privacy_notice(
+        "petition",
+        controller=committee(home_province()),
+        retention_days=settings.CCHC_RETENTION_DAYS["petition"],
+    )
 
 
 def _too_many(request: HttpRequest, verdict: Verdict) -> HttpResponse:
@@ -172,7 +192,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
             return redirect("dialogues:journey", code)
         form.add_error("code", _("No petition has the code %(code)s.") % {"code": code})
     status = 404 if form.is_bound else 200
-    return render(request, "dialogues/public_lookup.html", {"form": form}, status=status)
+    context = {"form": form, "privacy": petition_notice()}
+    return render(request, "dialogues/public_lookup.html", context, status=status)
 
 
 @public
@@ -194,3 +215,48 @@ def petition_journey(request: HttpRequest, code: str) -> HttpResponse:
         "public_status_label": PublicStatus(found.status).label,
     }
     return render(request, "dialogues/public_journey.html", context)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest, code: str) -> HttpResponse:
+    """A petitioner's own data: they prove control of the petition `code` with the contact they
+    gave (every POST proves it again: nothing is kept between steps), then see it, correct the
+    contact, withdraw their consent or erase it all. A wrong code or contact gets the same
+    answer, and each try counts against the lookup's rate limit."""
+    code = code.strip().upper()
+    form = MyDataForm(request.POST or None)
+    context: dict[str, object] = {"code": code, "form": form, "privacy": petition_notice()}
+    if request.method == "GET":
+        return render(request, "dialogues/public_my_data.html", context)
+    if not (verdict := lookup_allowed(request)).allowed:
+        return _too_many(request, verdict)
+    petition = Petition.objects.filter(code=code).first()
+    if (
+        not form.is_valid()
+        or petition is None
+        or not proves_control(petition, form.cleaned_data["contact"])
+    ):
+        form.add_error(
+            None, _("No petition has this code with this contact. Check both and try again.")
+        )
+        return render(request, "dialogues/public_my_data.html", context, status=404)
+    step = form.cleaned_data["step"]
+    try:
+        if step == MyDataForm.Step.CORRECT:
+            correct_petition_contact(petition, contact=form.cleaned_data["new_contact"])
+        elif step == MyDataForm.Step.WITHDRAW:
+            withdraw_contact_consent(petition)
+        elif step == MyDataForm.Step.ERASE:
+            erase_petitioner_data(petition, reason="request")
+    except ValidationError as error:
+        add_action_error(form, error, aliases={"contact": "new_contact"})
+        context["data"] = petitioner_data(petition)
+        return render(request, "dialogues/public_my_data.html", context, status=422)
+    if step == MyDataForm.Step.SHOW:
+        context["data"] = petitioner_data(petition)
+        context["proven_contact"] = form.cleaned_data["contact"]
+        return render(request, "dialogues/public_my_data.html", context)
+    context["done"] = step
+    context["petition"] = petition
+    return render(request, "dialogues/public_my_data.html", context)

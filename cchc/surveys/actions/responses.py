@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import User
 from cchc.core import audit
+from cchc.core.privacy import CONSENT_WORDINGS
 from cchc.core.text import has_control_characters
 from cchc.surveys.models import (
     ELEMENTS,
@@ -193,6 +194,7 @@ def record_response(
     client_hash: str = "",
     flag_reason: str = "",
     contact: str = "",
+    consent_version: str = "",
 ) -> Response:
     """Store a response to `campaign_unit` with `answers` ({question code: rating, option
     value(s) or text}), its answers, chosen options and element tallies, all at once. It is
@@ -205,10 +207,21 @@ def record_response(
     response without `actor`, and answers that do not fit the questionnaire (ValidationError
     keyed by question code: unknown question, required question unanswered, rating off the
     scale, option not of the question, several options for a single choice, text too long or
-    with control characters), and a contact with control characters."""
+    with control characters), a contact with control characters, and a contact without the
+    respondent's consent under a known wording (`consent_version`, cchc/core/privacy.py; Law
+    91/2025/QH15 Art. 9)."""
     _check_entry(campaign_unit, channel, actor)
     if has_control_characters(contact):
         raise ValidationError({"contact": _("Remove the control characters from the text.")})
+    if contact.strip() and consent_version not in CONSENT_WORDINGS:
+        raise ValidationError(
+            {
+                "contact": _(
+                    "A contact is stored only with your consent: tick the box to agree, or "
+                    "clear the contact."
+                )
+            }
+        )
     questionnaire = campaign_unit.campaign.questionnaire
     questions = list(questionnaire.questions.prefetch_related("options"))
     cleaned = clean_answers(questionnaire, answers, questions)
@@ -222,6 +235,8 @@ def record_response(
         client_hash=client_hash,
         answers_hash=answers_hash,
         contact=contact.strip()[:200],
+        contact_consent_version=consent_version if contact.strip() else "",
+        contact_consent_at=timezone.now() if contact.strip() else None,
         entered_by=actor,
     )
     for element, (answered, satisfied) in _tallies(questionnaire, questions, cleaned).items():

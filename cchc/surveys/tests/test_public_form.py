@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from cchc.core.models import AuditEvent
+from cchc.core.privacy import CONSENT_VERSION
 from cchc.surveys.actions import close_campaign
 from cchc.surveys.forms import PublicResponseForm, ResponseForm
 from cchc.surveys.models import Answer, AnswerOption, CampaignUnit, Question, Response
@@ -150,7 +151,30 @@ def test_the_same_answers_twice_are_flagged_as_duplicate(client, unit) -> None:
 def test_contact_is_stored_only_when_the_respondent_opts_in(client, unit) -> None:
     response = post(client, unit, {**form_data(), "share_contact": "on", "contact": "0912 345 678"})
     assert response.status_code == 302
-    assert Response.objects.get().contact == "0912 345 678"
+    stored = Response.objects.get()
+    assert stored.contact == "0912 345 678"
+    # The consent is stored with the version of the wording the respondent ticked (Art. 9).
+    assert stored.contact_consent_version == CONSENT_VERSION
+    assert stored.contact_consent_at is not None
+
+
+def test_the_form_shows_the_personal_data_notice(client, unit) -> None:
+    html = client.get(url(unit)).content.decode()
+    assert 'data-testid="privacy-notice"' in html
+    assert "91/2025/QH15" in html
+    assert "ỦY BAN NHÂN DÂN" in html
+    assert 'id="q-contact"' in html
+    assert "consent-gated" in html  # the contact stays off until the box is ticked (CSS)
+
+
+def test_a_response_without_contact_stores_no_consent(client, unit) -> None:
+    assert post(client, unit, form_data()).status_code == 302
+    stored = Response.objects.get()
+    assert (stored.contact, stored.contact_consent_version, stored.contact_consent_at) == (
+        "",
+        "",
+        None,
+    )
 
 
 @pytest.mark.usefixtures("_english")
