@@ -216,8 +216,8 @@ RankKey = tuple[Decimal, Decimal, Decimal]
 def _rank_key(counts: Counts) -> RankKey:
     none = Decimal(1)  # sorts after every rate (no reviews: after a 0% pass rate)
     return (
-        -(counts.completion_rate or 0),
-        -(counts.on_time_rate or 0),
+        -(counts.completion_rate or Decimal(0)),
+        -(counts.on_time_rate or Decimal(0)),
         -counts.quality_rate if counts.quality_rate is not None else none,
     )
 
