@@ -177,11 +177,16 @@ class TallyRowOut(Schema):
     late: int
     in_term: int
     overdue: int
-    due: int
+    due: int  # on time + late + overdue: the base of both rates
+    completed: int  # on time + late
+    # Percent to two decimals, rounded half-up; null when nothing was due (never 100).
+    completion_rate: float | None  # completed ÷ due: the headline rate
     on_time_rate: float | None
     reviewed: int
     reviews_passed: int
     quality_rate: float | None
+    # Earlier years' tasks still unfinished at the month's end: outside every figure above.
+    carried_over: int
     reported_in_month: bool
 
     @staticmethod
