@@ -90,8 +90,8 @@ def headline(briefing: Briefing) -> str:
     text = (
         f"Từ đầu năm đến hết tháng {briefing.month:%m/%Y}: {number(totals.due)} nhiệm vụ đến hạn, "
         f"{number(totals.completed)} nhiệm vụ đến hạn đã hoàn thành, "
-        f"đạt {percent(totals.completion_rate)} (đúng hạn {number(totals.on_time)}, "
-        f"đạt {percent(totals.on_time_rate)}; quá hạn {number(totals.late)})."
+        f"đạt {percent(totals.completion_rate)} (đúng hạn: {number(totals.on_time)}, "
+        f"đạt {percent(totals.on_time_rate)}; quá hạn: {number(totals.late)})."
     )
     if totals.carried_over:
         text += (
