@@ -121,7 +121,7 @@ def _tally(card: Scorecard) -> list[list[str]]:
     row = card.tally
     if row is None:
         return rows
-    return rows + [
+    year = [
         ["Lũy kế năm: nhiệm vụ được giao", number(row.assigned, 0)],
         ["Lũy kế năm: nhiệm vụ đến hạn", number(row.due, 0)],
         ["Lũy kế năm: đã hoàn thành", number(row.completed, 0)],
@@ -131,6 +131,7 @@ def _tally(card: Scorecard) -> list[list[str]]:
         ["Tỷ lệ đạt chất lượng", _rate(row.quality_rate)],
         ["Năm trước chuyển sang, chưa hoàn thành", number(row.carried_over, 0)],
     ]
+    return rows + year
 
 
 def _steps(rating: Rating, policy: RatingPolicy) -> list[list[str]]:

@@ -287,6 +287,7 @@ class CountedTask:
     outcome: str
     completed_later: datetime.date | None
     days_overdue: int = 0  # past the deadline at the month's end, when not completed by then
+    note: str = ""  # not completed: the narrative of its last report submitted in the month
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,7 +317,8 @@ def counted_tasks_of(rating: Rating) -> list[CountedTask]:
     those they are responsible for), each with its outcome at the month's end as the round's
     figures saw it: a completion accepted after the round was generated counts as "not
     completed" there and is reported as `completed_later`, like a completion after the
-    month's end. Two queries; changes nothing."""
+    month's end. A task not completed carries the narrative of its last report of the month
+    (the reason given). Three queries; changes nothing."""
     first, last = month_bounds(rating.round.month)
     as_at = rating.round.generated_at
     candidates = counted_tasks(last).filter(
@@ -333,6 +335,7 @@ def counted_tasks_of(rating: Rating) -> list[CountedTask]:
             status=ProgressReport.Status.ACCEPTED,
         ).values_list("task_id", "decided_at")
     )
+    notes = _last_notes([task.pk for task in tasks], first, last)
     lines = []
     for task in tasks:
         decided = accepted.get(task.pk)
@@ -345,8 +348,22 @@ def counted_tasks_of(rating: Rating) -> list[CountedTask]:
             lines.append(CountedTask(task, outcome, None))
         elif task.deadline <= last:
             overdue = (last - task.deadline).days
-            lines.append(CountedTask(task, Outcome.NOT_COMPLETED, task.completed_on, overdue))
+            note = notes.get(task.pk, "")
+            line = CountedTask(task, Outcome.NOT_COMPLETED, task.completed_on, overdue, note)
+            lines.append(line)
     return lines
+
+
+def _last_notes(task_ids: list[int], first: datetime.date, last: datetime.date) -> dict[int, str]:
+    """The narrative of each task's last progress report (not a completion report) submitted
+    in the month: the reason a unit gives for a task it could not complete. One query."""
+    reports = ProgressReport.objects.filter(
+        task_id__in=task_ids,
+        is_completion=False,
+        submitted_at__gte=day_start(first),
+        submitted_at__lt=day_start(last + datetime.timedelta(days=1)),
+    ).order_by("task_id", "submitted_at", "pk")
+    return dict(reports.values_list("task_id", "narrative"))
 
 
 def summarise(lines: list[CountedTask]) -> CountedSummary:
