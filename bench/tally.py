@@ -277,13 +277,13 @@ def naive_tally(month: datetime.date) -> dict[str, Counter[str]]:
     and count in dicts; then the month's reviews and reports, row by row, the same way (no
     query per task: that would only make the baseline slower). Returns counts per scope key."""
     from cchc.plans.models import ProgressReport, QualityReview
-    from cchc.plans.queries import counted_tasks, day_start, month_bounds
+    from cchc.plans.queries import day_start, month_bounds, year_tasks
 
     first, last = month_bounds(month)
     start, end = day_start(first), day_start(last + datetime.timedelta(days=1))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     keys_of: dict[int, list[str]] = {}
-    for task in counted_tasks(last):
+    for task in year_tasks(last):
         keys = ["city", f"unit:{task.lead_unit_id}", f"area:{task.area_id}"]
         if task.responsible_id:
             keys.append(f"person:{task.responsible_id}")
@@ -312,14 +312,14 @@ def naive_per_task(month: datetime.date, sample: int) -> tuple[float, int]:
     task, its status, then its reviews of the month and whether its unit reported, each read
     through the task's relations (queries per task). Timed on the first `sample` counted tasks;
     returns (seconds for the sample, number of counted tasks) so the caller scales it."""
-    from cchc.plans.queries import counted_tasks, day_start, month_bounds
+    from cchc.plans.queries import day_start, month_bounds, year_tasks
 
     first, last = month_bounds(month)
     start, end = day_start(first), day_start(last + datetime.timedelta(days=1))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    total = counted_tasks(last).count()
+    total = year_tasks(last).count()
     began = time.perf_counter()
-    for task in counted_tasks(last).order_by("pk")[:sample]:
+    for task in year_tasks(last).order_by("pk")[:sample]:
         row = counts[f"unit:{task.lead_unit_id}"]
         row[task.status_on(last)] += 1
         for review in task.reviews.filter(

@@ -160,8 +160,11 @@ def month_tally(
     filters: Query[TallyFilter],
     month: str = Path(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"]),
 ) -> QuerySet[TallyRow]:
-    """The frozen tally of a closed month (`month` as YYYY-MM): assigned, due in the month,
-    on time, late, in term, overdue, on-time and quality rates. Filter by `scope` (city, unit,
+    """The frozen tally of a closed month (`month` as YYYY-MM), the plan year to date:
+    assigned, due in the month, on time, late, in term, overdue, the completion rate
+    (completed ÷ due, the headline), the on-time and quality rates (percent, two decimals,
+    half-up; null when nothing was due), and apart `carried_over`, the earlier years' tasks
+    still unfinished at the month's end. Filter by `scope` (city, unit,
     area, person). A city administrator gets every row; anyone else only the rows of the units
     they see and their own row as responsible person (city and area rows are city-wide).
     404 when the month is not closed."""

@@ -145,7 +145,10 @@ def read_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     """One rating as its scorecard: the rating's fields, the policy it was rated under, the
     calculation step by step (weights credited over weights assigned for quantity, quality
     and progress, then task points, general points and total), the general sub-criteria
-    scores, the unit's row of the month's tally, the trend over 12 months, the open
+    scores, the unit's row of the month's tally (the same frozen row as the briefing), the
+    tasks the calculation counted with their outcome at the month's end (`counted_tasks`:
+    their numbers are the rating's `tasks`, `completed`, `late`, `not_completed`), the trend
+    over 12 months, the open
     responsibilities and the open commitments from monthly briefings. 404 when the caller may
     not see the rating, exactly as when it does not exist."""
     rating = get_rating_for_user(request.auth, rating_id)  # type: ignore[attr-defined]
@@ -175,6 +178,7 @@ def _scorecard(card: Scorecard) -> dict[str, Any]:
         },
         "general_scores": card.scores,
         "tally": card.tally,
+        "counted_tasks": card.counted,
         "trend": card.trend,
         "responsibilities": card.responsibilities,
         "commitments": card.commitments,

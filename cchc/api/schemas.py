@@ -177,11 +177,16 @@ class TallyRowOut(Schema):
     late: int
     in_term: int
     overdue: int
-    due: int
+    due: int  # on time + late + overdue: the base of both rates
+    completed: int  # on time + late
+    # Percent to two decimals, rounded half-up; null when nothing was due (never 100).
+    completion_rate: float | None  # completed ÷ due: the headline rate
     on_time_rate: float | None
     reviewed: int
     reviews_passed: int
     quality_rate: float | None
+    # Earlier years' tasks still unfinished at the month's end: outside every figure above.
+    carried_over: int
     reported_in_month: bool
 
     @staticmethod
@@ -360,6 +365,34 @@ class CommitmentOut(Schema):
         return obj.responsible.get_full_name() if obj.responsible else None
 
 
+class CountedTaskOut(Schema):
+    """A task the rating's calculation counted, as it stood at the month's end."""
+
+    id: int
+    code: str
+    title: str
+    deadline: datetime.date
+    outcome: str  # on_time, late, not_completed (the calculation's words)
+    days_overdue: int  # at the month's end, when not completed
+    completed_later: datetime.date | None  # completed only after the month's end or the close
+
+    @staticmethod
+    def resolve_id(obj: Any) -> int:
+        return obj.task.pk
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str:
+        return obj.task.code
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.task.title
+
+    @staticmethod
+    def resolve_deadline(obj: Any) -> datetime.date:
+        return obj.task.deadline
+
+
 class ScorecardOut(RatingFields):
     assessor_comment: str
     assessed_at: datetime.datetime | None
@@ -371,7 +404,8 @@ class ScorecardOut(RatingFields):
     policy: PolicyOut
     steps: StepsOut
     general_scores: list[GeneralScoreOut]
-    tally: TallyRowOut | None  # the unit's row of the month's tally
+    tally: TallyRowOut | None  # the unit's row of the month's tally (the year to date)
+    counted_tasks: list[CountedTaskOut]  # what the calculation counted (as tasks, completed…)
     trend: list[TrendPointOut]  # the same subject's ratings over 12 months, oldest first
     responsibilities: list[OpenResponsibilityOut]  # still open
     commitments: list[CommitmentOut]  # the unit's open tasks from monthly briefings

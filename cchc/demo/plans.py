@@ -1,8 +1,11 @@
-"""Hà Nội's 2026 reform plan for the demo, built through the plans actions.
+"""Hà Nội's 2025 and 2026 reform plans for the demo, built through the plans actions.
 
 Illustrative: the tasks are typical of Hà Nội's yearly plans, not the official text. Reports,
 reviews and an extension are entered as paper reports received on their dates (received_on),
 then September and October 2026 are closed (which rates them: cchc.demo.ratings goes on).
+Two tasks of the 2025 plan are still unfinished: the 2026 tallies carry them over, apart
+(docs/domain/tally.md). In September most wards complete their task due 30/09 on time, a few
+late, and one (Phường Láng) reports why it could not.
 """
 
 import datetime
@@ -27,6 +30,53 @@ from cchc.plans.models import ContentArea, Task
 
 YEAR = 2026
 PLAN_DATE = datetime.date(YEAR, 1, 5)
+PREVIOUS_PLAN_DATE = datetime.date(YEAR - 1, 1, 6)
+# The 2025 city plan: (code, area, lead unit, deadline, title, output, completed on or None).
+PREVIOUS_TASKS = [
+    (
+        "01",
+        "TCBM",
+        "01-SNV",
+        "30/06/2025",
+        "Sắp xếp các đơn vị sự nghiệp công lập trực thuộc các sở",
+        "Đề án sắp xếp",
+        "20/06/2025",
+    ),
+    (
+        "02",
+        "TC",
+        "01-STP",
+        "30/09/2025",
+        "Rà soát văn bản quy phạm pháp luật sau sắp xếp đơn vị hành chính",
+        "Báo cáo rà soát",
+        "15/10/2025",
+    ),
+    (
+        "03",
+        "CĐS",
+        "01-SKHCN",
+        "30/11/2025",
+        "Xây dựng kho dữ liệu điện tử của tổ chức, cá nhân trên Cổng dịch vụ công Thành phố",
+        "Kho dữ liệu vận hành",
+        None,
+    ),
+    (
+        "04",
+        "TTHC",
+        "01-VP",
+        "31/12/2025",
+        "Chuẩn hóa quy trình nội bộ giải quyết thủ tục hành chính cấp xã sau sắp xếp",
+        "Quyết định phê duyệt quy trình",
+        None,
+    ),
+]
+SEPTEMBER_DUE = datetime.date(YEAR, 9, 30)
+# The ward that could not complete its task due 30/09/2026, and what it reported.
+NOT_COMPLETE_WARD = "Phường Láng"
+NOT_COMPLETE_REASON = (
+    "Đạt 64% hồ sơ tiếp nhận trực tuyến, chưa đạt chỉ tiêu 80%: hệ thống tiếp nhận của phường "
+    "gián đoạn 12 ngày trong tháng 9 do chuyển đổi máy chủ; phường đề nghị kéo dài đến 31/10."
+)
 CLOSED_MONTHS = [datetime.date(YEAR, 9, 1), datetime.date(YEAR, 10, 1)]
 # (code, area, lead unit code, deadline, title, expected output)
 CITY_TASKS = [
@@ -186,10 +236,12 @@ COMMUNE_TASKS = [
 
 
 def seed_plans(admin: User) -> None:
-    """Create the 2026 plan, its tasks, reports, reviews and two closed months."""
+    """Create the 2025 plan (two tasks still unfinished), the 2026 plan, its tasks, reports,
+    reviews and two closed months."""
     rng = random.Random(YEAR)  # noqa: S311 - a deterministic demo, not cryptography
     city = OrgUnit.objects.get(code="01", legacy=False)
     areas = {a.code: a for a in ContentArea.objects.all()}
+    _previous_plan(admin, city, areas)
     plan = create_plan(
         actor=admin,
         unit=city,
@@ -263,10 +315,96 @@ def seed_plans(admin: User) -> None:
         close_month(month, actor=admin)
 
 
+def _previous_plan(admin: User, city: OrgUnit, areas: dict[str, ContentArea]) -> None:
+    """The city's 2025 plan, issued 06/01/2025: two tasks done in 2025, two still unfinished
+    (one with a progress report in 2026), carried over into the 2026 tallies."""
+    plan = create_plan(
+        actor=admin,
+        unit=city,
+        year=YEAR - 1,
+        title="Kế hoạch cải cách hành chính năm 2025 của Thành phố Hà Nội",
+    )
+    made = []
+    for code, area, unit, deadline, title, output, done in PREVIOUS_TASKS:
+        task = create_task(
+            plan,
+            actor=admin,
+            code=code,
+            title=title,
+            area=areas[area],
+            expected_output=output,
+            lead_unit=OrgUnit.objects.get(code=unit, legacy=False),
+            deadline=_date(deadline),
+        )
+        made.append((task, output, done))
+    issue_plan(
+        plan,
+        actor=admin,
+        document_number="02/KH-UBND",
+        document_date=PREVIOUS_PLAN_DATE,
+        signer="Chủ tịch UBND Thành phố",
+    )
+    for task, output, done in made:
+        task.refresh_from_db()
+        if done is None:
+            continue
+        report = submit_report(
+            task,
+            actor=admin,
+            percent=100,
+            narrative="Đã hoàn thành nhiệm vụ.",
+            is_completion=True,
+            output=output,
+            received_on=_date(done),
+        )
+        accept_report(report, actor=admin, comment="Đạt yêu cầu.")
+    submit_report(
+        made[2][0],
+        actor=admin,
+        percent=70,
+        narrative="Đã số hóa dữ liệu của 70% thủ tục; phần còn lại chờ kết nối cơ sở dữ liệu "
+        "quốc gia về dân cư.",
+        received_on=datetime.date(YEAR, 8, 20),
+    )
+
+
+def _september(task: Task, admin: User, rng: random.Random) -> None:
+    """A ward's task due 30/09/2026: on time for most (Phường Ba Đình on 25/09), late in
+    October for about one in twelve, and not complete, with its reason, for one ward."""
+    if task.lead_unit.name == NOT_COMPLETE_WARD:
+        submit_report(
+            task,
+            actor=admin,
+            percent=64,
+            narrative=NOT_COMPLETE_REASON,
+            received_on=datetime.date(YEAR, 9, 28),
+        )
+        return
+    if task.lead_unit.code == "00004":
+        day = datetime.date(YEAR, 9, 25)
+    elif rng.random() < 0.08:
+        day = SEPTEMBER_DUE + datetime.timedelta(days=rng.choice([4, 9, 15]))
+    else:
+        day = SEPTEMBER_DUE - datetime.timedelta(days=rng.choice([0, 2, 5, 8, 12, 20]))
+    report = submit_report(
+        task,
+        actor=admin,
+        percent=100,
+        narrative="Đã hoàn thành nhiệm vụ.",
+        is_completion=True,
+        output=task.expected_output or "Báo cáo",
+        received_on=day,
+    )
+    accept_report(report, actor=admin, comment="Đạt yêu cầu.")
+
+
 def _report(tasks: list[Task], admin: User, rng: random.Random) -> None:
     """Paper reports: most tasks due before November were done, a few late or still open."""
     last = datetime.date(YEAR, 10, 31)
     for task in tasks:
+        if task.deadline == SEPTEMBER_DUE and task.lead_unit.kind in OrgUnit.LOWER_KINDS:
+            _september(task, admin, rng)
+            continue
         if task.deadline > last:
             if rng.random() < 0.5:
                 submit_report(

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from cchc.core.rounding import half_up
 from cchc.indices.models import Criterion, Framework
 from cchc.plans.models import TaskStatus, status_filter
 from cchc.plans.queries import counted_tasks
@@ -74,7 +75,7 @@ def on_time_points(
     unit = step if step > 0 else CENT
     steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(due) * Fraction(unit)))
     points = (unit * steps).quantize(CENT)
-    percent = round(Decimal(100 * on_time) / Decimal(due), 1)
+    percent = half_up(Decimal(100 * on_time) / Decimal(due), 1)
     text = _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s") % {
         "done": on_time,
         "due": due,

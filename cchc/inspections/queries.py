@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cchc.accounts.models import HeadTerm
+from cchc.core.rounding import percent
 from cchc.inspections.models import (
     ChecklistItem,
     Finding,
@@ -114,7 +115,7 @@ def remediation_rate(recommendations: QuerySet[Recommendation]) -> dict[str, Any
         "not_remedied": counts.get(Recommendation.Status.NOT_REMEDIED, 0),
         "open": counts.get(Recommendation.Status.OPEN, 0),
         "still_open": total - remedied,
-        "rate": round(100 * remedied / total, 1) if total else None,
+        "rate": percent(remedied, total, 1),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.models import StoredFile
+from cchc.core.rounding import percent
 from cchc.orgunits.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -518,6 +519,9 @@ class TallyRow(models.Model):
     overdue = models.PositiveIntegerField(default=0)
     reviewed = models.PositiveIntegerField(default=0)
     reviews_passed = models.PositiveIntegerField(default=0)
+    # Tasks of earlier years' plans not completed by the month's end: their own line, outside
+    # every figure and rate above (those count the plan year only).
+    carried_over = models.PositiveIntegerField(default=0)
     reported_in_month = models.BooleanField(default=True)
 
     class Meta:
@@ -529,13 +533,22 @@ class TallyRow(models.Model):
 
     @property
     def due(self) -> int:
-        """Tasks whose deadline had come: the base of the on-time rate."""
+        """Tasks whose deadline had come (on time + late + overdue): the base of both rates."""
         return self.on_time + self.late + self.overdue
 
     @property
-    def on_time_rate(self) -> float | None:
-        return round(100 * self.on_time / self.due, 1) if self.due else None
+    def completed(self) -> int:
+        return self.on_time + self.late
 
     @property
-    def quality_rate(self) -> float | None:
-        return round(100 * self.reviews_passed / self.reviewed, 1) if self.reviewed else None
+    def completion_rate(self) -> Decimal | None:
+        """Completed ÷ due, in percent to two decimals (half-up): the headline rate."""
+        return percent(self.completed, self.due)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.on_time, self.due)
+
+    @property
+    def quality_rate(self) -> Decimal | None:
+        return percent(self.reviews_passed, self.reviewed)

@@ -1,8 +1,11 @@
 """Aggregate reads of plans: the month tally, progress roll-up, units that have not reported.
 
-Nothing here changes data. The tally is computed by the database (conditional counts grouped by
-lead unit, content area and responsible person) and summed into its four scopes in Python, so
-its cost grows with the number of groups, not with the number of tasks.
+The tally counts the plan year to date (docs/domain/tally.md): the tasks of the year's issued
+plans from 01/01 to the month's end; earlier years' tasks still unfinished are `carried_over`,
+a line of their own outside every rate. Nothing here changes data. The tally is computed by
+the database (conditional counts grouped by lead unit, content area and responsible person)
+and summed into its four scopes in Python, so its cost grows with the number of groups, not
+with the number of tasks.
 """
 
 import calendar
@@ -36,6 +39,7 @@ COUNTS = [
     "overdue",
     "reviewed",
     "reviews_passed",
+    "carried_over",
 ]
 Key = tuple[int, int, int | None]  # (lead unit, content area, responsible person)
 
@@ -63,6 +67,20 @@ def counted_tasks(as_of: datetime.date) -> QuerySet[Task]:
     return live_tasks().filter(assigned_on__lte=as_of)
 
 
+def year_tasks(as_of: datetime.date) -> QuerySet[Task]:
+    """The `counted_tasks` of the plans of `as_of`'s year: what the tally of a month counts
+    (year to date). Changes nothing."""
+    return counted_tasks(as_of).filter(plan__year=as_of.year)
+
+
+def carried_tasks(as_of: datetime.date) -> QuerySet[Task]:
+    """The `counted_tasks` of earlier years' plans not completed by the end of `as_of`: the
+    tally's carried-over line, never mixed into the year's figures. Changes nothing."""
+    return counted_tasks(as_of).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=as_of), plan__year__lt=as_of.year
+    )
+
+
 def status_counts(first: datetime.date, as_of: datetime.date) -> dict[str, Count]:
     """Conditional COUNT expressions of the Decision 42 categories as seen at the end of
     `as_of`, and of the tasks due between `first` and `as_of`; the same rules as
@@ -86,7 +104,7 @@ def _task_groups(first: datetime.date, last: datetime.date) -> dict[Key, dict[st
     """One query: the counts per (lead unit, area, person), reviews of the month merged in."""
     groups: dict[Key, dict[str, int]] = {}
     rows = (
-        counted_tasks(last)
+        year_tasks(last)
         .order_by()
         .values_list("lead_unit_id", "area_id", "responsible_id")
         .annotate(**status_counts(first, last))
@@ -94,8 +112,17 @@ def _task_groups(first: datetime.date, last: datetime.date) -> dict[Key, dict[st
     names = list(status_counts(first, last))
     for unit_id, area_id, person_id, *counts in rows:
         group = dict(zip(names, counts, strict=True))
-        group.update(reviewed=0, reviews_passed=0)
+        group.update(reviewed=0, reviews_passed=0, carried_over=0)
         groups[(unit_id, area_id, person_id)] = group
+    carried = (
+        carried_tasks(last)
+        .order_by()
+        .values_list("lead_unit_id", "area_id", "responsible_id")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, area_id, person_id, count in carried:
+        group = groups.setdefault((unit_id, area_id, person_id), dict.fromkeys(COUNTS, 0))
+        group["carried_over"] = count
     for unit_id, area_id, person_id, reviewed, passed in _review_groups(first, last):
         counted = groups.get((unit_id, area_id, person_id))
         if counted is not None:
@@ -110,6 +137,7 @@ def _review_groups(first: datetime.date, last: datetime.date) -> QuerySet[Any]:
         # reviews then drive the query instead of a list of every counted task.
         QualityReview.objects.filter(
             task__plan__status=Plan.Status.ISSUED,
+            task__plan__year=last.year,
             task__cancelled_at__isnull=True,
             task__children__isnull=True,
             task__assigned_on__lte=last,
@@ -148,10 +176,12 @@ def tally_month(month: datetime.date) -> list[dict[str, Any]]:
     (a dict of TallyRow fields) for the city, one per lead unit, per content area and per
     responsible person, each with the counts of `COUNTS` and `reported_in_month`.
 
-    A unit "reported" when it submitted a progress report in the month or had no open task at
-    the end of it; the city row reported when every unit did. Reviews are the quality reviews
-    recorded in the month on counted tasks. Five queries whatever the number of tasks; changes
-    nothing (close_month stores the result).
+    The counts are those of the plan year to date (`year_tasks`: plans of the month's year),
+    except `carried_over`: earlier years' tasks still unfinished at the month's end. A unit
+    "reported" when it submitted a progress report in the month or had no open task (of any
+    year) at the end of it; the city row reported when every unit did. Reviews are the quality
+    reviews recorded in the month on the year's counted tasks. Six queries whatever the number
+    of tasks; changes nothing (close_month stores the result).
     """
     first, last = month_bounds(month)
     groups = _task_groups(first, last)
@@ -169,7 +199,7 @@ def tally_month(month: datetime.date) -> list[dict[str, Any]]:
     rows = [_row(TallyRow.Scope.CITY, "Thành phố", city)]
     units = dict(OrgUnit.objects.filter(pk__in=by_unit).values_list("pk", "name"))
     for unit_id, counts in by_unit.items():
-        has_open = counts["in_term"] + counts["overdue"] > 0
+        has_open = counts["in_term"] + counts["overdue"] + counts["carried_over"] > 0
         ok = unit_id in reported or not has_open
         rows.append(_row(TallyRow.Scope.UNIT, units[unit_id], counts, unit_id=unit_id, ok=ok))
     rows[0]["reported_in_month"] = all(row["reported_in_month"] for row in rows[1:])

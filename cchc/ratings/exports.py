@@ -103,24 +103,35 @@ def _info(rating: Rating) -> list[list[str]]:
     return rows
 
 
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{number(value, 1)}%"
+def _rate(value: Decimal | None) -> str:
+    """A rate as computed (two decimals, half-up); "—" when nothing was due."""
+    return "—" if value is None else f"{number(value, 2)}%"
 
 
 def _tally(card: Scorecard) -> list[list[str]]:
+    """The tasks the calculation counted (as on the page), then the unit's row of the month's
+    close: the plan year to date, as the briefing shows it."""
+    summary = card.summary
+    rows = [
+        ["Nhiệm vụ tính điểm trong tháng", number(summary.tasks, 0)],
+        ["Hoàn thành đúng hạn", number(summary.on_time, 0)],
+        ["Hoàn thành quá hạn", number(summary.late, 0)],
+        ["Chưa hoàn thành đến cuối tháng", number(summary.not_completed, 0)],
+    ]
     row = card.tally
     if row is None:
-        return []
-    return [
-        ["Nhiệm vụ được giao", number(row.assigned, 0)],
-        ["Đến hạn trong tháng", number(row.due_in_month, 0)],
-        ["Hoàn thành đúng hạn", number(row.on_time, 0)],
-        ["Hoàn thành quá hạn", number(row.late, 0)],
-        ["Đang thực hiện trong hạn", number(row.in_term, 0)],
-        ["Quá hạn chưa hoàn thành", number(row.overdue, 0)],
-        ["Tỷ lệ đúng hạn", _rate(row.on_time_rate)],
+        return rows
+    year = [
+        ["Lũy kế năm: nhiệm vụ được giao", number(row.assigned, 0)],
+        ["Lũy kế năm: nhiệm vụ đến hạn", number(row.due, 0)],
+        ["Lũy kế năm: đã hoàn thành", number(row.completed, 0)],
+        ["Lũy kế năm: quá hạn chưa hoàn thành", number(row.overdue, 0)],
+        ["Tỷ lệ hoàn thành (lũy kế năm)", _rate(row.completion_rate)],
+        ["Tỷ lệ đúng hạn (lũy kế năm)", _rate(row.on_time_rate)],
         ["Tỷ lệ đạt chất lượng", _rate(row.quality_rate)],
+        ["Năm trước chuyển sang, chưa hoàn thành", number(row.carried_over, 0)],
     ]
+    return rows + year
 
 
 def _steps(rating: Rating, policy: RatingPolicy) -> list[list[str]]:

@@ -19,6 +19,7 @@ from cchc.accounts.models import HeadTerm
 from cchc.inspections.queries import DisciplineFact, discipline_facts
 from cchc.plans.models import (
     ExtensionRequest,
+    ProgressReport,
     QualityReview,
     TallyRow,
     Task,
@@ -268,12 +269,121 @@ def period_lines(
     return sorted(lines.values(), key=lambda line: (-line.total, line.label))
 
 
+class Outcome:
+    """What the rating counted a task as, at the month's end (the calculation's words)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    NOT_COMPLETED = "not_completed"
+
+
+@dataclasses.dataclass(frozen=True)
+class CountedTask:
+    """A task the rating counted, as the month's figures saw it (`outcome`), and when it was
+    completed if that happened only after them (`completed_later`: after the month's end, or
+    accepted after the figures were computed)."""
+
+    task: Task
+    outcome: str
+    completed_later: datetime.date | None
+    days_overdue: int = 0  # past the deadline at the month's end, when not completed by then
+    note: str = ""  # not completed: the narrative of its last report submitted in the month
+
+
+@dataclasses.dataclass(frozen=True)
+class CountedSummary:
+    """The counts of the listed tasks: the same figures as the calculation's."""
+
+    tasks: int
+    on_time: int
+    late: int
+    not_completed: int
+
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
+    def agrees_with(self, rating: Rating) -> bool:
+        return (self.tasks, self.completed, self.late, self.not_completed) == (
+            rating.tasks,
+            rating.completed,
+            rating.late,
+            rating.not_completed,
+        )
+
+
+def counted_tasks_of(rating: Rating) -> list[CountedTask]:
+    """The tasks `rating` was computed from (month_tasks of its unit, and for a person rating
+    those they are responsible for), each with its outcome at the month's end as the round's
+    figures saw it: a completion accepted after the round was generated counts as "not
+    completed" there and is reported as `completed_later`, like a completion after the
+    month's end. A task not completed carries the narrative of its last report of the month
+    (the reason given). Three queries; changes nothing."""
+    first, last = month_bounds(rating.round.month)
+    as_at = rating.round.generated_at
+    candidates = counted_tasks(last).filter(
+        Q(deadline__lte=last) | Q(completed_on__gte=first, completed_on__lte=last),
+        lead_unit_id=rating.unit_id,
+    )
+    if rating.kind == Rating.Kind.PERSON:
+        candidates = candidates.filter(responsible_id=rating.person_id)
+    tasks = list(candidates.select_related("responsible").order_by("deadline", "code", "pk"))
+    accepted = dict(
+        ProgressReport.objects.filter(
+            task__in=[task.pk for task in tasks],
+            is_completion=True,
+            status=ProgressReport.Status.ACCEPTED,
+        ).values_list("task_id", "decided_at")
+    )
+    notes = _last_notes([task.pk for task in tasks], first, last)
+    lines = []
+    for task in tasks:
+        decided = accepted.get(task.pk)
+        known = task.completed_on is not None and (decided is None or decided <= as_at)
+        done_on = task.completed_on if known else None
+        if done_on is not None and done_on < first:
+            continue  # completed before the month: not rated again (month_tasks)
+        if done_on is not None and done_on <= last:
+            outcome = Outcome.ON_TIME if done_on <= task.deadline else Outcome.LATE
+            lines.append(CountedTask(task, outcome, None))
+        elif task.deadline <= last:
+            overdue = (last - task.deadline).days
+            note = notes.get(task.pk, "")
+            line = CountedTask(task, Outcome.NOT_COMPLETED, task.completed_on, overdue, note)
+            lines.append(line)
+    return lines
+
+
+def _last_notes(task_ids: list[int], first: datetime.date, last: datetime.date) -> dict[int, str]:
+    """The narrative of each task's last progress report (not a completion report) submitted
+    in the month: the reason a unit gives for a task it could not complete. One query."""
+    reports = ProgressReport.objects.filter(
+        task_id__in=task_ids,
+        is_completion=False,
+        submitted_at__gte=day_start(first),
+        submitted_at__lt=day_start(last + datetime.timedelta(days=1)),
+    ).order_by("task_id", "submitted_at", "pk")
+    return dict(reports.values_list("task_id", "narrative"))
+
+
+def summarise(lines: list[CountedTask]) -> CountedSummary:
+    outcomes = [line.outcome for line in lines]
+    return CountedSummary(
+        tasks=len(lines),
+        on_time=outcomes.count(Outcome.ON_TIME),
+        late=outcomes.count(Outcome.LATE),
+        not_completed=outcomes.count(Outcome.NOT_COMPLETED),
+    )
+
+
 @dataclasses.dataclass
 class Scorecard:
     """Everything a rating's page (the head's scorecard), its PDF and the API show."""
 
     rating: Rating
-    tally: TallyRow | None
+    tally: TallyRow | None  # the unit's row of the month's close: the plan year to date
+    counted: list[CountedTask]  # the tasks the calculation counted, outcome at the month's end
+    summary: CountedSummary  # their counts: the calculation's figures
     scores: list[GeneralScore]
     trend: list[Rating]
     responsibilities: list[Responsibility]
@@ -288,8 +398,9 @@ def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
     the unit's open tasks that a monthly briefing assigned (Task.Source.BRIEFING) by the
     month's end, and for a head or person the findings of concluded inspections against them
     observed in the month (inspections' discipline facts: what the assessor weighs in the
-    general criteria; only a disciplinary decision forces "not complete"). Six to eight
-    queries; changes nothing."""
+    general criteria; only a disciplinary decision forces "not complete"), and the tasks the
+    calculation counted with their outcome at the month's end (`counted_tasks_of`) and their
+    summary. Eight to ten queries; changes nothing."""
     month = rating.round.month
     since = (month - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     _, last = month_bounds(month)
@@ -314,9 +425,12 @@ def scorecard(rating: Rating, *, months: int = 12) -> Scorecard:
         .select_related("responsible")
         .order_by("deadline", "code")
     )
+    counted = counted_tasks_of(rating)
     return Scorecard(
         rating=rating,
         tally=tally,
+        counted=counted,
+        summary=summarise(counted),
         scores=list(rating.general_scores.select_related("criterion")),
         trend=sorted(trend, key=lambda r: r.round.month),
         responsibilities=list(open_records.order_by("-days_overdue", "pk")),

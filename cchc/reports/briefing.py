@@ -13,17 +13,19 @@ the user's units, gets 404 — the same answer as for a month that was never clo
 import calendar
 import datetime
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from cchc.accounts.models import Membership
+from cchc.core.rounding import percent
 from cchc.dialogues.models import Commitment
 from cchc.dialogues.queries import open_commitments
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import MonthClose, TallyRow
-from cchc.plans.queries import counted_tasks
+from cchc.plans.queries import year_tasks
 
 BRIEFING_ROLES = {Membership.Role.HEAD, Membership.Role.FOCAL_POINT}
 OVERDUE_LIMIT = 200  # the page and the exports list the longest-overdue tasks, with the total
@@ -41,6 +43,7 @@ class Counts:
     overdue: int = 0
     reviewed: int = 0
     reviews_passed: int = 0
+    carried_over: int = 0  # earlier years' unfinished tasks: outside every rate
 
     @classmethod
     def of(cls, row: Any) -> "Counts":
@@ -57,21 +60,30 @@ class Counts:
 
     @property
     def due(self) -> int:
-        """Tasks whose deadline had come: the base of the on-time rate (as TallyRow.due)."""
+        """Tasks whose deadline had come: the base of both rates (as TallyRow.due)."""
         return self.on_time + self.late + self.overdue
 
     @property
-    def on_time_rate(self) -> float | None:
-        return round(100 * self.on_time / self.due, 1) if self.due else None
+    def completed(self) -> int:
+        return self.on_time + self.late
 
     @property
-    def quality_rate(self) -> float | None:
-        return round(100 * self.reviews_passed / self.reviewed, 1) if self.reviewed else None
+    def completion_rate(self) -> Decimal | None:
+        """Completed ÷ due, percent to two decimals, half-up (TallyRow.completion_rate)."""
+        return percent(self.completed, self.due)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.on_time, self.due)
+
+    @property
+    def quality_rate(self) -> Decimal | None:
+        return percent(self.reviews_passed, self.reviewed)
 
 
 @dataclass(frozen=True)
 class UnitLine:
-    rank: int | None  # None: nothing was due, so the unit has no on-time rate and no rank
+    rank: int | None  # None: did not report, or nothing was due (no rate): ranked apart
     unit_id: int | None
     label: str
     counts: Counts
@@ -198,24 +210,38 @@ def _tally_rows(close: MonthClose, units: QuerySet[OrgUnit] | None) -> list[Tall
     return list(rows.order_by("label", "pk"))
 
 
-def _rank_key(counts: Counts) -> tuple[float, float]:
-    return (-(counts.on_time_rate or 0.0), -(counts.quality_rate or -1.0))
+RankKey = tuple[Decimal, Decimal, Decimal]
+
+
+def _rank_key(counts: Counts) -> RankKey:
+    none = Decimal(1)  # sorts after every rate (no reviews: after a 0% pass rate)
+    return (
+        -(counts.completion_rate or Decimal(0)),
+        -(counts.on_time_rate or Decimal(0)),
+        -counts.quality_rate if counts.quality_rate is not None else none,
+    )
 
 
 def rank_units(rows: list[TallyRow]) -> list[UnitLine]:
-    """Units by on-time rate, then quality pass rate (both descending), then name. Equal rates
-    share a rank (1, 2, 2, 4). A unit with nothing due has no rank and comes last."""
+    """Units by completion rate, then on-time rate, then quality pass rate (all descending),
+    then name. Equal rates share a rank (1, 2, 2, 4). Ranked apart, without a rank, after
+    them: the units that did not report in the month (marked; their figures are what the
+    close found, not what they reported), then those with nothing due (no rate: "—")."""
     rated = [(Counts.of(row), row) for row in rows]
-    ranked = sorted((item for item in rated if item[0].due), key=lambda item: _rank_key(item[0]))
+    ranked = sorted(
+        (item for item in rated if item[0].due and item[1].reported_in_month),
+        key=lambda item: _rank_key(item[0]),
+    )
     lines: list[UnitLine] = []
-    previous: tuple[float, float] | None = None
+    previous: RankKey | None = None
     rank = 0
     for position, (counts, row) in enumerate(ranked, start=1):
         key = _rank_key(counts)
         rank = rank if key == previous else position
         previous = key
         lines.append(_line(row, counts, rank))
-    lines += [_line(row, counts, None) for counts, row in rated if not counts.due]
+    lines += [_line(row, c, None) for c, row in rated if not row.reported_in_month]
+    lines += [_line(row, c, None) for c, row in rated if row.reported_in_month and not c.due]
     return lines
 
 
@@ -235,9 +261,10 @@ def _commitments(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[Co
 
 def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[OverdueTask]:
     """The OVERDUE_LIMIT longest-overdue tasks at the end of `day`, chosen by the tally's own
-    rule (queries.counted_tasks: leaves of issued plans, assigned by then, not cancelled; not
-    completed by `day`, deadline before it). Their number is the snapshot's overdue count."""
-    tasks = counted_tasks(day).filter(
+    rule (queries.year_tasks: leaves of the year's issued plans, assigned by then, not
+    cancelled; not completed by `day`, deadline before it). Their number is the snapshot's
+    overdue count; earlier years' tasks are the carried-over line, not listed here."""
+    tasks = year_tasks(day).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day
     )
     if units is not None:

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -60,10 +61,18 @@ def _trend_rates(data: briefings.Briefing) -> dict[str, Any]:
         "labels": [f"{point.month:%m/%Y}" for point in data.trend],
         "unit": "%",
         "series": [
-            {"name": _("On-time rate"), "data": [p.counts.on_time_rate for p in data.trend]},
-            {"name": _("Quality pass rate"), "data": [p.counts.quality_rate for p in data.trend]},
+            {"name": name, "data": [_float(getattr(p.counts, field)) for p in data.trend]}
+            for field, name in (
+                ("completion_rate", _("Completion rate")),
+                ("on_time_rate", _("On-time rate")),
+                ("quality_rate", _("Quality pass rate")),
+            )
         ],
     }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _trend_categories(data: briefings.Briefing) -> dict[str, Any]:

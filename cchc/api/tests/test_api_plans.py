@@ -484,13 +484,38 @@ def test_tally_row_fields_include_the_rates(
             "in_term": 0,
             "overdue": 1,
             "due": 2,
+            "completed": 1,
+            "completion_rate": 50.0,
             "on_time_rate": 50.0,
             "reviewed": 2,
             "reviews_passed": 1,
             "quality_rate": 50.0,
+            "carried_over": 0,
             "reported_in_month": True,
         }
     ]
+
+
+def test_tally_rates_are_half_up_and_null_when_nothing_is_due(
+    closed: MonthClose, hanoi: Hanoi, city_admin: User
+) -> None:
+    closed.rows.filter(scope=TallyRow.Scope.UNIT, unit=hanoi.ward_a).update(
+        on_time=1, late=0, overdue=15, carried_over=3
+    )
+    closed.rows.filter(scope=TallyRow.Scope.UNIT, unit=hanoi.ward_b).update(
+        on_time=0, late=0, overdue=0, in_term=2
+    )
+    rows = ApiClient(city_admin).get(f"/api/v1/months/{YEAR}-03/tally", {"scope": "unit"}).json()
+    by_label = {row["label"]: row for row in rows["items"]}
+    ward_a = by_label["Phường Ba Đình"]
+    # 1 of 16: 6.25 (Python's round would give 6.2 at one decimal; half-up gives 6.3).
+    assert (ward_a["completion_rate"], ward_a["on_time_rate"], ward_a["carried_over"]) == (
+        6.25,
+        6.25,
+        3,
+    )
+    ward_b = by_label["Phường Hoàn Kiếm"]
+    assert (ward_b["due"], ward_b["completion_rate"], ward_b["on_time_rate"]) == (0, None, None)
 
 
 @pytest.mark.parametrize(("month", "status"), [("2026-13", 422), ("26-03", 422), ("open", 422)])

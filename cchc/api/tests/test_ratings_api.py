@@ -353,6 +353,24 @@ def test_rating_read_shows_the_unit_s_tally_row(
     )
     assert (tally["assigned"], tally["on_time"], tally["late"], tally["overdue"]) == (11, 6, 2, 2)
     assert tally["in_term"] == 1  # the briefing commitment, due in December
+    assert (tally["completion_rate"], tally["on_time_rate"], tally["carried_over"]) == (
+        80.0,
+        60.0,
+        0,
+    )
+
+
+def test_rating_read_lists_the_counted_tasks_as_the_calculation_counted_them(
+    september: RatingRound, city_admin: User
+) -> None:
+    body = ApiClient(city_admin).get(f"/api/v1/ratings/{_rating('unit').pk}").json()
+    outcomes = [task["outcome"] for task in body["counted_tasks"]]
+    assert len(outcomes) == body["tasks"] == 10
+    assert outcomes.count("not_completed") == body["not_completed"] == 2
+    assert outcomes.count("late") == body["late"] == 2
+    assert {
+        task["days_overdue"] for task in body["counted_tasks"] if task["outcome"] == "not_completed"
+    } == {15}
 
 
 def test_rating_read_after_assessment_shows_the_general_scores(

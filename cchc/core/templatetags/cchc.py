@@ -3,6 +3,8 @@ import datetime
 from django import template
 from django.utils.translation import ngettext
 
+from cchc.core.rounding import half_up
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ def duration(value: datetime.timedelta | None) -> str:
     """A waiting time in words: "15 phút", "2 giờ", "1 giờ 30 phút"."""
     if not value:
         return ""
-    minutes = round(value.total_seconds() / 60)
+    minutes = int(half_up(value.total_seconds() / 60, 0))
     hours, minutes = divmod(minutes, 60)
     parts = []
     if hours:

@@ -97,7 +97,10 @@ def close_month(
             "month": f"{first:%Y-%m}",
             "rows": len(rows),
             "reclosed": reclosed,
-            **{name: city[name] for name in ("assigned", "on_time", "late", "in_term", "overdue")},
+            **{
+                name: city[name]
+                for name in ("assigned", "on_time", "late", "in_term", "overdue", "carried_over")
+            },
         },
     )
     return close

@@ -38,7 +38,7 @@ MARCH = datetime.date(2026, 3, 1)
 APRIL_1 = datetime.date(2026, 4, 1)
 FIELDS = ["scope", "unit_id", "area_id", "person_id", "label", "assigned", "due_in_month"]
 FIELDS += ["on_time", "late", "in_term", "overdue", "reviewed", "reviews_passed"]
-FIELDS += ["reported_in_month"]
+FIELDS += ["carried_over", "reported_in_month"]
 
 
 def frozen(close: MonthClose) -> list[tuple]:
@@ -82,6 +82,7 @@ def test_close_month_stores_the_tally_and_writes_the_audit_event(tasks, city_adm
         "late": 0,
         "in_term": 1,
         "overdue": 1,
+        "carried_over": 0,
     }
 
 
@@ -179,6 +180,9 @@ def test_close_month_command_prints_json_and_is_idempotent(tasks) -> None:
         "overdue": 1,
         "reviewed": 1,
         "reviews_passed": 1,
+        "carried_over": 0,
+        "completion_rate": 50.0,  # 1 completed of 2 due (T2 on time, T3 overdue)
+        "on_time_rate": 50.0,
         "not_reported": 1,
         "created": True,
     }
@@ -195,5 +199,6 @@ def test_close_month_command_refuses_bad_input(tasks) -> None:
     with pytest.raises(CommandError, match="before the first plan"):
         run_command("2025-11")
     assert run_command("2026-02") == (
-        "Closed 02/2026: 2 units, 3 tasks assigned, 0 on time, 0 late, 3 in term, 0 overdue.\n"
+        "Closed 02/2026: 2 units, 3 tasks assigned, 0 on time, 0 late, 3 in term, 0 overdue, "
+        "completion rate —; 0 carried over from earlier years.\n"
     )

@@ -31,6 +31,10 @@ def test_month_close_page_closes_the_month(plan, city_admin) -> None:
     city = TallyRow.objects.get(close=close, scope=TallyRow.Scope.CITY)
     assert (city.assigned, city.overdue, city.due_in_month) == (1, 1, 1)
     assert AuditEvent.objects.filter(verb="plans.close_month").count() == 1
+    page = html(client_for(city_admin).get(reverse("plans:months")))
+    # The one task was due and is overdue: completed 0 of 1 due.
+    assert 'data-testid="completion-rate">0,00%<' in page
+    assert 'data-testid="carried-over">0<' in page
 
 
 def test_month_close_page_refuses_a_month_not_ended(plan, city_admin) -> None:

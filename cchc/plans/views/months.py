@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin
 from cchc.plans.actions import close_month, reopen_month
 from cchc.plans.forms import CloseMonthForm, ReopenForm, add_action_error
-from cchc.plans.models import MonthClose
+from cchc.plans.models import MonthClose, TallyRow
 
 
 @city_admin
@@ -29,7 +30,12 @@ def month_list(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Month %(month)s is closed.") % {"month": closed})
             return redirect("plans:months")
-    closes = MonthClose.objects.select_related("closed_by").order_by("-month")
+    city_rows = TallyRow.objects.filter(scope=TallyRow.Scope.CITY)
+    closes = (
+        MonthClose.objects.select_related("closed_by")
+        .prefetch_related(Prefetch("rows", queryset=city_rows, to_attr="city_rows"))
+        .order_by("-month")
+    )
     previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     return render(
         request,

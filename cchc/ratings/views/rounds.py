@@ -298,6 +298,8 @@ def _detail_context(user: User, rating: Rating, **forms: Any) -> dict[str, Any]:
     return {
         "rating": rating,
         "card": card,
+        "summary_agrees": card.summary.agrees_with(rating),
+        "completed_later": [line for line in card.counted if line.completed_later],
         "policy": policy,
         "criteria": criteria,
         "weights": policy.weight_quantity + policy.weight_quality + policy.weight_progress,

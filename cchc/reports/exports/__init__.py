@@ -7,6 +7,7 @@ text kept in this module rather than translatable strings.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import formats, translation
 
@@ -30,8 +31,10 @@ TOTAL_LABELS = [
     ("late", CATEGORY_LABELS["late"]),
     ("in_term", CATEGORY_LABELS["in_term"]),
     ("overdue", CATEGORY_LABELS["overdue"]),
+    ("completion_rate", "Tỷ lệ hoàn thành (đã hoàn thành / đến hạn)"),
     ("on_time_rate", "Tỷ lệ đúng hạn"),
     ("quality_rate", "Tỷ lệ đạt chất lượng"),
+    ("carried_over", "Nhiệm vụ các năm trước chưa hoàn thành (theo dõi riêng)"),
 ]
 RANKING_HEADERS = [
     "Hạng",
@@ -42,8 +45,10 @@ RANKING_HEADERS = [
     "Hoàn thành quá hạn",
     "Trong hạn",
     "Quá hạn",
+    "Tỷ lệ hoàn thành",
     "Tỷ lệ đúng hạn",
     "Tỷ lệ đạt chất lượng",
+    "Năm trước chuyển sang",
 ]
 OVERDUE_HEADERS = [
     "Mã",
@@ -53,7 +58,7 @@ OVERDUE_HEADERS = [
     "Thời hạn",
     "Số ngày quá hạn",
 ]
-RATE_FIELDS = {"on_time_rate", "quality_rate"}
+RATE_FIELDS = {"completion_rate", "on_time_rate", "quality_rate"}
 
 
 def subtitle(briefing: Briefing) -> str:
@@ -65,7 +70,7 @@ def filename(briefing: Briefing, extension: str) -> str:
     return f"bao-cao-cchc-{briefing.month:%Y-%m}.{extension}"
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
+def number(value: Decimal | float | int | None, decimals: int = 0) -> str:
     """1.754 / 87,5 — Vietnamese grouping and decimal comma; "—" for no value."""
     if value is None:
         return "—"
@@ -73,8 +78,27 @@ def number(value: float | int | None, decimals: int = 0) -> str:
         return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{number(value, 1)}%"
+def percent(value: Decimal | None) -> str:
+    """98,63% — a rate as computed (two decimals, half-up); "—" when nothing was due."""
+    return "—" if value is None else f"{number(value, 2)}%"
+
+
+def headline(briefing: Briefing) -> str:
+    """The Government Office's sentence: "N nhiệm vụ đến hạn đã hoàn thành, đạt X%" (of the
+    tasks due in the plan year to date), and the carried-over line (docs/domain/tally.md)."""
+    totals = briefing.totals
+    text = (
+        f"Từ đầu năm đến hết tháng {briefing.month:%m/%Y}: {number(totals.due)} nhiệm vụ đến hạn, "
+        f"{number(totals.completed)} nhiệm vụ đến hạn đã hoàn thành, "
+        f"đạt {percent(totals.completion_rate)} (đúng hạn: {number(totals.on_time)}, "
+        f"đạt {percent(totals.on_time_rate)}; quá hạn: {number(totals.late)})."
+    )
+    if totals.carried_over:
+        text += (
+            f" Nhiệm vụ các năm trước chuyển sang chưa hoàn thành: {number(totals.carried_over)}"
+            " (theo dõi riêng, không tính vào tỷ lệ của năm)."
+        )
+    return text
 
 
 def day(value: datetime.date) -> str:

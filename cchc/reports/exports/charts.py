@@ -6,6 +6,7 @@ TTF, whose glyphs cover Vietnamese (matplotlib's default DejaVu would too, but t
 should use one typeface).
 """
 
+from decimal import Decimal
 from io import BytesIO
 
 from matplotlib import font_manager
@@ -48,17 +49,22 @@ def _style(axes: object) -> None:
     axes.set_axisbelow(True)  # type: ignore[attr-defined]
 
 
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def trend_chart(briefing: Briefing) -> bytes:
-    """On-time rate and quality pass rate per closed month of the year (line chart)."""
+    """Completion rate (completed ÷ due) and quality pass rate per closed month of the year
+    (line chart)."""
     figure = _figure()
     axes = figure.add_subplot()
     labels = [f"{point.month:%m/%Y}" for point in briefing.trend]
-    on_time = [p.counts.on_time_rate for p in briefing.trend]
-    quality = [p.counts.quality_rate for p in briefing.trend]
+    on_time = [_float(p.counts.completion_rate) for p in briefing.trend]
+    quality = [_float(p.counts.quality_rate) for p in briefing.trend]
     # Each value is written above its point when it is the higher of the two, below otherwise,
     # so that close values do not overprint each other.
     series = [
-        ("Tỷ lệ đúng hạn", on_time, quality, "#0d6efd"),
+        ("Tỷ lệ hoàn thành", on_time, quality, "#0d6efd"),
         ("Tỷ lệ đạt chất lượng", quality, on_time, "#198754"),
     ]
     for name, values, others, color in series:
@@ -69,7 +75,7 @@ def trend_chart(briefing: Briefing) -> bytes:
         for x, value in points:
             above = others[x] is None or value >= (others[x] or 0)
             axes.annotate(
-                f"{number(value, 1)}%",
+                f"{number(value, 2)}%",
                 (x, value),
                 textcoords="offset points",
                 xytext=(0, 6 if above else -12),
@@ -82,7 +88,7 @@ def trend_chart(briefing: Briefing) -> bytes:
     axes.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
     axes.set_ylim(0, 110)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{number(v)}%"))
-    axes.set_title("Tỷ lệ đúng hạn và đạt chất lượng theo tháng", family=FAMILY, fontsize=10)
+    axes.set_title("Tỷ lệ hoàn thành và đạt chất lượng theo tháng", family=FAMILY, fontsize=10)
     axes.legend(prop={"family": FAMILY, "size": 8}, loc="lower left", frameon=False)
     _style(axes)
     for label in axes.get_yticklabels():

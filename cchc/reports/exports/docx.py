@@ -32,6 +32,7 @@ from cchc.reports.exports import (
     TOTAL_LABELS,
     charts,
     day,
+    headline,
     issuer,
     number,
     overdue_note,
@@ -153,6 +154,7 @@ def _table(
 def _totals(document: DocumentObject, briefing: Briefing) -> None:
     _heading(document, "I. KẾT QUẢ CHUNG")
     document.add_paragraph(scope_note(briefing))
+    document.add_paragraph(headline(briefing))
     rows = []
     for name, label in TOTAL_LABELS:
         value = getattr(briefing.totals, name)
@@ -174,12 +176,14 @@ def _ranking(document: DocumentObject, briefing: Briefing) -> None:
             number(line.counts.late),
             number(line.counts.in_term),
             number(line.counts.overdue),
+            percent(line.counts.completion_rate),
             percent(line.counts.on_time_rate),
             percent(line.counts.quality_rate),
+            number(line.counts.carried_over),
         ]
         for line in briefing.units
     ]
-    widths = [1.3, 3.9, 1.3, 1.4, 1.3, 1.4, 1.3, 1.3, 1.6, 1.7]
+    widths = [1.0, 3.4, 1.2, 1.3, 1.2, 1.3, 1.1, 1.1, 1.4, 1.4, 1.4, 1.3]
     _table(document, RANKING_HEADERS, rows, numeric=2, widths=widths)
 
 

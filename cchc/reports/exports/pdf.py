@@ -24,6 +24,7 @@ from cchc.reports.exports import (
     TOTAL_LABELS,
     charts,
     day,
+    headline,
     issuer,
     number,
     overdue_note,
@@ -53,8 +54,10 @@ def _data(briefing: Briefing) -> dict[str, Any]:
             number(line.counts.late),
             number(line.counts.in_term),
             number(line.counts.overdue),
+            percent(line.counts.completion_rate),
             percent(line.counts.on_time_rate),
             percent(line.counts.quality_rate),
+            number(line.counts.carried_over),
         ]
         for line in briefing.units
     ]
@@ -73,6 +76,7 @@ def _data(briefing: Briefing) -> dict[str, Any]:
         "dated": f"{place}, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
         "reopened": reopened_note(briefing) if briefing.is_reopened else "",
         "scope": scope_note(briefing),
+        "headline": headline(briefing),
         "totals": totals,
         "ranking_headers": RANKING_HEADERS,
         "ranking": ranking,

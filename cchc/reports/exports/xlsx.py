@@ -2,6 +2,7 @@
 dates as dates, bold and frozen header rows."""
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -19,14 +20,15 @@ from cchc.reports.exports import (
     subtitle,
 )
 
-PERCENT = "0.0%"
+PERCENT = "0.00%"
 DATE = "dd/mm/yyyy"
 INTEGER = "#,##0"
 
 
-def _rate(value: float | None) -> float | None:
-    """A rate in percent (87.5) as the fraction Excel's percent format expects (0.875)."""
-    return None if value is None else round(value / 100, 4)
+def _rate(value: Decimal | None) -> float | None:
+    """A rate in percent (98.63, already rounded half-up) as the fraction Excel's percent
+    format expects (0.9863): exact, since dividing a decimal by 100 only moves its point."""
+    return None if value is None else float(value / 100)
 
 
 def _sheet(
@@ -76,13 +78,16 @@ def _ranking(book: Workbook, briefing: Briefing) -> None:
             line.counts.late,
             line.counts.in_term,
             line.counts.overdue,
+            _rate(line.counts.completion_rate),
             _rate(line.counts.on_time_rate),
             _rate(line.counts.quality_rate),
+            line.counts.carried_over,
         ]
         for line in briefing.units
     ]
-    formats = dict.fromkeys(range(3, 9), INTEGER) | {9: PERCENT, 10: PERCENT}
-    widths = [7, 40, 11, 12, 11, 12, 11, 11, 12, 14]
+    formats = dict.fromkeys(range(3, 9), INTEGER) | {9: PERCENT, 10: PERCENT, 11: PERCENT}
+    formats[12] = INTEGER
+    widths = [7, 40, 11, 12, 11, 12, 11, 11, 12, 12, 14, 12]
     _sheet(book, "Xếp hạng đơn vị", RANKING_HEADERS, rows, widths, formats)
 
 

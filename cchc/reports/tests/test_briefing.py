@@ -148,15 +148,20 @@ def test_briefing_shows_city_totals_in_vietnamese_format(hanoi: Hanoi, city_admi
     assert figure(page, "late") == "3"
     assert figure(page, "in_term") == "1.714"
     assert figure(page, "overdue") == "2"
-    assert figure(page, "on_time_rate") == "87,5%"
-    assert figure(page, "quality_rate") == "66,7%"
+    # Completed (35 on time + 3 late) of 40 due: 95%; on time 35 of 40: 87.5%.
+    assert figure(page, "completion_rate") == "95,00%"
+    assert figure(page, "on_time_rate") == "87,50%"
+    assert figure(page, "quality_rate") == "66,67%"
+    assert "40 nhiệm vụ đến hạn" in page or "40 tasks due" in page
     assert 'data-testid="reopened"' not in page
     assert 'data-testid="scope"' not in page
 
 
-def test_briefing_ranks_units_by_on_time_then_quality(hanoi: Hanoi, city_admin: User) -> None:
+def test_briefing_ranks_units_by_completion_then_on_time_then_quality(
+    hanoi: Hanoi, city_admin: User
+) -> None:
     close = march_tally(hanoi)
-    # Same on-time rate as ward A, lower quality rate: ranked second.
+    # Same completion and on-time rates as ward A, lower quality rate: ranked second.
     tally(
         close,
         hanoi.inspectorate,
@@ -174,11 +179,32 @@ def test_briefing_ranks_units_by_on_time_then_quality(hanoi: Hanoi, city_admin: 
         "Thanh tra Thành phố",
         "Phường Hoàn Kiếm",
     ]
-    assert rows[0][2:] == ["10", "4", "4", "0", "6", "0", "100,0%", "75,0%"]
-    assert rows[2][8:] == ["50,0%", "100,0%"]
+    assert rows[0][2:] == ["10", "4", "4", "0", "6", "0", "100,00%", "100,00%", "75,00%", "0"]
+    # Ward B: 3 completed of 4 due (75%), 2 on time (50%).
+    assert rows[2][8:] == ["75,00%", "50,00%", "100,00%", "0"]
     assert rows[3][0] == "—"
     assert rows[3][1].startswith("Sở Nội vụ")
-    assert rows[3][8:] == ["—", "—"]
+    assert rows[3][8:] == ["—", "—", "—", "0"]  # nothing due: no rate, never 100%
+
+
+def test_briefing_ranks_units_that_did_not_report_apart(hanoi: Hanoi, city_admin: User) -> None:
+    close = march_tally(hanoi)
+    # 100% on paper, but it did not report in the month: marked, listed after the ranked
+    # units, without a rank (not 1st with 100%).
+    tally(close, hanoi.inspectorate, due_in_month=2, on_time=2, reported_in_month=False)
+    rows = unit_rows(html(client_for(city_admin).get(URL)))
+
+    assert [(row[0], row[1].split(" ")[0]) for row in rows[:2]] == [
+        ("1", "Phường"),
+        ("2", "Phường"),
+    ]
+    # Both units that did not report come after the ranked ones, by name, marked.
+    assert [row[0] for row in rows[2:]] == ["—", "—"]
+    assert [row[1] for row in rows[2:]] == [
+        "Sở Nội vụ  chưa báo cáo",
+        "Thanh tra Thành phố  chưa báo cáo",
+    ]
+    assert rows[3][8:] == ["100,00%", "100,00%", "—", "0"]
 
 
 def test_briefing_lists_units_that_did_not_report(hanoi: Hanoi, city_admin: User) -> None:
@@ -216,7 +242,7 @@ def test_briefing_charts_hold_the_closed_months_of_the_year(hanoi: Hanoi, city_a
 
     rates = chart_data(page, "trend-rates")
     assert rates["labels"] == ["02/2026", "03/2026"]
-    assert [s["data"] for s in rates["series"]] == [[50.0, 87.5], [100.0, 66.7]]
+    assert [s["data"] for s in rates["series"]] == [[100.0, 95.0], [50.0, 87.5], [100.0, 66.67]]
     categories = chart_data(page, "trend-categories")
     assert [s["data"] for s in categories["series"]] == [[1, 35], [1, 3], [0, 1714], [0, 2]]
     assert 'data-chart="line"' in page
@@ -246,8 +272,8 @@ def test_focal_point_sees_only_their_unit(
     assert "Phường Hoàn Kiếm" not in page
     # The totals are ward A's, not the city's.
     assert figure(page, "assigned") == "10"
-    assert figure(page, "on_time_rate") == "100,0%"
-    assert figure(page, "quality_rate") == "75,0%"
+    assert figure(page, "on_time_rate") == "100,00%"
+    assert figure(page, "quality_rate") == "75,00%"
     assert 'data-testid="scope"' in page
     overdue = page.split('data-testid="overdue-tasks"')[1].split("</section>")[0]
     assert re.findall(r"<code>(.*?)</code>", overdue) == ["A-1", "A-2"]
@@ -261,7 +287,8 @@ def test_head_of_unit_sees_their_unit(hanoi: Hanoi) -> None:
     page = html(client_for(head).get(URL))
 
     assert [row[1] for row in unit_rows(page)] == ["Phường Hoàn Kiếm"]
-    assert figure(page, "on_time_rate") == "50,0%"
+    assert figure(page, "completion_rate") == "75,00%"
+    assert figure(page, "on_time_rate") == "50,00%"
 
 
 @pytest.mark.parametrize("suffix", ["", "xlsx/", "docx/", "pdf/"])
@@ -379,8 +406,8 @@ def test_xlsx_holds_the_page_numbers(
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["Tổng hợp", "Xếp hạng đơn vị", "Nhiệm vụ quá hạn", "Chưa báo cáo"]
     totals = [row[1] for row in book["Tổng hợp"].iter_rows(min_row=2, values_only=True)]
-    assert totals == [1754, 40, 35, 3, 1714, 2, 0.875, 0.667]
-    assert book["Tổng hợp"]["B8"].number_format == "0.0%"
+    assert totals == [1754, 40, 35, 3, 1714, 2, 0.95, 0.875, 0.6667, 0]
+    assert book["Tổng hợp"]["B8"].number_format == "0.00%"
     ranking = book["Xếp hạng đơn vị"]
     assert ranking.freeze_panes == "A2"
     assert ranking["A1"].font.bold
@@ -394,7 +421,9 @@ def test_xlsx_holds_the_page_numbers(
         6,
         0,
         1.0,
+        1.0,
         0.75,
+        0,
     )
     overdue = list(book["Nhiệm vụ quá hạn"].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in overdue] == ["A-1", "A-2", "B-1"]
@@ -427,7 +456,8 @@ def test_docx_is_the_report_with_title_units_and_charts(hanoi: Hanoi, city_admin
     assert "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" in cells
     assert "Độc lập - Tự do - Hạnh phúc" in cells
     assert "Phường Ba Đình" in cells
-    assert "87,5%" in cells
+    assert "87,50%" in cells
+    assert "38 nhiệm vụ đến hạn đã hoàn thành, đạt 95,00%" in text
     assert len(document.inline_shapes) == 2
 
 

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.rounding import half_up
 from cchc.indices.models import AssessmentRound
 from cchc.indices.results import UnitResult, results_of
 
 
 def number(value: Decimal | None) -> float | None:
     """A two-decimal figure as a JSON number (89.58, not "89.58")."""
-    return None if value is None else round(float(value), 2)
+    return None if value is None else float(half_up(value, 2))
 
 
 def as_json(result: UnitResult) -> dict[str, Any]:

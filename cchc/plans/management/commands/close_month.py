@@ -18,7 +18,9 @@ FIGURES = [
     "overdue",
     "reviewed",
     "reviews_passed",
+    "carried_over",
 ]
+RATES = ["completion_rate", "on_time_rate"]  # percent, two decimals (half-up); null: none due
 
 
 def parse_month(text: str) -> datetime.date:
@@ -31,8 +33,9 @@ def parse_month(text: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Close month YYYY-MM: freeze its tally (per unit, content area and responsible person), "
-        "as the city administrator's button does. Idempotent: a closed month is left unchanged; "
-        "a reopened month is recomputed."
+        "as the city administrator's button does. The figures count the plan year to date; "
+        "carried_over counts earlier years' unfinished tasks apart. Idempotent: a closed month "
+        "is left unchanged; a reopened month is recomputed."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -55,7 +58,10 @@ class Command(BaseCommand):
         city = close.rows.get(scope=TallyRow.Scope.CITY)
         units = close.rows.filter(scope=TallyRow.Scope.UNIT).count()
         if options["json"]:
-            figures = {name: getattr(city, name) for name in FIGURES}
+            figures: dict[str, Any] = {name: getattr(city, name) for name in FIGURES}
+            for name in RATES:
+                rate = getattr(city, name)
+                figures[name] = None if rate is None else float(rate)
             result = {"month": f"{first:%Y-%m}", "units": units, **figures}
             result["not_reported"] = close.rows.filter(
                 scope=TallyRow.Scope.UNIT, reported_in_month=False
@@ -71,6 +77,11 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Closed {first:%m/%Y}: {units} units, {city.assigned} tasks assigned, "
                     f"{city.on_time} on time, {city.late} late, {city.in_term} in term, "
-                    f"{city.overdue} overdue."
+                    f"{city.overdue} overdue, completion rate {_rate(city.completion_rate)}; "
+                    f"{city.carried_over} carried over from earlier years."
                 )
             )
+
+
+def _rate(rate: Any) -> str:
+    return "—" if rate is None else f"{rate}%"
