@@ -104,10 +104,17 @@ def seed_ranges(before: dict[str, int], after: dict[str, int]) -> dict[str, list
 
 
 def collect() -> dict[type[models.Model], set[object]]:
-    """Model → primary keys of its demo rows (see the module's docstring). Reads only."""
+    """Model → primary keys of its demo rows (see the module's docstring). Reads only.
+    Raises DemoRemovalError for demo data without its "demo.seed" event."""
     by_label = {_label(model): model for model in _models()}
     found: dict[type[models.Model], set[object]] = defaultdict(set)
-    for event in AuditEvent.objects.filter(verb=SEED_VERB):
+    seeds = list(AuditEvent.objects.filter(verb=SEED_VERB))
+    if not seeds and (demo_units().exists() or demo_users().exists()):
+        raise DemoRemovalError(
+            "This demo was seeded before seed_demo recorded the rows it made (no demo.seed "
+            "event), so they cannot be told apart: start again from an empty database."
+        )
+    for event in seeds:
         found[AuditEvent].add(event.pk)
         for label, (first, last) in event.details.get("ranges", {}).items():
             model = by_label.get(label)
@@ -153,15 +160,16 @@ def _by_label(item: tuple[type[models.Model], set[object]]) -> str:
     return _label(item[0])
 
 
-class ReferenceRowError(Exception):
-    """A non-demo unit sits under a demo unit (or another reference row hangs on the demo)."""
+class DemoRemovalError(Exception):
+    """The demo cannot be removed: a unit that is not the demo's sits under a demo unit, or the
+    demo was seeded before seeding recorded its rows."""
 
 
 @transaction.atomic
 def remove_demo() -> dict[str, int]:
     """Delete every demo row (see `collect`) in one transaction, with the files of the demo's
     uploads after the commit, and record one "demo.remove" audit event with the counts per
-    table (the demo's own audit events are among the rows deleted). Refuses (ReferenceRowError,
+    table (the demo's own audit events are among the rows deleted). Refuses (DemoRemovalError,
     nothing deleted) when a unit that is not the demo's sits under a demo unit: move it first.
     The foreign keys are checked before the commit, so nothing is left pointing at a deleted
     row."""
@@ -170,7 +178,7 @@ def remove_demo() -> dict[str, int]:
     orphans = OrgUnit.objects.filter(parent__in=demo_unit_ids, is_demo=False)
     if orphans.exists():
         names = ", ".join(orphans.values_list("code", flat=True)[:10])
-        raise ReferenceRowError(f"Units that are not the demo's sit under demo units: {names}.")
+        raise DemoRemovalError(f"Units that are not the demo's sit under demo units: {names}.")
     files = _files(found)
     for model, ids in found.items():
         values = sorted(ids, key=str)

@@ -1,6 +1,7 @@
 """seed_demo refuses a production-looking database unless told --i-know (the full seeding with
 --i-know and remove_demo are in tests/test_demo.py, which loads every unit once)."""
 
+import io
 from typing import Any
 
 import pytest
@@ -8,8 +9,10 @@ from django.core.management import CommandError, call_command
 
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
+from cchc.core import audit
 from cchc.core.models import AuditEvent
-from cchc.demo.removal import non_demo_data, seed_refusals
+from cchc.demo.removal import SEED_VERB, non_demo_data, seed_refusals
+from cchc.orgunits.actions import create_unit
 from cchc.orgunits.models import OrgUnit
 from conftest import Hanoi
 
@@ -41,3 +44,34 @@ def test_an_empty_database_in_debug_may_be_seeded(db: None, settings: Any) -> No
     settings.DEBUG = True
     UserFactory(username="admin", email="admin@demo.cchc.invalid")
     assert seed_refusals() == []
+
+
+def test_remove_demo_refuses_a_demo_seeded_without_its_record(hanoi: Hanoi) -> None:
+    hanoi.home_affairs.is_demo = True
+    hanoi.home_affairs.save()
+    with pytest.raises(CommandError, match=r"Nothing was deleted\. This demo was seeded before"):
+        call_command("remove_demo")
+    assert OrgUnit.objects.filter(code="01-SNV").exists()
+
+
+def test_remove_demo_refuses_when_a_real_unit_sits_under_a_demo_unit(
+    hanoi: Hanoi, city_admin: User
+) -> None:
+    demo = create_unit(
+        actor=None,
+        code="01-SDEMO",
+        name="Sở Mẫu",
+        kind=OrgUnit.Kind.DEPARTMENT,
+        parent=hanoi.city,
+        is_demo=True,
+    )
+    audit.record(None, SEED_VERB, details={"ranges": {"orgunits.orgunit": [demo.pk, demo.pk]}})
+    create_unit(
+        actor=city_admin, code="01-SDEMO-P1", name="Phòng thật", kind="department", parent=demo
+    )
+    with pytest.raises(CommandError, match="sit under demo units: 01-SDEMO-P1"):
+        call_command("remove_demo")
+    assert OrgUnit.objects.filter(code="01-SDEMO").exists()
+    out = io.StringIO()
+    call_command("remove_demo", "--dry-run", stdout=out)
+    assert "orgunits.orgunit" in out.getvalue()

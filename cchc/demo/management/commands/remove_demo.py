@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cchc.demo.removal import ReferenceRowError, collect, counts, remove_demo
+from cchc.demo.removal import DemoRemovalError, collect, counts, remove_demo
 
 
 class Command(BaseCommand):
@@ -18,15 +18,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["dry_run"]:
-            found = counts(collect())
-            verb = "would be deleted"
-        else:
-            try:
-                found = remove_demo()
-            except ReferenceRowError as error:
-                raise CommandError(f"Nothing was deleted. {error}") from None
-            verb = "deleted"
+        try:
+            if options["dry_run"]:
+                found, verb = counts(collect()), "would be deleted"
+            else:
+                found, verb = remove_demo(), "deleted"
+        except DemoRemovalError as error:
+            raise CommandError(f"Nothing was deleted. {error}") from None
         if not found:
             self.stdout.write("No demo data.")
             return
