@@ -84,6 +84,10 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, chart: list[OrgUnit], unit: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _ChartChoices.set(self.fields["parent"], _chart_queryset(chart, exclude=unit))  # type: ignore[arg-type]
+        if unit.parent is not None:
+            self.fields["parent"].help_text = _("Now under %(parent)s.") % {
+                "parent": unit.parent.name
+            }
 
 
 class EndForm(forms.Form):
@@ -102,7 +106,7 @@ class MergeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They end the day before the merger; their current sub-units move."),
     )
-    into = _ChartUnitChoice(label=_("Merged into"), queryset=OrgUnit.objects.none())
+    into = _ChartUnitChoice(label=_("Receiving unit"), queryset=OrgUnit.objects.none())
     merged_on = forms.DateField(
         label=_("Merged on"),
         help_text=_("The first day of the merged unit."),
