@@ -40,7 +40,7 @@ run check messages bench: export DJANGO_DEBUG ?= true
 run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0
-	$(MANAGE) seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) seed_demo
 	@trap 'kill 0' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(MANAGE) db_worker --no-reload & \
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)

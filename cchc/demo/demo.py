@@ -1,15 +1,19 @@
 """Hà Nội demo data, built through the actions so that it obeys the real rules.
 
-The departments and public service units below are a realistic list for illustration, marked
-`is_demo`; the wards and communes come from the vietnam-provinces package.
+The departments and public service units are a realistic list for illustration
+(`data/hanoi-chart.csv`), entered through the organisation chart import as an operator would
+and marked `is_demo`; the wards and communes come from the vietnam-provinces package.
 """
 
 import datetime
+from pathlib import Path
 
 from django.db import transaction
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
+from cchc.core import audit
+from cchc.demo import removal
 from cchc.demo.dialogues import seed_dialogues
 from cchc.demo.indices import demo_wards, focal_point, seed_indices
 from cchc.demo.inspections import seed_inspections
@@ -18,42 +22,13 @@ from cchc.demo.procedures import seed_procedures
 from cchc.demo.ratings import seed_ratings
 from cchc.demo.staffing import seed_staffing
 from cchc.demo.surveys import seed_surveys
-from cchc.orgunits.actions import create_unit
+from cchc.orgunits.imports import import_chart, read_csv
 from cchc.orgunits.models import OrgUnit
 
 DEMO_PASSWORD = "cchc-demo-2026"  # noqa: S105 - published on purpose: demo accounts only
 
-# (code, name, short name); codes are local to this installation.
-DEPARTMENTS = [
-    ("01-VP", "Văn phòng Ủy ban nhân dân Thành phố", "Văn phòng UBND TP"),
-    ("01-SNV", "Sở Nội vụ", "Nội vụ"),
-    ("01-STP", "Sở Tư pháp", "Tư pháp"),
-    ("01-STC", "Sở Tài chính", "Tài chính"),
-    ("01-SCT", "Sở Công Thương", "Công Thương"),
-    ("01-SXD", "Sở Xây dựng", "Xây dựng"),
-    ("01-SNNMT", "Sở Nông nghiệp và Môi trường", "Nông nghiệp và Môi trường"),
-    ("01-SGDDT", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo"),
-    ("01-SYT", "Sở Y tế", "Y tế"),
-    ("01-SVHTT", "Sở Văn hóa và Thể thao", "Văn hóa và Thể thao"),
-    ("01-SDL", "Sở Du lịch", "Du lịch"),
-    ("01-SKHCN", "Sở Khoa học và Công nghệ", "Khoa học và Công nghệ"),
-    ("01-SQHKT", "Sở Quy hoạch - Kiến trúc", "Quy hoạch - Kiến trúc"),
-    ("01-SDTTG", "Sở Dân tộc và Tôn giáo", "Dân tộc và Tôn giáo"),
-    ("01-TTTP", "Thanh tra Thành phố", "Thanh tra TP"),
-    ("01-BQLKCN", "Ban Quản lý các khu công nghiệp và chế xuất Hà Nội", "BQL KCN-CX"),
-]
-# (code, parent code, name, short name)
-PUBLIC_SERVICE_UNITS = [
-    (
-        "01-VP-TTPVHCC",
-        "01-VP",
-        "Trung tâm Phục vụ hành chính công Thành phố Hà Nội",
-        "TT Phục vụ HCC",
-    ),
-    ("01-SKHCN-TTCĐS", "01-SKHCN", "Trung tâm Chuyển đổi số Thành phố", "TT Chuyển đổi số"),
-    ("01-SYT-BVTT", "01-SYT", "Bệnh viện Đa khoa Xanh Pôn", "BV Xanh Pôn"),
-    ("01-SGDDT-TTGDTX", "01-SGDDT", "Trung tâm Giáo dục thường xuyên Hà Nội", "TT GDTX"),
-]
+# The chart: code, name, kind, parent_code, valid_from, short_name; codes are local.
+CHART_FILE = Path(__file__).parent / "data" / "hanoi-chart.csv"
 # Heads hold their position from the start of the year (accounts.HeadTerm), so the closed
 # months rate them.
 HEADS_FROM = datetime.date(2026, 1, 1)
@@ -86,33 +61,24 @@ def demo_exists() -> bool:
     return OrgUnit.objects.filter(is_demo=True).exists()
 
 
+def seed_chart() -> None:
+    """The demo's departments and public service units, through the chart import."""
+    with CHART_FILE.open("rb") as handle:
+        rows = read_csv(handle, name=CHART_FILE.name)
+    result = import_chart(rows, actor=None, file_name=CHART_FILE.name, is_demo=True)
+    if not result.ok:
+        raise RuntimeError(f"The demo chart is wrong: {result.errors}")
+
+
 @transaction.atomic
 def seed_demo() -> None:
     """Create Hà Nội's demo departments, public service units, users and memberships, then the
-    2026 reform plan with its reports and two closed months (cchc.demo.plans)."""
-    city = OrgUnit.objects.get(code="01", legacy=False)
-    units = {"01": city}
-    for code, name, short in DEPARTMENTS:
-        units[code] = create_unit(
-            actor=None,
-            code=code,
-            name=name,
-            short_name=short,
-            kind=OrgUnit.Kind.DEPARTMENT,
-            parent=city,
-            valid_from=city.valid_from,
-            is_demo=True,
-        )
-    for code, parent, name, short in PUBLIC_SERVICE_UNITS:
-        units[code] = create_unit(
-            actor=None,
-            code=code,
-            name=name,
-            short_name=short,
-            kind=OrgUnit.Kind.PUBLIC_SERVICE,
-            parent=units[parent],
-            is_demo=True,
-        )
+    2026 reform plan with its reports and two closed months (cchc.demo.plans), and the other
+    modules' records. Writes "demo.seed" with the primary keys it used per table, by which
+    `manage.py remove_demo` recognises the demo's rows (cchc.demo.removal)."""
+    before = removal.watermarks()
+    seed_chart()
+    units = {u.code: u for u in OrgUnit.objects.filter(is_demo=True)}
     admin: User | None = None
     for username, full_name, unit_code, role in USERS:
         unit = units.get(unit_code) or OrgUnit.objects.get(code=unit_code, legacy=False)
@@ -137,3 +103,5 @@ def seed_demo() -> None:
     seed_dialogues(admin, User.objects.get(username="badinh.canbo"))
     seed_staffing(admin)
     seed_procedures(admin)
+    ranges = removal.seed_ranges(before, removal.watermarks())
+    audit.record(None, removal.SEED_VERB, details={"ranges": ranges})

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.queries import home_province
 
 EDIT_ROLES = (Membership.Role.FOCAL_POINT,)
 
@@ -36,5 +37,28 @@ def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> OrgUnit:
     except OrgUnit.DoesNotExist:
         raise Http404 from None
     if write and not can_edit_unit(user, unit):
+        raise Http404
+    return unit
+
+
+def can_manage_chart(user: Any) -> bool:
+    """Only city administrators create, move, merge, end and import the organisation chart."""
+    return bool(user.is_authenticated and user.is_city_admin)
+
+
+def get_chart_unit(user: Any, pk: int) -> OrgUnit:
+    """A current unit of the home province's chart (not the province itself) that `user` may
+    move, merge or end; otherwise 404."""
+    province = home_province()
+    if not can_manage_chart(user) or province is None:
+        raise Http404
+    unit = (
+        OrgUnit.objects.current()
+        .filter(pk=pk, path__startswith=province.path, legacy=False)
+        .exclude(pk=province.pk)
+        .select_related("parent")
+        .first()
+    )
+    if unit is None:
         raise Http404
     return unit

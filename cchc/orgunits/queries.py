@@ -35,6 +35,30 @@ def home_province() -> OrgUnit | None:
     return OrgUnit.objects.filter(code=settings.CCHC_HOME_PROVINCE, legacy=False).first()
 
 
+def chart_units(province: OrgUnit) -> list[OrgUnit]:
+    """The organisation chart of `province`: the province and its current units other than
+    wards, communes and special zones (departments, their sub-divisions, public service
+    units, the city's own offices), in tree order, siblings by kind then name, each with
+    `level` (0 for the province). One query. Changes nothing."""
+    units = list(
+        OrgUnit.objects.subtree_of(province).current().exclude(kind__in=OrgUnit.LOWER_KINDS)
+    )
+    rank = {kind: index for index, kind in enumerate(OrgUnit.Kind.values)}
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[OrgUnit] = []
+
+    def visit(unit: OrgUnit, level: int) -> None:
+        unit.level = level  # type: ignore[attr-defined]
+        ordered.append(unit)
+        for child in sorted(children.get(unit.pk, []), key=lambda u: (rank[u.kind], u.search_name)):
+            visit(child, level + 1)
+
+    visit(province, 0)
+    return ordered
+
+
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
