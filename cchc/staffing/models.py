@@ -211,7 +211,7 @@ class StaffingPeriodQuerySet(models.QuerySet["StaffingPeriod"]):
     def containing(self, year: int) -> "StaffingPeriod | None":
         """The period whose years include `year` (the latest-starting if several do); the
         shipped periods when the table holds none. One query."""
-        periods = list(self.order_by("-first_year"))
+        periods: list[StaffingPeriod] = list(self.order_by("-first_year"))
         if not periods:
             periods = [StaffingPeriod(**data) for data in reversed(DEFAULT_PERIODS)]
         return next((p for p in periods if p.first_year <= year <= p.last_year), None)

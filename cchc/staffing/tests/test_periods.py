@@ -41,7 +41,8 @@ def test_the_shipped_periods_are_resolution_39_and_conclusion_40():
     assert not r39.public_budget_only
     assert (c40.baseline_year, c40.civil_target, c40.public_target) == (2021, 5, 10)
     assert c40.public_budget_only
-    assert not r39.carries_excess and not c40.carries_excess
+    assert not r39.carries_excess
+    assert not c40.carries_excess
     assert rule_for(2022).baseline_year == 2021
     assert rule_for(2015).baseline_year == 2015
 
@@ -55,7 +56,8 @@ def test_2021_still_gives_hanois_reported_cut(hanoi: Hanoi, city_admin: User):
     assert result.baseline_year == 2015
     assert (result.civil.reduction, result.civil.percent) == (1_473, Decimal("15.60"))
     assert (result.public.reduction, result.public.percent) == (12_890, Decimal("10.00"))
-    assert result.civil_met and result.public_met
+    assert result.civil_met
+    assert result.public_met
 
 
 def test_2026_compares_with_2021_at_5_and_10_percent_of_budget_paid_posts(
@@ -70,10 +72,12 @@ def test_2026_compares_with_2021_at_5_and_10_percent_of_budget_paid_posts(
     assert result.as_dict()["targets"] == {"civil": 5.0, "public": 10.0}
     assert result.civil == Reduction(100, 95)
     assert result.public == Reduction(800, 720)
-    assert result.civil_met and result.public_met
+    assert result.civil_met
+    assert result.public_met
     _budget_replace(hanoi.home_affairs, 2026, 96, 880, 721, city_admin)
     result = summary(OrgUnit.objects.all(), 2026)
-    assert result.civil_met is False and result.public_met is False
+    assert result.civil_met is False
+    assert result.public_met is False
 
 
 def _budget_replace(unit: OrgUnit, year: int, civil: int, public: int, budget: int, admin: User):
