@@ -23,6 +23,7 @@ the state budget); actual staff (thực có) is summed and shown, not compared. 
 (baseline year and targets) is that of the policy period containing it (`rule_for`).
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -279,6 +280,11 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str, excluded: int = 0) -> str:
     in_years = ", ".join(["%s"] * len(years))
     leave_out = f" AND unit_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
     real = "DOUBLE PRECISION"  # REAL affinity on SQLite, float8 on PostgreSQL
+    # The stored share, else equal shares among the predecessor's successors.
+    share = (
+        f"COALESCE(x.share, 100.0 / (SELECT COUNT(*) FROM {links} s2 "  # noqa: S608
+        f"WHERE s2.{from_col} = s.{from_col}))"
+    )
     # Only table and column names from the models go into the text; values are parameters.
     return f"""
 WITH RECURSIVE
@@ -287,25 +293,19 @@ figures(unit_id, year, ca, cx, pa, px, pb) AS (
          COALESCE(public_budget_assigned, public_assigned)
   FROM {headcount} WHERE year IN ({in_years}){leave_out}
 ),
-shares(from_id, to_id, share) AS (
-  SELECT s.{from_col}, s.{to_col},
-         CAST(COALESCE(x.share, 100.0 / (SELECT COUNT(*) FROM {links} s2
-                                         WHERE s2.{from_col} = s.{from_col})) AS {real})
-  FROM {links} s LEFT JOIN {share_table} x
-    ON x.predecessor_id = s.{from_col} AND x.successor_id = s.{to_col}
-),
 walk(source_id, node_id, own, steps, weight) AS (
   SELECT DISTINCT unit_id, unit_id, 1, 0, CAST(1 AS {real}) FROM figures
   UNION ALL
   SELECT w.source_id,
-         CASE WHEN sh.from_id IS NOT NULL THEN sh.to_id ELSE u.parent_id END,
-         CASE WHEN sh.from_id IS NOT NULL THEN w.own ELSE 0 END,
+         CASE WHEN s.{from_col} IS NOT NULL THEN s.{to_col} ELSE u.parent_id END,
+         CASE WHEN s.{from_col} IS NOT NULL THEN w.own ELSE 0 END,
          w.steps + 1,
-         CAST(CASE WHEN sh.from_id IS NOT NULL THEN w.weight * sh.share / 100
+         CAST(CASE WHEN s.{from_col} IS NOT NULL THEN w.weight * {share} / 100
                    ELSE w.weight END AS {real})
   FROM walk w JOIN {unit} u ON u.id = w.node_id
-  LEFT JOIN shares sh ON sh.from_id = u.id AND u.valid_to IS NOT NULL
-  WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR sh.from_id IS NOT NULL)
+  LEFT JOIN {links} s ON s.{from_col} = u.id AND u.valid_to IS NOT NULL
+  LEFT JOIN {share_table} x ON x.predecessor_id = s.{from_col} AND x.successor_id = s.{to_col}
+  WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR s.{from_col} IS NOT NULL)
 )
 SELECT w.node_id, f.year, SUM(f.ca * w.weight), SUM(f.cx * w.weight), SUM(f.pa * w.weight),
        SUM(f.px * w.weight),
@@ -320,10 +320,11 @@ GROUP BY w.node_id, f.year
 
 
 def _posts(value: Any) -> int:
-    """A sum of shared posts rounded half up to whole posts (0 for none)."""
+    """A sum of shared posts (never negative) rounded half up to whole posts, 0 for none.
+    The tiny allowance absorbs the binary fractions of the shares (12.4999999… is 12.5)."""
     if value is None:
         return 0
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return math.floor(float(value) + 0.5 + 1e-9)
 
 
 def _maybe_posts(value: Any) -> int | None:
@@ -365,16 +366,14 @@ def rollup(
     return result
 
 
-def _next_units(unit_ids: set[int]) -> dict[int, list[int]]:
-    """For each unit, the units its figures are carried to: every successor of an ended unit
-    that has successors, else none. Two queries."""
-    ended = OrgUnit.objects.filter(pk__in=unit_ids, valid_to__isnull=False).values("pk")
-    links: dict[int, list[int]] = {pk: [] for pk in unit_ids}
-    rows = OrgUnit.successors.through.objects.filter(from_orgunit_id__in=ended).values_list(
-        "from_orgunit_id", "to_orgunit_id"
-    )
+def _carried_links() -> dict[int, list[int]]:
+    """{ended unit: its successors}, for every ended unit with successors. One query."""
+    links: dict[int, list[int]] = {}
+    rows = OrgUnit.successors.through.objects.filter(
+        from_orgunit__valid_to__isnull=False
+    ).values_list("from_orgunit_id", "to_orgunit_id")
     for source, target in rows:
-        links[source].append(target)
+        links.setdefault(source, []).append(target)
     return links
 
 
@@ -397,20 +396,12 @@ def _holders(source: int, following: dict[int, list[int]]) -> set[int]:
 def incomplete(years: Sequence[int]) -> tuple[list[int], list[int]]:
     """(sources, holders) for a comparison of `years`: the units whose figures must be left
     out because a unit holding them — the unit itself, or a successor its figures are carried
-    to — has no figures for one of the years, and those holders. One query, then one per step
-    of the merger chains. Changes nothing."""
+    to — has no figures for one of the years, and those holders. Two queries. Changes
+    nothing."""
     years_of: dict[int, set[int]] = {}
     for unit_id, year in Headcount.objects.filter(year__in=years).values_list("unit_id", "year"):
         years_of.setdefault(unit_id, set()).add(year)
-    following: dict[int, list[int]] = {}
-    frontier = set(years_of)
-    for _ in range(MAX_STEPS):
-        frontier -= following.keys()
-        if not frontier:
-            break
-        found = _next_units(frontier)
-        following |= found
-        frontier = {pk for targets in found.values() for pk in targets}
+    following = _carried_links()
     holder_years: dict[int, set[int]] = {}
     holders_of: dict[int, set[int]] = {}
     for source, held in years_of.items():
