@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
 from cchc.core.models import AuditEvent
 from cchc.procedures.actions import (
     BaselineInput,
@@ -179,15 +178,3 @@ def test_baseline_page_for_city_administrators_only(
     procedure.refresh_from_db()
     assert procedure.business_related
     assert procedure.baseline_cost == 900_000
-
-
-def test_api_targets_scoped(fifty, city_admin: User, officer_a: User):
-    data = ApiClient(city_admin).get("/api/v1/procedures/targets", {"year": 2026}).json()
-    assert data["target_pct"] == {"time": 50.0, "cost": 50.0}
-    assert data["cost_cut_pct"] == 4.0
-    assert data["procedures_in_scope"] == 50
-    own = ApiClient(officer_a).get("/api/v1/procedures/targets", {"year": 2026}).json()
-    assert own["procedures_in_scope"] == 25
-    assert ApiClient(city_admin).get("/api/v1/procedures/targets", {"year": 2023}).status_code == (
-        404
-    )
