@@ -281,10 +281,7 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str, excluded: int = 0) -> str:
     leave_out = f" AND unit_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
     real = "DOUBLE PRECISION"  # REAL affinity on SQLite, float8 on PostgreSQL
     # The stored share, else equal shares among the predecessor's successors.
-    share = (
-        f"COALESCE(x.share, 100.0 / (SELECT COUNT(*) FROM {links} s2 "  # noqa: S608
-        f"WHERE s2.{from_col} = s.{from_col}))"
-    )
+    share = "COALESCE(x.share, 100.0 / n.successors)"
     # Only table and column names from the models go into the text; values are parameters.
     return f"""
 WITH RECURSIVE
@@ -292,6 +289,9 @@ figures(unit_id, year, ca, cx, pa, px, pb) AS (
   SELECT unit_id, year, civil_assigned, civil_actual, public_assigned, public_actual,
          COALESCE(public_budget_assigned, public_assigned)
   FROM {headcount} WHERE year IN ({in_years}){leave_out}
+),
+counts(from_id, successors) AS (
+  SELECT {from_col}, COUNT(*) FROM {links} GROUP BY {from_col}
 ),
 walk(source_id, node_id, own, steps, weight) AS (
   SELECT DISTINCT unit_id, unit_id, 1, 0, CAST(1 AS {real}) FROM figures
@@ -305,6 +305,7 @@ walk(source_id, node_id, own, steps, weight) AS (
   FROM walk w JOIN {unit} u ON u.id = w.node_id
   LEFT JOIN {links} s ON s.{from_col} = u.id AND u.valid_to IS NOT NULL
   LEFT JOIN {share_table} x ON x.predecessor_id = s.{from_col} AND x.successor_id = s.{to_col}
+  LEFT JOIN counts n ON n.from_id = s.{from_col}
   WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR s.{from_col} IS NOT NULL)
 )
 SELECT w.node_id, f.year, SUM(f.ca * w.weight), SUM(f.cx * w.weight), SUM(f.pa * w.weight),
