@@ -64,16 +64,23 @@ def check_year(year: int) -> None:
         )
 
 
-def check_lifetime(unit: OrgUnit, year: int) -> str | None:
-    """The message refusing figures of `unit` for a year outside its lifetime (a ward ended
-    in 2025 has none for 2026: they would be carried to its successors), else None."""
+def check_lifetime(unit: OrgUnit, year: int, *, merged: bool | None = None) -> str | None:
+    """The message refusing figures of `unit` for a year outside its lifetime, else None: a
+    unit has none after the year it ended (a ward ended in 2025 has none for 2026: they would
+    be carried to its successors), and a unit formed from predecessors (`merged`; read when
+    None) none before the year it began — those years are its predecessors'. A unit without
+    predecessors keeps its earlier history (the departments re-registered on 01/07/2025)."""
     if unit.valid_to is not None and year > unit.valid_to.year:
         return _("%(unit)s ended on %(day)s: it has no figures for %(year)s.") % {
             "unit": unit,
             "day": unit.valid_to.strftime("%d/%m/%Y"),
             "year": year,
         }
-    if unit.valid_from is not None and year < unit.valid_from.year:
+    if unit.valid_from is None or year >= unit.valid_from.year:
+        return None
+    if merged is None:
+        merged = unit.predecessors.exists()
+    if merged:
         return _("%(unit)s exists from %(day)s: it has no figures for %(year)s.") % {
             "unit": unit,
             "day": unit.valid_from.strftime("%d/%m/%Y"),

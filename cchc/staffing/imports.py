@@ -21,7 +21,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
@@ -118,6 +118,7 @@ def _units(actor: "User", rows: list[Row]) -> dict[str, OrgUnit]:
     current = sorted(c for c in codes if not c.startswith(LEGACY_PREFIX))
     legacy = sorted(c[1:] for c in codes if c.startswith(LEGACY_PREFIX))
     units = recordable_units(actor)
+    predecessors = OrgUnit.successors.through.objects.all()
     found: dict[str, OrgUnit] = {}
     for chunk_codes, is_legacy in [(current, False), (legacy, True)]:
         for start in range(0, len(chunk_codes), LOOKUP_CHUNK):
@@ -125,9 +126,9 @@ def _units(actor: "User", rows: list[Row]) -> dict[str, OrgUnit]:
             prefix = LEGACY_PREFIX if is_legacy else ""
             found.update(
                 (prefix + unit.code, unit)
-                for unit in units.filter(code__in=chunk, legacy=is_legacy).only(
-                    "code", "name", "legacy", "valid_from", "valid_to"
-                )
+                for unit in units.filter(code__in=chunk, legacy=is_legacy)
+                .annotate(merged=Exists(predecessors.filter(to_orgunit_id=OuterRef("pk"))))
+                .only("code", "name", "legacy", "valid_from", "valid_to")
             )
     return found
 
@@ -162,7 +163,8 @@ class _RowChecker:
         if budget is not None and public is not None and budget > public:
             self.error("public_budget_assigned", budget_error())
         if unit is not None and year is not None:
-            if (message := check_lifetime(unit, year)) is not None:
+            merged = bool(getattr(unit, "merged", False))
+            if (message := check_lifetime(unit, year, merged=merged)) is not None:
                 self.error("year", message)
             first = self.seen.setdefault((unit.pk, year), row)
             if first != row:

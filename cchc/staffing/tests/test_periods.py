@@ -247,14 +247,25 @@ def test_a_2026_figure_for_a_ward_ended_in_2025_is_refused(hanoi: Hanoi, city_ad
     assert not Headcount.objects.filter(year=2026).exists()
 
 
-def test_a_figure_before_a_unit_began_is_refused(hanoi: Hanoi, city_admin: User):
+def test_a_figure_before_a_merged_unit_began_is_refused(hanoi: Hanoi, city_admin: User):
+    """Before it began, a unit formed from predecessors has no figures (they are its
+    predecessors'); a unit without predecessors keeps its earlier history."""
     new = OrgUnitFactory(
         code="00077",
+        name="Phường Mới",
         kind=OrgUnit.Kind.WARD,
         parent=hanoi.city,
         valid_from=datetime.date(2025, 7, 1),
     )
+    record(new, 2024, 20, 0, actor=city_admin)  # no predecessor: its own history
+    legacy_ward("00078", "Phường Cũ (cũ)", successors=[new])
     with pytest.raises(ValidationError) as error:
-        record(new, 2024, 20, 0, actor=city_admin)
+        record(new, 2023, 20, 0, actor=city_admin)
     assert "exists from 01/07/2025" in error.value.message_dict["year"][0]
+    result = import_headcount(
+        actor=city_admin, upload=workbook([["00077", 2023, 20, None, 0, None]])
+    )
+    assert [e.message for e in result.errors] == [
+        "Phường Mới exists from 01/07/2025: it has no figures for 2023."
+    ]
     record(new, 2025, 20, 0, actor=city_admin)
