@@ -2,7 +2,8 @@
 
 Set-up (not timed, not app data): a city with 10 departments and 200 wards, 2,000 procedures
 (half provincial, implemented by the 10 departments; half commune-level, implemented by 10 of
-the wards each), a 2025 review campaign with one review per procedure, 600 approved
+the wards each; two in three related to production and business, all with 2024 baselines), a
+2025 review campaign with one review per procedure, 600 approved
 simplification plans priced with `scoring` and 10 approved workflows per procedure (one per
 implementing unit, 20,000 in all) with 4 steps each (80,000), written with bulk_create.
 
@@ -14,7 +15,8 @@ Measured, on SQLite and on PostgreSQL (each in its own process):
   every procedure the user sees loaded with its units one query per row, sorted in Python, the
   first 50 kept (they must equal the page's rows); for the overview, every review, plan and
   workflow loaded and its procedure's field and unit read one query at a time, tallied in
-  Python (the totals must equal the page's);
+  Python (the totals must equal the page's), plus the target's costs (every procedure in scope
+  with its latest approved plan read one query at a time; they must equal target_progress's);
 - the catalogue XLSX of the 2,000 procedures (no target; the figure is printed).
 
 Run: .venv/bin/python bench/procedures.py [sqlite|postgres]. PostgreSQL: a database
@@ -113,6 +115,10 @@ def build() -> dict[str, Any]:
                 fees=(n % 5) * 50_000,
                 documents=[{"name": "Tờ khai", "originals": 1, "copies": 0}] * (1 + n % 4),
                 online_level=("full", "partial", "none")[n % 3],
+                business_related=n % 3 != 0,
+                baseline_year=2024,
+                baseline_days=Decimal(3 + n % 20 + n % 5),
+                baseline_cost=1_000_000 * (1 + n % 7) * 1_000,
             )
             for n in range(PROCEDURES)
         )
@@ -223,6 +229,23 @@ def naive_catalogue(user: Any) -> list[int]:
     return [p.pk for p in rows[:PAGE_ROWS]]
 
 
+def naive_target(user: Any) -> tuple[int, int]:
+    """The year's compliance cost of the procedures in scope in the baseline year and now, as
+    a first version would compute them: each procedure the user sees, its latest approved plan
+    read one query at a time."""
+    from cchc.procedures.models import Procedure
+
+    before = after = 0
+    for procedure in Procedure.objects.for_user(user).filter(business_related=True):
+        plans = procedure.simplification_plans.filter(
+            status="approved", decision_date__year__lte=YEAR
+        ).order_by("-decision_date", "-pk")
+        latest = plans.first()
+        before += procedure.baseline_cost or 0
+        after += latest.cost_after if latest else procedure.baseline_cost or 0
+    return before, after
+
+
 def naive_overview(user: Any) -> tuple[int, int, int, int]:
     """The overview's totals as a first version would tally them, row by row."""
     from cchc.orgunits.models import OrgUnit
@@ -320,6 +343,11 @@ def measure(database: str) -> None:
         naive_s, totals = timed(functools.partial(naive_overview, user))
         total = procedure_queries.breakdown(user, YEAR).total
         assert totals == (total.reviewed, total.plans, total.workflows, total.saving), totals
+        target_s, costs = timed(functools.partial(naive_target, user))
+        naive_s += target_s
+        progress = procedure_queries.target_progress(user, YEAR)
+        assert progress is not None
+        assert costs == (progress.total.base_cost, progress.total.cost), costs
         page_s, count = page(client, f"/procedures/overview/?year={YEAR}")
         report(database, "overview", persona, page_s, count, naive_s)
     client = Client()

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from cchc.api.auth import API_AUTH
@@ -131,6 +131,53 @@ class OverviewOut(Schema):
     fields: list[TallyOut]
 
 
+class TargetPctOut(Schema):
+    time: float
+    cost: float
+
+
+class FiguresOut(Schema):
+    days: float
+    cost: int
+
+
+class TargetUnitOut(Schema):
+    id: int
+    name: str
+    procedures: int
+    baseline: FiguresOut
+    current: FiguresOut
+    time_cut_pct: float | None
+    cost_cut_pct: float | None
+
+
+class LaggingOut(Schema):
+    code: str
+    name: str
+    time_cut_pct: float | None
+    cost_cut_pct: float | None
+    time_shortfall_days: float
+    cost_shortfall: int
+
+
+class TargetsOut(Schema):
+    year: int
+    baseline_year: int
+    target_pct: TargetPctOut
+    scope: str  # "business" (related to production and business) or "all"
+    source: str
+    time_cut_pct: float | None
+    cost_cut_pct: float | None
+    time_met: bool | None
+    cost_met: bool | None
+    procedures_in_scope: int
+    without_baseline: int
+    baseline: FiguresOut
+    current: FiguresOut
+    units: list[TargetUnitOut]
+    lagging: list[LaggingOut]
+
+
 class ProcedureFilter(Schema):
     q: str | None = None
     field: str | None = None
@@ -191,6 +238,20 @@ def read_overview(
         "units": [_tally(t) for t in figures.units],
         "fields": [_tally(t) for t in figures.fields],
     }
+
+
+@router.get(
+    "/targets", response={200: TargetsOut, 404: dict}, summary="Cut against the year's target"
+)
+def read_targets(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> Status:
+    """The processing time and compliance cost cut in `year` over every procedure in scope the
+    caller sees (Resolution 66/NQ-CP: those related to production and business, against their
+    baseline figures), in total and per implementing unit, with the year's targets and the
+    procedures furthest from them. 404 when the year has no target."""
+    progress = queries.target_progress(request.auth, year)  # type: ignore[attr-defined]
+    if progress is None:
+        return Status(404, {"detail": f"No procedure target for {year}."})
+    return Status(200, progress.as_dict())
 
 
 def _tally(t: queries.Tally) -> dict[str, Any]:

@@ -1,7 +1,14 @@
 """Demo data of the procedures module, built through its actions: a small Hà Nội catalogue
 imported from a generated workbook (then re-imported with one change, so a procedure has two
 versions), the 2025 review campaign with its proposals approved by decision, approved
-simplification plans with their savings, and approved (some published) internal workflows."""
+simplification plans with their savings, and approved (some published) internal workflows.
+
+The three procedures related to production and business get their 2024 baseline figures
+(Resolution 66/NQ-CP, docs/domain/procedure-targets.md), chosen so that the 2026 overview shows
+a city that meets the 50% processing-time target (the liquor licence abolished, the building
+permit down from 45 to 20 days, the practising certificate from 40 to 30: 100 → 50 days) and
+misses the 50% compliance-cost target (23.72%): the practising certificate has no plan and the
+building permit's plan cuts a quarter of its cost; these two hold the city back."""
 
 import datetime
 import io
@@ -13,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.accounts.models import User
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures.actions import (
+    BaselineInput,
     PlanFigures,
     StepInput,
     approve_review_campaign,
@@ -23,6 +31,7 @@ from cchc.procedures.actions import (
     open_review_campaign,
     publish_workflow,
     record_review,
+    set_procedure_baseline,
 )
 from cchc.procedures.imports import import_procedures
 from cchc.procedures.models import COLUMNS, Procedure
@@ -142,6 +151,14 @@ PLANS = {  # code → hours before/after, fees before/after, times/year, subject
     "1.003583": (Decimal(80), Decimal(56), 200_000, 200_000, 1, 120_000),
     "1.009972": (Decimal(160), Decimal(120), 150_000, 150_000, 1, 2_400),
 }
+# code → 2024 processing time (working days) and yearly compliance cost (VND): the building
+# permit's is its plan's cost before; the others priced the same way (Article 27).
+BASELINES = {
+    "1.009972": (Decimal(45), 15_720_000_000),  # (160 h × 40,000 + 150,000) × 2,400
+    "1.002701": (Decimal(40), 7_800_000_000),  # (30 h × 40,000 + 360,000) × 5,000
+    "2.000207": (Decimal(15), 2_280_000_000),  # (8 h × 40,000 + 1,200,000) × 1,500
+}
+BASELINE_YEAR = 2024
 STEPS = {  # unit code kind → steps of a commune civil-status workflow (24 h at most)
     "commune": [
         ("Bộ phận Một cửa", "Tiếp nhận, kiểm tra hồ sơ, chuyển xử lý", "2", "Phiếu tiếp nhận"),
@@ -218,6 +235,16 @@ def seed_procedures(admin: User) -> None:
     _plans(admin, procedures)
     _workflows(admin)
     import_procedures(actor=admin, upload=_workbook(changed=True))
+    _baselines(admin)
+
+
+def _baselines(admin: User) -> None:
+    """The business procedures' scope flag and 2024 figures (the module docstring)."""
+    for procedure in Procedure.objects.filter(code__in=BASELINES).order_by("code"):
+        days, cost = BASELINES[procedure.code]
+        set_procedure_baseline(
+            procedure, actor=admin, baseline=BaselineInput(True, BASELINE_YEAR, days, cost)
+        )
 
 
 def _plans(admin: User, procedures: dict[str, Procedure]) -> None:

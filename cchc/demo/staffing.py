@@ -7,20 +7,29 @@ The posts are spread over the city's departments and public service units by fix
 with each unit's own 2021 cut drawn around the city's (a few units stay below the 10% target),
 and the two totals are allotted by largest remainder, so they come out exact whatever units
 exist. The pre-2025 wards that became Ba Đình and Hoàn Kiếm carry their commune civil-servant
-posts from 2015 to 2024; from 2025 the two new wards report their own, so the roll-up carries
-the old wards' history across the merger.
+posts from 2015 to 2024; from 2025 every new ward that received a part of them reports its own,
+so the roll-up carries the old wards' history across the merger by their shares. The first old
+ward split among several new wards gets confirmed shares (60% to its first successor, the rest
+shared equally); the others keep the equal default, which the summary asks to confirm.
+
+From 2021 the public-employee posts carry the budget-paid / self-financed split (Conclusion
+40-KL/TW measures 2022–2026 on the budget-paid posts against 2021): the budget-paid part of
+each unit shrinks faster than its posts as units move to self-financing.
 """
 
 import io
 import random
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from cchc.accounts.models import User
 from cchc.orgunits.models import OrgUnit
+from cchc.staffing.actions import set_successor_shares
 from cchc.staffing.imports import COLUMNS, import_headcount, unit_code
+from cchc.staffing.queries import shares_of
 
 BASE, REPORTED, LAST = 2015, 2021, 2026
 CIVIL = (9_442, 7_969)  # 2015, 2021
@@ -54,20 +63,35 @@ def allot(total: int, weights: dict[str, float]) -> Figures:
     return shares
 
 
-def _units() -> tuple[list[OrgUnit], list[OrgUnit], dict[str, list[OrgUnit]]]:
-    """The city's current departments, its public service units, and per merged ward the old
-    wards whose figures go to it (those whose first successor it is)."""
+def _units() -> tuple[list[OrgUnit], list[OrgUnit], list[OrgUnit]]:
+    """The city's current departments, its public service units, and the old wards that went
+    (wholly or in part) to the merged wards."""
     city = OrgUnit.objects.get(code="01", legacy=False)
     below = OrgUnit.objects.current().filter(path__startswith=city.path, legacy=False)
     departments = list(below.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("code"))
     services = list(below.filter(kind=OrgUnit.Kind.PUBLIC_SERVICE).order_by("code"))
-    old_wards: dict[str, list[OrgUnit]] = {}
-    for ward in below.filter(code__in=MERGED_WARDS).order_by("code"):
-        for old in ward.predecessors.filter(valid_to__isnull=False).order_by("code"):
-            first = old.successors.order_by("path").first()
-            if first is not None and first.pk == ward.pk:
-                old_wards.setdefault(ward.code, []).append(old)
+    old_wards = list(
+        OrgUnit.objects.filter(
+            valid_to__isnull=False, successors__code__in=MERGED_WARDS, successors__legacy=False
+        )
+        .distinct()
+        .order_by("code")
+    )
     return departments, services, old_wards
+
+
+def confirm_a_split(admin: User, old_wards: list[OrgUnit]) -> None:
+    """Confirm the shares of the first old ward split among several new wards: 60% to its
+    first successor, the rest equally among the others."""
+    for old in old_wards:
+        successors = list(old.successors.order_by("path"))
+        if len(successors) < 2:
+            continue
+        rest = (Decimal(40) / (len(successors) - 1)).quantize(Decimal("0.01"))
+        shares = {unit.pk: rest for unit in successors[1:]}
+        shares[successors[0].pk] = Decimal(100) - rest * (len(successors) - 1)
+        set_successor_shares(old, actor=admin, shares=shares)
+        return
 
 
 def _reported(
@@ -104,35 +128,59 @@ def headcount_rows() -> list[list[object]]:
     civil_weights: dict[str, float] = {
         unit_code(u): CIVIL_WEIGHTS.get(u.code, 1) for u in departments
     }
-    for olds in old_wards.values():
-        for old in olds:
-            civil_weights[unit_code(old)] = OLD_WARD_WEIGHT
-            names[unit_code(old)] = old.name
+    for old in old_wards:
+        civil_weights[unit_code(old)] = OLD_WARD_WEIGHT
+        names[unit_code(old)] = old.name
     public_weights = {
         unit_code(u): PUBLIC_WEIGHTS.get(u.code, 0.5) for u in [*departments, *services]
     }
     civil = _reported(CIVIL, civil_weights, rng, low=0.78, high=0.96)
     public = _reported(PUBLIC, public_weights, rng, low=0.86, high=0.95)
-    old_codes = {unit_code(o) for olds in old_wards.values() for o in olds}
+    old_codes = {unit_code(o) for o in old_wards}
     rows: list[list[object]] = []
     for code in sorted(names):
         civil_years = _series(civil[0].get(code, 0), civil[1].get(code, 0))
         public_years = _series(public[0].get(code, 0), public[1].get(code, 0))
         last = 2024 if code in old_codes else LAST  # the old wards ended on 01/07/2025
+        budget_share = rng.uniform(0.82, 0.95)
         for year in range(BASE, last + 1):
-            rows.append(_row(code, year, civil_years[year], public_years[year], names[code], rng))
-    for ward_code, olds in sorted(old_wards.items()):
-        ward = OrgUnit.objects.get(code=ward_code, legacy=False)
-        carried = sum(_series(civil[0][unit_code(o)], civil[1][unit_code(o)])[2024] for o in olds)
-        for year, share in ((2025, 0.98), (2026, 0.97)):
-            rows.append(_row(ward_code, year, round(carried * share), 0, ward.name, rng))
+            row = _row(code, year, civil_years[year], public_years[year], names[code], rng)
+            if year >= REPORTED:  # the split is reported from 2021 on
+                paid = budget_share - 0.025 * (year - REPORTED)
+                row[-2] = round(public_years[year] * paid)
+            rows.append(row)
+    rows.extend(_new_ward_rows(old_wards, civil, rng))
+    return rows
+
+
+def _new_ward_rows(
+    old_wards: list[OrgUnit], civil: tuple[Figures, Figures], rng: random.Random
+) -> list[list[object]]:
+    """2025 and 2026 rows of every new ward that received a part of an old ward: its shares
+    of the old wards' 2024 posts, 2% and 3% fewer."""
+    carried: dict[int, float] = {}
+    successors: dict[int, OrgUnit] = {}
+    for shares in shares_of(old_wards).values():
+        for share in shares:
+            code = unit_code(share.predecessor)
+            before = _series(civil[0][code], civil[1][code])[2024]
+            carried[share.successor.pk] = (
+                carried.get(share.successor.pk, 0) + before * float(share.share) / 100
+            )
+            successors[share.successor.pk] = share.successor
+    rows = []
+    for pk, posts in sorted(carried.items(), key=lambda item: successors[item[0]].path):
+        ward = successors[pk]
+        for year, kept in ((2025, 0.98), (2026, 0.97)):
+            rows.append(_row(unit_code(ward), year, round(posts * kept), 0, ward.name, rng))
     return rows
 
 
 def _row(
     code: str, year: int, civil: int, public: int, name: str, rng: random.Random
 ) -> list[object]:
-    """One row; the staff in post a few percent under the posts assigned."""
+    """One row; the staff in post a few percent under the posts assigned; the budget-paid
+    posts (the column before the name) left empty."""
     return [
         code,
         year,
@@ -140,6 +188,7 @@ def _row(
         round(civil * rng.uniform(0.93, 0.99)),
         public,
         round(public * rng.uniform(0.92, 0.99)),
+        None,
         name,
     ]
 
@@ -158,7 +207,9 @@ def workbook(rows: Sequence[list[object]]) -> SimpleUploadedFile:
 
 
 def seed_staffing(admin: User) -> None:
-    """Import the demo's headcount as the city administrator (all or nothing)."""
+    """Confirm one split's shares, then import the demo's headcount as the city
+    administrator (all or nothing)."""
+    confirm_a_split(admin, _units()[2])
     result = import_headcount(actor=admin, upload=workbook(headcount_rows()))
     if not result.ok:  # pragma: no cover - the demo's own rows are valid
         raise RuntimeError(f"demo headcount refused: {result.errors[:5]}")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.text import fold
-from cchc.procedures.actions import PlanFigures, StepInput
+from cchc.procedures.actions import BaselineInput, PlanFigures, StepInput
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
 
 DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
@@ -293,3 +293,47 @@ class OverviewForm(forms.Form):
         if self.is_valid() and self.cleaned_data["year"]:
             return int(self.cleaned_data["year"])
         return datetime.date.today().year
+
+
+class BaselineForm(forms.Form):
+    """A procedure's scope flag and baseline figures (Resolution 66/NQ-CP)."""
+
+    business_related = forms.BooleanField(
+        label=_("Related to production and business"), required=False
+    )
+    baseline_year = forms.IntegerField(
+        label=_("Baseline year"), required=False, min_value=2000, max_value=2100
+    )
+    baseline_days = forms.DecimalField(
+        label=_("Processing time in the baseline year (working days)"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        localize=True,
+    )
+    baseline_cost = forms.IntegerField(
+        label=_("Yearly compliance cost in the baseline year (VND)"),
+        required=False,
+        min_value=0,
+        max_value=10**15 - 1,
+    )
+
+    @classmethod
+    def for_procedure(cls, procedure: Procedure, data: Any = None) -> "BaselineForm":
+        initial = {
+            "business_related": procedure.business_related,
+            "baseline_year": procedure.baseline_year,
+            "baseline_days": procedure.baseline_days,
+            "baseline_cost": procedure.baseline_cost,
+        }
+        return cls(data, initial=initial)
+
+    def baseline(self) -> BaselineInput:
+        data = self.cleaned_data
+        return BaselineInput(
+            data["business_related"],
+            data["baseline_year"],
+            data["baseline_days"],
+            data["baseline_cost"],
+        )

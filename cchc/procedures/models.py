@@ -122,6 +122,23 @@ class Procedure(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Resolution 66/NQ-CP's scope and base (docs/domain/procedure-targets.md): whether the
+    # procedure relates to production and business, and its processing time and yearly
+    # compliance cost as of the baseline year (set_procedure_baseline).
+    business_related = models.BooleanField(
+        _("related to production and business"), default=False, db_index=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_days = models.DecimalField(
+        _("processing time in the baseline year (working days)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    baseline_cost = models.PositiveBigIntegerField(
+        _("yearly compliance cost in the baseline year (VND)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +171,80 @@ class Procedure(models.Model):
     @property
     def is_abolished(self) -> bool:
         return self.status == self.Status.ABOLISHED
+
+
+# The targets migration 0006 ships (Resolution 66/NQ-CP of 26/3/2025), also used when the
+# table holds none (a flushed test database).
+DEFAULT_TARGETS: tuple[dict[str, Any], ...] = (
+    {
+        "year": 2025,
+        "baseline_year": 2024,
+        "time_target": Decimal(30),
+        "cost_target": Decimal(30),
+        "business_only": True,
+        "source": "Nghị quyết 66/NQ-CP ngày 26/3/2025",
+    },
+    {
+        "year": 2026,
+        "baseline_year": 2024,
+        "time_target": Decimal(50),
+        "cost_target": Decimal(50),
+        "business_only": True,
+        "source": "Nghị quyết 66/NQ-CP ngày 26/3/2025",
+    },
+)
+
+
+class ProcedureTargetQuerySet(models.QuerySet["ProcedureTarget"]):
+    def for_year(self, year: int) -> "ProcedureTarget | None":
+        """The target of `year`; the shipped ones when the table holds none. One query."""
+        targets: list[ProcedureTarget] = list(self.all())
+        if not targets:
+            targets = [ProcedureTarget(**data) for data in DEFAULT_TARGETS]
+        return next((t for t in targets if t.year == year), None)
+
+
+class ProcedureTarget(models.Model):
+    """The cut a year must reach, against the baseline year, in the processing time and in the
+    compliance cost of the procedures in scope (those related to production and business when
+    `business_only`)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    time_target = models.DecimalField(
+        _("processing time cut target (%)"), max_digits=5, decimal_places=2
+    )
+    cost_target = models.DecimalField(
+        _("compliance cost cut target (%)"), max_digits=5, decimal_places=2
+    )
+    business_only = models.BooleanField(
+        _("only procedures related to production and business"), default=True
+    )
+    source = models.CharField(_("source"), max_length=200)
+
+    objects = ProcedureTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure target")
+        verbose_name_plural = _("procedure targets")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_year__lt=models.F("year"))
+                & Q(time_target__gt=0)
+                & Q(time_target__lte=100)
+                & Q(cost_target__gt=0)
+                & Q(cost_target__lte=100),
+                name="procedures_target_range",
+                violation_error_message=_(
+                    "The baseline year comes before the year; targets are above 0% and at "
+                    "most 100%."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.time_target}% / {self.cost_target}% ({self.source})"
 
 
 class ProcedureVersion(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/errors.xlsx", views.import_errors, name="import_errors"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("overview/", views.overview, name="overview"),
+    path("<int:pk>/baseline/", views.procedure_baseline, name="baseline"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/approve/", views.campaign_approve, name="campaign_approve"),

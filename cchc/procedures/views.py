@@ -36,8 +36,10 @@ from cchc.procedures.actions import (
     plan_comparison,
     publish_workflow,
     record_review,
+    set_procedure_baseline,
 )
 from cchc.procedures.forms import (
+    BaselineForm,
     CampaignForm,
     CatalogueFilterForm,
     DecisionForm,
@@ -121,8 +123,25 @@ def procedure_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "plans": plans,
         "workflows": workflows,
         "may_act": not procedure.is_abolished and acting.exists(),
+        "may_set_baseline": request.user.is_city_admin,
     }
     return render(request, "procedures/procedure_detail.html", context)
+
+
+@city_admin
+@require_http_methods(["GET", "POST"])
+def procedure_baseline(request: AuthedRequest, pk: int) -> HttpResponse:
+    procedure = get_procedure_for_user(request.user, pk)
+    form = BaselineForm.for_procedure(procedure, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_procedure_baseline(procedure, actor=request.user, baseline=form.baseline())
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("The baseline figures were saved."))
+            return redirect(procedure)
+    return render(request, "procedures/baseline_form.html", {"procedure": procedure, "form": form})
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -528,6 +547,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         if t.cut_pct is not None
     ][:15]
     context = {
+        "progress": queries.target_progress(request.user, year),
         "form": form,
         "year": year,
         "years": years,

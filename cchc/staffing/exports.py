@@ -30,8 +30,30 @@ def filename(summary: Summary, extension: str) -> str:
     return f"bien-che-{summary.year}-so-voi-{summary.baseline_year}.{extension}"
 
 
+def _public_label(summary: Summary) -> str:
+    if summary.rule.public_budget_only:
+        return "Viên chức hưởng lương từ ngân sách nhà nước giao"
+    return "Số người làm việc viên chức giao"
+
+
+def rule_text(summary: Summary) -> str:
+    """The rule in Vietnamese: baseline year, both targets, the source."""
+    rule = summary.rule
+    text = (
+        f"So với năm {rule.baseline_year} (năm gốc); chỉ tiêu giảm tối thiểu "
+        f"{_percent(rule.civil_target)} biên chế công chức, {_percent(rule.public_target)} "
+        + (
+            "viên chức hưởng lương từ ngân sách nhà nước"
+            if rule.public_budget_only
+            else "số người làm việc viên chức"
+        )
+    )
+    return text + (f" ({rule.source})" if rule.source else "")
+
+
 def _columns(summary: Summary) -> list[tuple[str, int]]:
     base, year = summary.baseline_year, summary.year
+    public = _public_label(summary)
     return [
         ("Mã đơn vị", 16),
         ("Tên đơn vị", 48),
@@ -40,8 +62,8 @@ def _columns(summary: Summary) -> list[tuple[str, int]]:
         ("Công chức: giảm (người)", 12),
         ("Công chức: giảm (%)", 10),
         (f"Công chức thực có {year}", 12),
-        (f"Số người làm việc viên chức giao {base}", 14),
-        (f"Số người làm việc viên chức giao {year}", 14),
+        (f"{public} {base}", 14),
+        (f"{public} {year}", 14),
         ("Viên chức: giảm (người)", 12),
         ("Viên chức: giảm (%)", 10),
         (f"Viên chức thực có {year}", 12),
@@ -94,6 +116,8 @@ def summary_xlsx(summary: Summary) -> bytes:
             *_figures(summary.civil, summary.civil_actual, summary.public, summary.public_actual),
         ]
     )
+    sheet.append([])
+    sheet.append(["", rule_text(summary)])
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()
@@ -137,8 +161,7 @@ def summary_data(summary: Summary, scope: str) -> dict[str, Any]:
     """Everything the PDF shows, as JSON-ready Vietnamese text. Changes nothing."""
     return {
         "title": f"TỔNG HỢP TINH GIẢN BIÊN CHẾ NĂM {summary.year}",
-        "subtitle": f"So với năm {summary.baseline_year} (năm gốc); chỉ tiêu giảm "
-        f"{_percent(summary.target)}; so sánh biên chế được giao",
+        "subtitle": f"{rule_text(summary)}; so sánh biên chế được giao",
         "scope": scope,
         "dated": f"Lập ngày {timezone.localdate():%d/%m/%Y}",
         "base": str(summary.baseline_year),
@@ -147,7 +170,13 @@ def summary_data(summary: Summary, scope: str) -> dict[str, Any]:
             _pdf_line(row.unit.name, row.depth, row.civil, row.public, not row.below_target)
             for row in summary.rows
         ],
-        "total": _pdf_line("Tổng cộng", 0, summary.civil, summary.public, True),
+        "total": _pdf_line(
+            "Tổng cộng",
+            0,
+            summary.civil,
+            summary.public,
+            summary.civil_met is not False and summary.public_met is not False,
+        ),
     }
 
 

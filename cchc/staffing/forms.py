@@ -1,6 +1,7 @@
 """HTTP input of the staffing pages. Forms validate shapes; the actions check the rules (a
 negative figure is refused by record_headcount, with its own message)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from cchc.core.text import fold
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.actions import HeadcountInput
 from cchc.staffing.models import MAX_FIGURE, Headcount, StaffingPolicy
-from cchc.staffing.queries import Summary, SummaryRow
+from cchc.staffing.queries import Share, Summary, SummaryRow
 
 NUMBER = {"inputmode": "numeric", "class": "form-control text-end"}
 
@@ -69,6 +70,16 @@ class HeadcountForm(forms.Form):
         label=_("Public-employee posts assigned"),
         widget=forms.TextInput(attrs=NUMBER),
     )
+    public_budget_assigned = forms.IntegerField(
+        max_value=MAX_FIGURE,
+        label=_("Of which paid from the state budget"),
+        required=False,
+        help_text=_(
+            "Public-employee posts paid from the state budget; the rest are self-financed. "
+            "Leave empty if not split."
+        ),
+        widget=forms.TextInput(attrs=NUMBER),
+    )
     public_actual = forms.IntegerField(
         max_value=MAX_FIGURE,
         label=_("Public employees in post"),
@@ -87,6 +98,7 @@ class HeadcountForm(forms.Form):
                 civil_assigned=record.civil_assigned,
                 civil_actual=record.civil_actual,
                 public_assigned=record.public_assigned,
+                public_budget_assigned=record.public_budget_assigned,
                 public_actual=record.public_actual,
             )
         return cls(data, initial=initial)
@@ -98,6 +110,7 @@ class HeadcountForm(forms.Form):
             public_assigned=data["public_assigned"],
             civil_actual=data["civil_actual"],
             public_actual=data["public_actual"],
+            public_budget_assigned=data["public_budget_assigned"],
         )
 
 
@@ -128,3 +141,25 @@ class ImportForm(forms.Form):
         help_text=_("Fill in the template; the whole file is refused if any row is wrong."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class SharesForm(forms.Form):
+    """One share (percent) per successor of an ended unit, named `share_<successor id>`."""
+
+    def __init__(self, shares: list[Share], data: Any = None) -> None:
+        super().__init__(data)
+        self.successors = [share.successor for share in shares]
+        for share in shares:
+            self.fields[f"share_{share.successor.pk}"] = forms.DecimalField(
+                label=share.successor.name,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                localize=True,
+                initial=share.share,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
+            )
+
+    def shares(self) -> dict[int, Decimal]:
+        return {unit.pk: self.cleaned_data[f"share_{unit.pk}"] for unit in self.successors}

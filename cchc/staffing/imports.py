@@ -14,13 +14,14 @@ once; any error refuses the whole file and nothing is written. The records are w
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
@@ -29,9 +30,10 @@ from openpyxl.utils import get_column_letter
 from cchc.core import audit, xlsx
 from cchc.core.xlsx import Column, ImportResult, Row, RowError, cell_decimal, cell_text
 from cchc.orgunits.models import OrgUnit
-from cchc.staffing.actions import max_year
-from cchc.staffing.models import FIGURES, MAX_FIGURE, MIN_YEAR, Headcount
+from cchc.staffing.actions import budget_error, check_lifetime, check_shares, max_year
+from cchc.staffing.models import FIGURES, MAX_FIGURE, MIN_YEAR, Headcount, SuccessorShare
 from cchc.staffing.permissions import recordable_units
+from cchc.staffing.queries import shares_of
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -48,6 +50,11 @@ COLUMNS = [
     Column("civil_actual", "Công chức thực có", "để trống nếu chưa có"),
     Column("public_assigned", "Số người làm việc viên chức giao", required=True),
     Column("public_actual", "Viên chức thực có", "để trống nếu chưa có"),
+    Column(
+        "public_budget_assigned",
+        "Viên chức giao hưởng lương từ ngân sách nhà nước",
+        "phần còn lại: tự bảo đảm chi; để trống nếu chưa tách",
+    ),
     Column("unit_name", "Tên đơn vị", "chỉ để đọc, không nhập", width=40),
 ]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
@@ -75,8 +82,9 @@ def import_headcount(*, actor: "User", upload: UploadedFile) -> ImportResult[Hea
     required column, has no rows or more than xlsx.MAX_ROWS. Returns the rows' errors, with
     nothing written, when any cell is wrong: a unit code that is not a unit whose figures the
     actor records, a year that is not a whole number from MIN_YEAR to next year, a unit and
-    year given twice, a required figure missing, a figure that is not a whole number, is
-    negative or absurdly large.
+    year given twice, a year outside the unit's lifetime (an ended ward has no figures after
+    it ended), more budget-paid than public-employee posts, a required figure missing, a
+    figure that is not a whole number, is negative or absurdly large.
     """
     checked = xlsx.check_workbook_upload(upload)
     rows = xlsx.read_rows(upload, name=checked.original_name, columns=COLUMNS)
@@ -100,22 +108,27 @@ def import_headcount(*, actor: "User", upload: UploadedFile) -> ImportResult[Hea
     return ImportResult(rows=len(rows), created=written)
 
 
-def _units(actor: "User", rows: list[Row]) -> dict[str, int]:
-    """File code → id of each unit named in the file whose figures the actor records."""
+REQUIRED = {"civil_assigned", "public_assigned"}
+
+
+def _units(actor: "User", rows: list[Row]) -> dict[str, OrgUnit]:
+    """File code → each unit named in the file whose figures the actor records (only its id,
+    code, name and dates are loaded)."""
     codes = {cell_text(values.get("unit")) for _n, values in rows} - {""}
     current = sorted(c for c in codes if not c.startswith(LEGACY_PREFIX))
     legacy = sorted(c[1:] for c in codes if c.startswith(LEGACY_PREFIX))
     units = recordable_units(actor)
-    found: dict[str, int] = {}
+    predecessors = OrgUnit.successors.through.objects.all()
+    found: dict[str, OrgUnit] = {}
     for chunk_codes, is_legacy in [(current, False), (legacy, True)]:
         for start in range(0, len(chunk_codes), LOOKUP_CHUNK):
             chunk = chunk_codes[start : start + LOOKUP_CHUNK]
             prefix = LEGACY_PREFIX if is_legacy else ""
             found.update(
-                (prefix + code, pk)
-                for code, pk in units.filter(code__in=chunk, legacy=is_legacy).values_list(
-                    "code", "id"
-                )
+                (prefix + unit.code, unit)
+                for unit in units.filter(code__in=chunk, legacy=is_legacy)
+                .annotate(merged=Exists(predecessors.filter(to_orgunit_id=OuterRef("pk"))))
+                .only("code", "name", "legacy", "valid_from", "valid_to")
             )
     return found
 
@@ -129,7 +142,7 @@ def _validate(rows: list[Row], *, actor: "User") -> tuple[list[_Record], list[Ro
 class _RowChecker:
     """Checks one row at a time, collecting every error; remembers the unit-years seen."""
 
-    def __init__(self, units: dict[str, int]) -> None:
+    def __init__(self, units: dict[str, OrgUnit]) -> None:
         self.units = units
         self.last_year = max_year()
         self.seen: dict[tuple[int, int], int] = {}
@@ -141,37 +154,42 @@ class _RowChecker:
 
     def check(self, row: int, values: dict[str, Any]) -> _Record | None:
         self.row, before = row, len(self.errors)
-        unit_id = self.unit(cell_text(values.get("unit")))
+        unit = self.unit(cell_text(values.get("unit")))
         year = self.year(values.get("year"))
         figures = {
-            name: self.figure(name, values.get(name), required=name.endswith("_assigned"))
-            for name in FIGURES
+            name: self.figure(name, values.get(name), required=name in REQUIRED) for name in FIGURES
         }
-        if unit_id is not None and year is not None:
-            first = self.seen.setdefault((unit_id, year), row)
+        budget, public = figures["public_budget_assigned"], figures["public_assigned"]
+        if budget is not None and public is not None and budget > public:
+            self.error("public_budget_assigned", budget_error())
+        if unit is not None and year is not None:
+            merged = bool(getattr(unit, "merged", False))
+            if (message := check_lifetime(unit, year, merged=merged)) is not None:
+                self.error("year", message)
+            first = self.seen.setdefault((unit.pk, year), row)
             if first != row:
                 self.error(
                     "year",
                     _("This unit and year are repeated: row %(row)s has them already.")
                     % {"row": first},
                 )
-        if len(self.errors) > before or unit_id is None or year is None:
+        if len(self.errors) > before or unit is None or year is None:
             return None
-        return _Record(unit_id, year, figures)
+        return _Record(unit.pk, year, figures)
 
-    def unit(self, code: str) -> int | None:
+    def unit(self, code: str) -> OrgUnit | None:
         if not code:
             self.error("unit", _("This cell is required."))
             return None
-        unit_id = self.units.get(code)
-        if unit_id is None:
+        unit = self.units.get(code)
+        if unit is None:
             # One message for unknown and not-yours units, so codes cannot be probed.
             self.error(
                 "unit",
                 _("“%(code)s” is not the code of a unit whose headcount you record.")
                 % {"code": code},
             )
-        return unit_id
+        return unit
 
     def year(self, value: Any) -> int | None:
         number = self.whole(value)
@@ -290,6 +308,137 @@ def errors_xlsx(errors: list[list[Any]]) -> bytes:
     sheet.append(["Dòng (row)", "Cột (column)", "Lỗi (message)"])
     for row in errors:
         sheet.append(list(row))
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+# --- successor shares ---------------------------------------------------------------------------
+
+SHARE_COLUMNS = [
+    Column("predecessor", "Mã đơn vị cũ", "đơn vị trước 07/2025: ~mã", required=True),
+    Column("successor", "Mã đơn vị kế thừa", required=True),
+    Column("share", "Tỷ lệ (%)", "các dòng của một đơn vị cũ cộng lại 100", required=True),
+    Column("note", "Ghi chú", "chỉ để đọc, không nhập", width=40),
+]
+SHARE_COLUMN_BY_KEY = {column.key: column for column in SHARE_COLUMNS}
+
+
+@transaction.atomic
+def import_successor_shares(*, actor: "User", upload: UploadedFile) -> ImportResult[SuccessorShare]:
+    """Set the successor shares listed in an XLSX upload (one row per predecessor and
+    successor), all or nothing; each predecessor named gets exactly the file's shares, which
+    are then confirmed. Writes one "staffing.import_shares" event with the counts.
+
+    Refuses (ValidationError) an actor who is not a city administrator, and a file that is not
+    a valid .xlsx, lacks a column or has no rows. Returns the rows' errors, nothing written,
+    when a code is not a unit, a successor is not one of the predecessor's, a pair is repeated,
+    a share is not a percent from 0 to 100, or a predecessor's shares miss a successor or do
+    not add up to 100 (`check_shares`; reported on its first row).
+    """
+    if not actor.is_city_admin:
+        raise ValidationError(_("Only city administrators set the successor shares."))
+    checked = xlsx.check_workbook_upload(upload)
+    rows = xlsx.read_rows(upload, name=checked.original_name, columns=SHARE_COLUMNS)
+    if not rows:
+        raise ValidationError(_("The file has no rows."))
+    groups, errors = _share_groups(rows)
+    if errors:
+        return ImportResult(rows=len(rows), errors=errors)
+    predecessors = [predecessor for predecessor, _first, _shares in groups]
+    SuccessorShare.objects.filter(predecessor__in=predecessors).delete()
+    created = SuccessorShare.objects.bulk_create(
+        SuccessorShare(predecessor=predecessor, successor_id=pk, share=value, updated_by=actor)
+        for predecessor, _first, shares in groups
+        for pk, value in sorted(shares.items())
+    )
+    audit.record(
+        actor,
+        "staffing.import_shares",
+        None,
+        details={
+            "predecessors": len(groups),
+            "shares": len(created),
+            "file": checked.original_name,
+            "sha256": checked.sha256,
+        },
+    )
+    return ImportResult(rows=len(rows), created=created)
+
+
+def _share_units(rows: list[Row]) -> dict[str, OrgUnit]:
+    codes = {cell_text(v.get(k)) for _n, v in rows for k in ("predecessor", "successor")} - {""}
+    found: dict[str, OrgUnit] = {}
+    for is_legacy in (False, True):
+        wanted = sorted(
+            c[1:] if is_legacy else c for c in codes if c.startswith(LEGACY_PREFIX) == is_legacy
+        )
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            units = OrgUnit.objects.filter(
+                code__in=wanted[start : start + LOOKUP_CHUNK], legacy=is_legacy
+            ).prefetch_related("successors")
+            found.update((unit_code(unit), unit) for unit in units)
+    return found
+
+
+def _share_groups(
+    rows: list[Row],
+) -> tuple[list[tuple[OrgUnit, int, dict[int, Decimal]]], list[RowError]]:
+    """The file's shares per predecessor, (predecessor, first row, {successor id: share}),
+    and every error."""
+    units = _share_units(rows)
+    errors: list[RowError] = []
+    groups: dict[int, tuple[OrgUnit, int, dict[int, Decimal]]] = {}
+
+    def error(row: int, key: str, message: str) -> None:
+        errors.append(RowError(row, SHARE_COLUMN_BY_KEY[key].label, message))
+
+    for number, values in rows:
+        found: dict[str, OrgUnit | None] = {}
+        for key in ("predecessor", "successor"):
+            code = cell_text(values.get(key))
+            found[key] = units.get(code)
+            if found[key] is None:
+                error(number, key, _("“%(code)s” is not the code of a unit.") % {"code": code})
+        share = cell_decimal(values.get("share"))
+        if share is None or not share.is_finite() or not 0 <= share <= 100:
+            error(number, "share", _("The share must be a percent from 0 to 100."))
+            continue
+        old, new = found["predecessor"], found["successor"]
+        if old is None or new is None:
+            continue
+        group = groups.setdefault(old.pk, (old, number, {}))
+        if new.pk in group[2]:
+            error(number, "successor", _("This pair is repeated."))
+        group[2][new.pk] = share.quantize(Decimal("0.01"))
+    for old, first, shares in groups.values():
+        for message in check_shares(old, shares):
+            error(first, "predecessor", message)
+    return list(groups.values()), errors
+
+
+def shares_template_xlsx() -> bytes:
+    """The shares template: one row per successor of each ended unit with several successors,
+    with its current share (stored, or the equal default) and the names."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Tỷ lệ kế thừa"
+    sheet.append([column.header for column in SHARE_COLUMNS])
+    for index, column in enumerate(SHARE_COLUMNS, start=1):
+        sheet.cell(1, index).font = BOLD
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    split = OrgUnit.objects.filter(valid_to__isnull=False).annotate(n=Count("successors"))
+    predecessors = list(split.filter(n__gt=1).order_by("path"))
+    for shares in shares_of(predecessors).values():
+        for share in shares:
+            sheet.append(
+                [
+                    unit_code(share.predecessor),
+                    unit_code(share.successor),
+                    float(share.share),
+                    f"{share.predecessor.name} → {share.successor.name}",
+                ]
+            )
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()

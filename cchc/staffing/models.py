@@ -6,8 +6,14 @@ staff it actually has (thực có), for civil-servant posts (công chức) and p
 figures of the pre-2025 wards stay on those wards and are carried to their successors by the
 roll-up (cchc.staffing.queries, docs/staffing.md).
 
-`StaffingPolicy` is a single row (created by migration 0002): the baseline year the reduction is
-measured against and the target reduction in percent.
+`StaffingPeriod` is the rule of a policy period (Resolution 39-NQ/TW for 2015–2021, Conclusion
+40-KL/TW for 2022–2026, shipped by migration 0004): baseline year, a target per kind, whether
+the public-employee target counts only posts paid from the state budget, whether earlier
+excess carries. A year no period contains falls back to `StaffingPolicy`, a single row (created
+by migration 0002): one baseline year and one target for both kinds.
+
+`SuccessorShare` says which share of an ended unit's figures goes to each of its successors
+(docs/staffing.md, "Successor shares").
 """
 
 from decimal import Decimal
@@ -26,7 +32,13 @@ MIN_YEAR = 2000
 DEFAULT_BASELINE_YEAR = 2015
 DEFAULT_TARGET_PERCENT = Decimal("10.00")
 # The four figures, in the order of the forms, the import and the exports.
-FIGURES = ("civil_assigned", "civil_actual", "public_assigned", "public_actual")
+FIGURES = (
+    "civil_assigned",
+    "civil_actual",
+    "public_assigned",
+    "public_budget_assigned",
+    "public_actual",
+)
 ASSIGNED = ("civil_assigned", "public_assigned")
 # Besides city administrators, the unit's focal points record its figures.
 RECORD_ROLES = {Membership.Role.FOCAL_POINT}
@@ -66,6 +78,11 @@ class Headcount(models.Model):
     civil_assigned = models.IntegerField(_("civil-servant posts assigned"), default=0)
     civil_actual = models.IntegerField(_("civil servants in post"), null=True, blank=True)
     public_assigned = models.IntegerField(_("public-employee posts assigned"), default=0)
+    # Of the public-employee posts, those paid from the state budget (the rest: self-financed
+    # units). Conclusion 40-KL/TW measures its 10% on these; None: the split was not given.
+    public_budget_assigned = models.IntegerField(
+        _("of which paid from the state budget"), null=True, blank=True
+    )
     public_actual = models.IntegerField(_("public employees in post"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
@@ -95,6 +112,17 @@ class Headcount(models.Model):
                 violation_error_message=_("Posts and staff cannot be negative."),
             ),
             models.CheckConstraint(
+                condition=Q(public_budget_assigned__isnull=True)
+                | (
+                    Q(public_budget_assigned__gte=0)
+                    & Q(public_budget_assigned__lte=models.F("public_assigned"))
+                ),
+                name="staffing_headcount_budget_within_public",
+                violation_error_message=_(
+                    "The budget-paid posts cannot exceed the public-employee posts."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR),
                 name="staffing_headcount_year",
                 violation_error_message=_("The year is too early."),
@@ -103,6 +131,13 @@ class Headcount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.year}"
+
+    @property
+    def public_self_financed(self) -> int | None:
+        """Public-employee posts of self-financed units (None: the split was not given)."""
+        if self.public_budget_assigned is None:
+            return None
+        return self.public_assigned - self.public_budget_assigned
 
 
 class StaffingPolicy(models.Model):
@@ -144,3 +179,134 @@ class StaffingPolicy(models.Model):
         """The policy row (migration 0002 creates it; recreated with the defaults if deleted)."""
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+# The periods migration 0004 ships (docs/domain/staffing-targets.md), also used when the table
+# holds none (a flushed test database), as HourlyValue does with its default.
+DEFAULT_PERIODS: tuple[dict[str, Any], ...] = (
+    {
+        "first_year": 2015,
+        "last_year": 2021,
+        "baseline_year": 2015,
+        "civil_target": Decimal("10.00"),
+        "public_target": Decimal("10.00"),
+        "public_budget_only": False,
+        "carries_excess": False,
+        "source": "Nghị quyết 39-NQ/TW ngày 17/4/2015",
+    },
+    {
+        "first_year": 2022,
+        "last_year": 2026,
+        "baseline_year": 2021,
+        "civil_target": Decimal("5.00"),
+        "public_target": Decimal("10.00"),
+        "public_budget_only": True,
+        "carries_excess": False,
+        "source": "Kết luận 40-KL/TW ngày 18/7/2022",
+    },
+)
+
+
+class StaffingPeriodQuerySet(models.QuerySet["StaffingPeriod"]):
+    def containing(self, year: int) -> "StaffingPeriod | None":
+        """The period whose years include `year` (the latest-starting if several do); the
+        shipped periods when the table holds none. One query."""
+        periods: list[StaffingPeriod] = list(self.order_by("-first_year"))
+        if not periods:
+            periods = [StaffingPeriod(**data) for data in reversed(DEFAULT_PERIODS)]
+        return next((p for p in periods if p.first_year <= year <= p.last_year), None)
+
+
+class StaffingPeriod(models.Model):
+    """The reduction rule of a policy period: years `first_year`–`last_year` are compared with
+    `baseline_year`, civil-servant posts against `civil_target`, public-employee posts against
+    `public_target` (only those paid from the state budget when `public_budget_only`)."""
+
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    civil_target = models.DecimalField(
+        _("civil-servant target (%)"), max_digits=5, decimal_places=2
+    )
+    public_target = models.DecimalField(
+        _("public-employee target (%)"), max_digits=5, decimal_places=2
+    )
+    public_budget_only = models.BooleanField(
+        _("public-employee target counts budget-paid posts only"), default=False
+    )
+    # Whether a cut beyond the previous period's target counts toward this one (docs/domain/
+    # staffing-targets.md: the texts found measure 2022–2026 on the 2021 figure, so no).
+    carries_excess = models.BooleanField(_("earlier excess counts"), default=False)
+    source = models.CharField(_("source"), max_length=200)
+
+    objects = StaffingPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staffing period")
+        verbose_name_plural = _("staffing periods")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__lte=models.F("last_year"))
+                & Q(baseline_year__lte=models.F("first_year"))
+                & Q(baseline_year__gte=MIN_YEAR),
+                name="staffing_period_years",
+                violation_error_message=_(
+                    "The baseline year comes before the period, which ends after it starts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(civil_target__gt=0)
+                & Q(civil_target__lte=100)
+                & Q(public_target__gt=0)
+                & Q(public_target__lte=100),
+                name="staffing_period_target_range",
+                violation_error_message=_("The target must be above 0% and at most 100%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_year}–{self.last_year} ({self.source})"
+
+
+class SuccessorShare(models.Model):
+    """The share (percent) of an ended unit's figures carried to one of its successors. The
+    shares of one predecessor are set together and add up to 100 (set_successor_shares). A
+    predecessor without rows uses the default: 100% to a single successor, equal shares (to be
+    confirmed) among several."""
+
+    predecessor = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successor_shares",
+    )
+    successor = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_shares",
+    )
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("successor share")
+        verbose_name_plural = _("successor shares")
+        ordering = ["predecessor__path", "successor__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="staffing_one_share_per_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=100),
+                name="staffing_share_range",
+                violation_error_message=_("A share is between 0% and 100%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}: {self.share}%"

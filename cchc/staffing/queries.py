@@ -4,30 +4,36 @@ carrying the figures of ended units to their successors (docs/staffing.md).
 The whole roll-up is one SQL query (a recursive common table expression, the same text on
 SQLite and PostgreSQL). Each unit with figures starts a walk up the tree:
 
-- from an ended unit that has successors, the walk moves to its **first successor** (the one
-  whose path sorts first: for Hà Nội's wards, the lowest ward code); the figures count as that
-  unit's own ("carried"), so a ward merged in 2025 adds its 2015 baseline to the new ward;
+- from an ended unit that has successors, the walk moves to **each successor, with its share**
+  (`SuccessorShare`, or by default 100% to a single successor and equal shares among several);
+  the figures times the share count as that unit's own ("carried"), so a ward merged in 2025
+  adds its 2015 baseline to the new ward, and a ward split 60/40 gives 60% and 40%;
 - from any other unit, the walk moves to its parent; the figures count in the parent's subtree
   total only.
 
-A unit with several successors gives all of its figures to the first one rather than splitting
-them: posts are whole numbers, and the city's totals stay exact. Figures of an ended unit that
-leads to no current unit are left out of every current unit (and so of the totals).
+Shares make fractions of posts: each unit's sums are rounded half up to whole posts after the
+sum, so a parent's total (the sum of the unrounded shares) keeps the exact whole — the city's
+total is unchanged by any split — while the rounded figures of its children may differ from it
+by a post. Figures of an ended unit that leads to no current unit are left out of every
+current unit (and so of the totals).
 
 Every figure compared is the **assigned posts** (biên chế giao), civil-servant and
-public-employee posts separately; actual staff (thực có) is summed and shown, not compared.
+public-employee posts separately (under Conclusion 40-KL/TW the public-employee posts paid from
+the state budget); actual staff (thực có) is summed and shown, not compared. The rule of a year
+(baseline year and targets) is that of the policy period containing it (`rule_for`).
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count
 
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
-from cchc.staffing.models import Headcount, StaffingPolicy
+from cchc.staffing.models import Headcount, StaffingPeriod, StaffingPolicy, SuccessorShare
 
 HUNDREDTH = Decimal("0.01")
 MAX_STEPS = 32  # a guard against a cycle in the successor links
@@ -50,6 +56,48 @@ def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The reduction rule a year is judged by: its policy period's baseline year and targets
+    (public employees: budget-paid posts only under Conclusion 40), or the single policy row
+    for a year no period contains."""
+
+    baseline_year: int
+    civil_target: Decimal
+    public_target: Decimal
+    public_budget_only: bool = False
+    carries_excess: bool = False
+    source: str = ""
+    first_year: int | None = None
+    last_year: int | None = None
+
+    @classmethod
+    def of_period(cls, period: StaffingPeriod) -> "Rule":
+        return cls(
+            period.baseline_year,
+            period.civil_target,
+            period.public_target,
+            period.public_budget_only,
+            period.carries_excess,
+            period.source,
+            period.first_year,
+            period.last_year,
+        )
+
+    def targets(self) -> dict[str, float]:
+        return {"civil": float(self.civil_target), "public": float(self.public_target)}
+
+
+def rule_for(year: int) -> Rule:
+    """The rule of the policy period containing `year`; outside every period, the policy
+    row's baseline year and target for both kinds. One or two queries. Changes nothing."""
+    period = StaffingPeriod.objects.containing(year)
+    if period is not None:
+        return Rule.of_period(period)
+    policy = StaffingPolicy.current()
+    return Rule(policy.baseline_year, policy.target_percent, policy.target_percent)
 
 
 @dataclass(frozen=True)
@@ -79,10 +127,23 @@ class Reduction:
     def __add__(self, other: "Reduction") -> "Reduction":
         return Reduction(self.baseline + other.baseline, self.current + other.current)
 
+    def met(self, target: Decimal, credit: int = 0) -> bool | None:
+        """Whether the reduction (plus `credit` posts carried from an earlier period) reaches
+        `target` % of the baseline; None without a baseline."""
+        if not self.baseline:
+            return None
+        return Decimal(self.reduction + credit) * 100 >= target * self.baseline
+
+    def excess(self, target: Decimal) -> int:
+        """Posts cut beyond `target` % of the baseline (0 when the target is not reached)."""
+        required = (target * self.baseline / 100).to_integral_value(rounding="ROUND_CEILING")
+        return max(0, self.reduction - int(required))
+
 
 @dataclass
 class Figures:
-    """One year's sums for a unit: assigned posts and actual staff (None: nobody reported it)."""
+    """One year's sums for a unit: assigned posts and actual staff (None: nobody reported it).
+    `public_budget_assigned` counts a record without the split as all budget-paid."""
 
     civil_assigned: int = 0
     civil_actual: int | None = None
@@ -90,6 +151,16 @@ class Figures:
     public_actual: int | None = None
     own_civil_assigned: int = 0
     own_public_assigned: int = 0
+    public_budget_assigned: int = 0
+    own_public_budget_assigned: int = 0
+
+    def public_compared(self, rule: Rule) -> int:
+        return self.public_budget_assigned if rule.public_budget_only else self.public_assigned
+
+    def own_public_compared(self, rule: Rule) -> int:
+        if rule.public_budget_only:
+            return self.own_public_budget_assigned
+        return self.own_public_assigned
 
 
 @dataclass
@@ -114,17 +185,23 @@ class SummaryRow:
     public_actual: int | None
     own_civil: Reduction
     own_public: Reduction
-    target: Decimal
+    civil_target: Decimal
+    public_target: Decimal
+    # Posts cut beyond the previous period's target, when the period lets them count.
+    civil_credit: int = 0
+    public_credit: int = 0
+
+    @property
+    def target(self) -> Decimal:
+        return self.civil_target
 
     @property
     def civil_met(self) -> bool | None:
-        pct = self.civil.percent
-        return None if pct is None else pct >= self.target
+        return self.civil.met(self.civil_target, self.civil_credit)
 
     @property
     def public_met(self) -> bool | None:
-        pct = self.public.percent
-        return None if pct is None else pct >= self.target
+        return self.public.met(self.public_target, self.public_credit)
 
     @property
     def below_target(self) -> bool:
@@ -134,8 +211,7 @@ class SummaryRow:
 @dataclass
 class Summary:
     year: int
-    baseline_year: int
-    target: Decimal
+    rule: Rule
     rows: list[SummaryRow]
     civil: Reduction
     public: Reduction
@@ -143,12 +219,35 @@ class Summary:
     public_actual: int | None
     # Current units with their own baseline but no figures for the year: not compared.
     not_reported: list[OrgUnit] = field(default_factory=list)
+    # Ended units split among several successors by equal default shares (to be confirmed).
+    unconfirmed: list[OrgUnit] = field(default_factory=list)
+    civil_credit: int = 0
+    public_credit: int = 0
+
+    @property
+    def baseline_year(self) -> int:
+        return self.rule.baseline_year
+
+    @property
+    def target(self) -> Decimal:
+        return self.rule.civil_target
+
+    @property
+    def civil_met(self) -> bool | None:
+        return self.civil.met(self.rule.civil_target, self.civil_credit)
+
+    @property
+    def public_met(self) -> bool | None:
+        return self.public.met(self.rule.public_target, self.public_credit)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "baseline_year": self.baseline_year,
-            "target_percent": float(self.target),
+            "targets": self.rule.targets(),
+            "target_percent": float(self.rule.civil_target),
+            "public_compared": "budget-paid" if self.rule.public_budget_only else "all",
+            "source": self.rule.source,
             "compared": "assigned posts",
             "units": [
                 {
@@ -163,6 +262,7 @@ class Summary:
             ],
             "total": {"civil": self.civil.as_dict(), "public": self.public.as_dict()},
             "not_reported": [unit.code for unit in self.not_reported],
+            "shares_to_confirm": [unit.code for unit in self.unconfirmed],
         }
 
 
@@ -172,53 +272,73 @@ def _rollup_sql(years: Sequence[int], nodes_sql: str, excluded: int = 0) -> str:
     then those of `nodes_sql`."""
     unit = OrgUnit._meta.db_table
     headcount = Headcount._meta.db_table
+    share_table = SuccessorShare._meta.db_table
     through = OrgUnit.successors.through._meta
     links = through.db_table
     from_col = through.get_field("from_orgunit").column
     to_col = through.get_field("to_orgunit").column
     in_years = ", ".join(["%s"] * len(years))
     leave_out = f" AND unit_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
+    real = "DOUBLE PRECISION"  # REAL affinity on SQLite, float8 on PostgreSQL
+    # The stored share, else equal shares among the predecessor's successors.
+    share = "COALESCE(x.share, 100.0 / n.successors)"
     # Only table and column names from the models go into the text; values are parameters.
-    first_successor = (
-        f"(SELECT t.id FROM {links} s JOIN {unit} t ON t.id = s.{to_col} "  # noqa: S608
-        f"WHERE s.{from_col} = u.id ORDER BY t.path LIMIT 1)"
-    )
-    carries = (
-        f"(u.valid_to IS NOT NULL AND EXISTS (SELECT 1 FROM {links} s "  # noqa: S608
-        f"WHERE s.{from_col} = u.id))"
-    )
     return f"""
 WITH RECURSIVE
-figures(unit_id, year, ca, cx, pa, px) AS (
-  SELECT unit_id, year, civil_assigned, civil_actual, public_assigned, public_actual
+figures(unit_id, year, ca, cx, pa, px, pb) AS (
+  SELECT unit_id, year, civil_assigned, civil_actual, public_assigned, public_actual,
+         COALESCE(public_budget_assigned, public_assigned)
   FROM {headcount} WHERE year IN ({in_years}){leave_out}
 ),
-walk(source_id, node_id, own, steps) AS (
-  SELECT DISTINCT unit_id, unit_id, 1, 0 FROM figures
+counts(from_id, successors) AS (
+  SELECT {from_col}, COUNT(*) FROM {links} GROUP BY {from_col}
+),
+walk(source_id, node_id, own, steps, weight) AS (
+  SELECT DISTINCT unit_id, unit_id, 1, 0, CAST(1 AS {real}) FROM figures
   UNION ALL
   SELECT w.source_id,
-         CASE WHEN {carries} THEN {first_successor} ELSE u.parent_id END,
-         CASE WHEN {carries} THEN w.own ELSE 0 END,
-         w.steps + 1
+         CASE WHEN s.{from_col} IS NOT NULL THEN s.{to_col} ELSE u.parent_id END,
+         CASE WHEN s.{from_col} IS NOT NULL THEN w.own ELSE 0 END,
+         w.steps + 1,
+         CAST(CASE WHEN s.{from_col} IS NOT NULL THEN w.weight * {share} / 100
+                   ELSE w.weight END AS {real})
   FROM walk w JOIN {unit} u ON u.id = w.node_id
-  WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR {carries})
+  LEFT JOIN {links} s ON s.{from_col} = u.id AND u.valid_to IS NOT NULL
+  LEFT JOIN {share_table} x ON x.predecessor_id = s.{from_col} AND x.successor_id = s.{to_col}
+  LEFT JOIN counts n ON n.from_id = s.{from_col}
+  WHERE w.steps < {MAX_STEPS} AND (u.parent_id IS NOT NULL OR s.{from_col} IS NOT NULL)
 )
-SELECT w.node_id, f.year, SUM(f.ca), SUM(f.cx), SUM(f.pa), SUM(f.px),
-       SUM(CASE WHEN w.own = 1 THEN f.ca ELSE 0 END),
-       SUM(CASE WHEN w.own = 1 THEN f.pa ELSE 0 END)
+SELECT w.node_id, f.year, SUM(f.ca * w.weight), SUM(f.cx * w.weight), SUM(f.pa * w.weight),
+       SUM(f.px * w.weight),
+       SUM(CASE WHEN w.own = 1 THEN f.ca * w.weight ELSE 0 END),
+       SUM(CASE WHEN w.own = 1 THEN f.pa * w.weight ELSE 0 END),
+       SUM(f.pb * w.weight),
+       SUM(CASE WHEN w.own = 1 THEN f.pb * w.weight ELSE 0 END)
 FROM walk w JOIN figures f ON f.unit_id = w.source_id
 WHERE w.node_id IN ({nodes_sql})
 GROUP BY w.node_id, f.year
 """  # noqa: S608
 
 
+def _posts(value: Any) -> int:
+    """A sum of shared posts (never negative) rounded half up to whole posts, 0 for none.
+    The tiny allowance absorbs the binary fractions of the shares (12.4999999… is 12.5)."""
+    if value is None:
+        return 0
+    return math.floor(float(value) + 0.5 + 1e-9)
+
+
+def _maybe_posts(value: Any) -> int | None:
+    return None if value is None else _posts(value)
+
+
 def rollup(
     units: OrgUnitQuerySet, years: Iterable[int], *, excluded: Sequence[int] = ()
 ) -> dict[int, UnitRollup]:
     """{unit id: UnitRollup} for the current units among `units` that have figures (their own,
-    carried from ended predecessors, or of units below them) in any of `years`, leaving out
-    the figures of the `excluded` units (`incomplete`: a comparison must not read a missing
-    year as zero posts). Two queries. Changes nothing."""
+    carried from ended predecessors by their shares, or of units below them) in any of
+    `years`, leaving out the figures of the `excluded` units (`incomplete`: a comparison must
+    not read a missing year as zero posts). Two queries. Changes nothing."""
     years = sorted(set(years))
     if not years:
         return {}
@@ -232,116 +352,143 @@ def rollup(
     if not fetched:
         return result
     loaded = OrgUnit.objects.only(*UNIT_FIELDS).in_bulk({row[0] for row in fetched})
-    for node, year, ca, cx, pa, px, own_ca, own_pa in fetched:
+    for node, year, ca, cx, pa, px, own_ca, own_pa, pb, own_pb in fetched:
         entry = result.setdefault(node, UnitRollup(loaded[node]))
         entry.years[year] = Figures(
-            int(ca or 0),
-            None if cx is None else int(cx),
-            int(pa or 0),
-            None if px is None else int(px),
-            int(own_ca or 0),
-            int(own_pa or 0),
+            _posts(ca),
+            _maybe_posts(cx),
+            _posts(pa),
+            _maybe_posts(px),
+            _posts(own_ca),
+            _posts(own_pa),
+            _posts(pb),
+            _posts(own_pb),
         )
     return result
 
 
-def _next_units(unit_ids: set[int]) -> dict[int, int | None]:
-    """For each unit, the unit its figures are carried to: the first successor (by path) of an
-    ended unit that has successors, else None. Two queries."""
-    ended = OrgUnit.objects.filter(pk__in=unit_ids, valid_to__isnull=False).values("pk")
-    links: dict[int, tuple[int, str]] = {}
-    rows = OrgUnit.successors.through.objects.filter(from_orgunit_id__in=ended).values_list(
-        "from_orgunit_id", "to_orgunit_id", "to_orgunit__path"
-    )
-    for source, target, path in rows:
-        if source not in links or path < links[source][1]:
-            links[source] = (target, path)
-    return {pk: links[pk][0] if pk in links else None for pk in unit_ids}
+def _carried_links() -> dict[int, list[int]]:
+    """{ended unit: its successors}, for every ended unit with successors. One query."""
+    links: dict[int, list[int]] = {}
+    rows = OrgUnit.successors.through.objects.filter(
+        from_orgunit__valid_to__isnull=False
+    ).values_list("from_orgunit_id", "to_orgunit_id")
+    for source, target in rows:
+        links.setdefault(source, []).append(target)
+    return links
+
+
+def _holders(source: int, following: dict[int, list[int]]) -> set[int]:
+    """The units at the end of `source`'s merger chains (itself when it was not merged)."""
+    found: set[int] = set()
+    frontier, steps = [source], 0
+    while frontier and steps < MAX_STEPS:
+        nxt = []
+        for node in frontier:
+            targets = following.get(node) or []
+            if targets:
+                nxt.extend(targets)
+            else:
+                found.add(node)
+        frontier, steps = nxt, steps + 1
+    return found | set(frontier)
 
 
 def incomplete(years: Sequence[int]) -> tuple[list[int], list[int]]:
     """(sources, holders) for a comparison of `years`: the units whose figures must be left
-    out because the unit holding them — the unit itself, or the successor its figures are
-    carried to (first by path, as in the roll-up) — has no figures for one of the years, and
-    those holders. One query, then one per step of the merger chains. Changes nothing."""
+    out because a unit holding them — the unit itself, or a successor its figures are carried
+    to — has no figures for one of the years, and those holders. Two queries. Changes
+    nothing."""
     years_of: dict[int, set[int]] = {}
     for unit_id, year in Headcount.objects.filter(year__in=years).values_list("unit_id", "year"):
         years_of.setdefault(unit_id, set()).add(year)
-    following: dict[int, int | None] = {}
-    frontier = set(years_of)
-    for _ in range(MAX_STEPS):
-        frontier -= following.keys()
-        if not frontier:
-            break
-        found = _next_units(frontier)
-        following |= found
-        frontier = {pk for pk in found.values() if pk is not None}
+    following = _carried_links()
     holder_years: dict[int, set[int]] = {}
-    holder_of: dict[int, int] = {}
+    holders_of: dict[int, set[int]] = {}
     for source, held in years_of.items():
-        node, steps = source, 0
-        while following.get(node) is not None and steps < MAX_STEPS:
-            node, steps = following[node] or node, steps + 1
-        holder_of[source] = node
-        holder_years.setdefault(node, set()).update(held)
+        holders_of[source] = _holders(source, following)
+        for holder in holders_of[source]:
+            holder_years.setdefault(holder, set()).update(held)
     wanted = set(years)
-    sources = sorted(s for s, h in holder_of.items() if not wanted <= holder_years[h])
-    return sources, sorted({holder_of[source] for source in sources})
+    lacking = {h for h, held in holder_years.items() if not wanted <= held}
+    sources = sorted(s for s, hs in holders_of.items() if hs & lacking)
+    return sources, sorted(lacking)
 
 
 def _add(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else a + b
 
 
-def summary(units: OrgUnitQuerySet, year: int, *, policy: StaffingPolicy | None = None) -> Summary:
-    """The reduction of assigned posts in `year` against the policy's baseline year for every
-    current unit among `units` that reported both years (its own figures or those carried to it),
-    in tree order, the total over the topmost of them (for a city administrator: the city), and
-    the units holding figures of one year but not the other (not compared: a missing year is
-    not zero posts; `incomplete`). About six queries. Changes nothing."""
-    policy = policy or StaffingPolicy.current()
-    base = policy.baseline_year
+def summary(units: OrgUnitQuerySet, year: int, *, rule: Rule | None = None) -> Summary:
+    """The reduction of assigned posts in `year` against the baseline year of the rule of
+    `year` (`rule_for`) for every current unit among `units` that reported both years (its
+    own figures or those carried to it), in tree order, the total over the topmost of them
+    (for a city administrator: the city), the units holding figures of one year but not the
+    other (not compared: a missing year is not zero posts; `incomplete`) and the ended units
+    whose split among successors is still the unconfirmed default. About eight queries
+    (twice that when the period counts earlier excess). Changes nothing."""
+    rule = rule or rule_for(year)
+    base = rule.baseline_year
+    rows, holders = _rows(units, base, year, rule)
+    _credit(rows, units, rule)
+    paths = {row.unit.path for row in rows}
+    roots = [row for row in rows if not _has_ancestor_in(row.unit.path, paths)]
+    result = Summary(year, rule, rows, Reduction(), Reduction(), None, None)
+    for row in roots:
+        result.civil, result.public = result.civil + row.civil, result.public + row.public
+        result.civil_actual = _add(result.civil_actual, row.civil_actual)
+        result.public_actual = _add(result.public_actual, row.public_actual)
+        result.civil_credit += row.civil_credit
+        result.public_credit += row.public_credit
+    result.not_reported = list(
+        units.current().filter(pk__in=holders).only(*UNIT_FIELDS).order_by("path")
+    )
+    result.unconfirmed = unconfirmed_splits()
+    return result
+
+
+def _rows(
+    units: OrgUnitQuerySet, base: int, year: int, rule: Rule
+) -> tuple[list[SummaryRow], list[int]]:
+    """The rows of the units compared, and the holders left out (`incomplete`)."""
     # Only units that reported both years are compared: a missing year is not zero posts.
     sources, holders = incomplete([base, year])
     rolled = rollup(units, [base, year], excluded=sources)
     ordered = sorted(rolled.values(), key=lambda r: r.unit.path)
     top = min((r.unit.depth for r in ordered), default=0)
-    rows = [_row(entry, base, year, top, policy.target_percent) for entry in ordered]
-    paths = {row.unit.path for row in rows}
-    roots = [row for row in rows if not _has_ancestor_in(row.unit.path, paths)]
-    civil, public = Reduction(), Reduction()
-    civil_actual: int | None = None
-    public_actual: int | None = None
-    for row in roots:
-        civil, public = civil + row.civil, public + row.public
-        civil_actual = _add(civil_actual, row.civil_actual)
-        public_actual = _add(public_actual, row.public_actual)
-    not_reported = list(units.current().filter(pk__in=holders).only(*UNIT_FIELDS).order_by("path"))
-    return Summary(
-        year,
-        base,
-        policy.target_percent,
-        rows,
-        civil,
-        public,
-        civil_actual,
-        public_actual,
-        not_reported,
-    )
+    return [_row(entry, base, year, top, rule) for entry in ordered], holders
 
 
-def _row(entry: UnitRollup, base: int, year: int, top: int, target: Decimal) -> SummaryRow:
+def _credit(rows: list[SummaryRow], units: OrgUnitQuerySet, rule: Rule) -> None:
+    """When the rule's period counts earlier excess, credit each row with the posts it cut
+    beyond the previous period's targets by that period's last year."""
+    if not rule.carries_excess or rule.first_year is None:
+        return
+    period = StaffingPeriod.objects.containing(rule.first_year - 1)
+    if period is None:
+        return
+    before = Rule.of_period(period)
+    old_rows, _lacking = _rows(units, before.baseline_year, period.last_year, before)
+    earlier = {r.unit.pk: r for r in old_rows}
+    for row in rows:
+        if (old := earlier.get(row.unit.pk)) is not None:
+            row.civil_credit = old.civil.excess(before.civil_target)
+            row.public_credit = old.public.excess(before.public_target)
+
+
+def _row(entry: UnitRollup, base: int, year: int, top: int, rule: Rule) -> SummaryRow:
     before, now = entry.figures(base), entry.figures(year)
     return SummaryRow(
         unit=entry.unit,
         depth=entry.unit.depth - top,
         civil=Reduction(before.civil_assigned, now.civil_assigned),
-        public=Reduction(before.public_assigned, now.public_assigned),
+        public=Reduction(before.public_compared(rule), now.public_compared(rule)),
         civil_actual=now.civil_actual,
         public_actual=now.public_actual,
         own_civil=Reduction(before.own_civil_assigned, now.own_civil_assigned),
-        own_public=Reduction(before.own_public_assigned, now.own_public_assigned),
-        target=target,
+        own_public=Reduction(before.own_public_compared(rule), now.own_public_compared(rule)),
+        civil_target=rule.civil_target,
+        public_target=rule.public_target,
     )
 
 
@@ -356,39 +503,46 @@ class HistoryYear:
     figures: Figures
     civil: Reduction
     public: Reduction
+    rule: Rule
 
 
-def history(unit: OrgUnit, *, policy: StaffingPolicy | None = None) -> list[HistoryYear]:
+def history(unit: OrgUnit) -> list[HistoryYear]:
     """Every year with figures for `unit` (a current unit: its subtree and what was carried to
-    it; an ended unit: its own records), each compared with the baseline year. Three queries
-    at most. Changes nothing."""
-    policy = policy or StaffingPolicy.current()
+    it; an ended unit: its own records), each compared with the baseline year of its own
+    rule (`rule_for`). A few queries. Changes nothing."""
     if unit.is_current:
         years = list(Headcount.objects.order_by().values_list("year", flat=True).distinct())
         rolled = rollup(OrgUnit.objects.filter(pk=unit.pk), years).get(unit.pk)
         per_year = rolled.years if rolled else {}
     else:
-        per_year = {
-            h.year: Figures(
+        per_year = {}
+        for h in unit.headcounts.all():
+            pb = h.public_assigned if h.public_budget_assigned is None else h.public_budget_assigned
+            per_year[h.year] = Figures(
                 h.civil_assigned,
                 h.civil_actual,
                 h.public_assigned,
                 h.public_actual,
                 h.civil_assigned,
                 h.public_assigned,
+                pb,
+                pb,
             )
-            for h in unit.headcounts.all()
-        }
-    base = per_year.get(policy.baseline_year) or Figures()
-    return [
-        HistoryYear(
-            year,
-            figures,
-            Reduction(base.civil_assigned, figures.civil_assigned),
-            Reduction(base.public_assigned, figures.public_assigned),
+    rules: dict[int, Rule] = {}
+    result = []
+    for year, figures in sorted(per_year.items()):
+        rule = rules.setdefault(year, rule_for(year))
+        base = per_year.get(rule.baseline_year) or Figures()
+        result.append(
+            HistoryYear(
+                year,
+                figures,
+                Reduction(base.civil_assigned, figures.civil_assigned),
+                Reduction(base.public_compared(rule), figures.public_compared(rule)),
+                rule,
+            )
         )
-        for year, figures in sorted(per_year.items())
-    ]
+    return result
 
 
 def years_with_figures() -> list[int]:
@@ -396,17 +550,63 @@ def years_with_figures() -> list[int]:
     return list(Headcount.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def carried_from(unit: OrgUnit) -> OrgUnitQuerySet:
-    """The ended units whose figures the roll-up carries to `unit`: its predecessors whose
-    first successor (by path) it is. One query. Changes nothing."""
-    first = (
-        OrgUnit.successors.through.objects.filter(from_orgunit=OuterRef("pk"))
-        .order_by("to_orgunit__path")
-        .values("to_orgunit")[:1]
+@dataclass(frozen=True)
+class Share:
+    predecessor: OrgUnit
+    successor: OrgUnit
+    share: Decimal
+    confirmed: bool
+
+
+def shares_of(predecessors: Iterable[OrgUnit]) -> dict[int, list[Share]]:
+    """{predecessor id: its shares} for ended units: the stored shares, or the default (100%
+    to a single successor, confirmed; equal shares among several, to confirm). Two queries.
+    Changes nothing."""
+    ended = {unit.pk: unit for unit in predecessors if not unit.is_current}
+    links = OrgUnit.successors.through.objects.filter(from_orgunit_id__in=ended).select_related(
+        "to_orgunit"
     )
-    return (
-        unit.predecessors.filter(valid_to__isnull=False)
-        .annotate(first_successor=Subquery(first))
-        .filter(first_successor=unit.pk)
+    stored = {
+        (s.predecessor_id, s.successor_id): s.share
+        for s in SuccessorShare.objects.filter(predecessor_id__in=ended)
+    }
+    successors: dict[int, list[OrgUnit]] = {}
+    for link in links:
+        successors.setdefault(link.from_orgunit_id, []).append(link.to_orgunit)
+    result: dict[int, list[Share]] = {}
+    for pk, targets in successors.items():
+        targets.sort(key=lambda u: u.path)
+        equal = (Decimal(100) / len(targets)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        explicit = any((pk, t.pk) in stored for t in targets)
+        result[pk] = [
+            Share(
+                ended[pk],
+                target,
+                stored.get((pk, target.pk), Decimal(0)) if explicit else equal,
+                explicit or len(targets) == 1,
+            )
+            for target in targets
+        ]
+    return result
+
+
+def unconfirmed_splits() -> list[OrgUnit]:
+    """Ended units with figures and several successors whose shares were never set (the
+    default equal shares are used until a city administrator confirms them). One query.
+    Changes nothing."""
+    return list(
+        OrgUnit.objects.filter(valid_to__isnull=False, headcounts__isnull=False)
+        .annotate(n=Count("successors", distinct=True))
+        .filter(n__gt=1)
+        .exclude(pk__in=SuccessorShare.objects.values("predecessor_id"))
+        .only(*UNIT_FIELDS)
         .order_by("path")
     )
+
+
+def carried_from(unit: OrgUnit) -> list[Share]:
+    """The ended units whose figures the roll-up carries to `unit`, with the share each
+    gives it. Three queries. Changes nothing."""
+    predecessors = list(unit.predecessors.filter(valid_to__isnull=False).order_by("path"))
+    shares = shares_of(predecessors)
+    return [s for p in predecessors for s in shares.get(p.pk, []) if s.successor.pk == unit.pk]

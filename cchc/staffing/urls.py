@@ -13,4 +13,9 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/errors.xlsx", views.import_errors, name="import_errors"),
     path("policy/", views.policy_edit, name="policy"),
+    path("shares/", views.share_list, name="shares"),
+    path("shares/<int:pk>/", views.share_edit, name="share_edit"),
+    path("shares/import/", views.share_import, name="share_import"),
+    path("shares/import/errors.xlsx", views.share_import_errors, name="share_import_errors"),
+    path("shares/template.xlsx", views.share_template, name="share_template"),
 ]

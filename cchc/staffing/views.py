@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,15 @@ from cchc.core.access import city_admin, member
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.forms import add_action_error
 from cchc.staffing import exports, imports, queries
-from cchc.staffing.actions import record_headcount, update_policy
-from cchc.staffing.forms import HeadcountForm, ImportForm, PolicyForm, SummaryFilterForm
-from cchc.staffing.models import Headcount, StaffingPolicy
+from cchc.staffing.actions import record_headcount, set_successor_shares, update_policy
+from cchc.staffing.forms import (
+    HeadcountForm,
+    ImportForm,
+    PolicyForm,
+    SharesForm,
+    SummaryFilterForm,
+)
+from cchc.staffing.models import Headcount, StaffingPeriod, StaffingPolicy
 from cchc.staffing.permissions import (
     can_import_headcount,
     can_record_headcount,
@@ -35,6 +42,7 @@ from cchc.staffing.permissions import (
 PAGE_SIZE = 100
 CHART_ROWS = 25
 ERRORS_SESSION_KEY = "staffing.import_errors"
+SHARE_ERRORS_SESSION_KEY = "staffing.share_import_errors"
 MAX_STORED_ERRORS = 5000
 ERRORS_SHOWN = 100
 
@@ -81,9 +89,14 @@ def _reduction_chart(rows: list[queries.SummaryRow], result: queries.Summary) ->
             {"name": _("Civil-servant posts"), "data": [_float(r.civil.percent) for r in shown]},
             {"name": _("Public-employee posts"), "data": [_float(r.public.percent) for r in shown]},
             {
-                "name": _("Target"),
-                "data": [float(result.target)] * len(shown),
+                "name": _("Civil-servant target"),
+                "data": [float(result.rule.civil_target)] * len(shown),
                 "color": "#adb5bd",
+            },
+            {
+                "name": _("Public-employee target"),
+                "data": [float(result.rule.public_target)] * len(shown),
+                "color": "#6c757d",
             },
         ],
     }
@@ -118,11 +131,10 @@ def summary_pdf(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def unit_history(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    policy = StaffingPolicy.current()
-    years = queries.history(unit, policy=policy)
+    years = queries.history(unit)
     context = {
         "unit": unit,
-        "policy": policy,
+        "rule": queries.rule_for(years[-1].year if years else default_year()),
         "years": years,
         "records": unit.headcounts.order_by("-year"),
         "predecessors": queries.carried_from(unit),
@@ -271,4 +283,92 @@ def policy_edit(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The staffing policy was saved."))
             return redirect("staffing:summary")
-    return render(request, "staffing/policy.html", {"form": form, "policy": policy})
+    periods = StaffingPeriod.objects.all()
+    context = {"form": form, "policy": policy, "periods": periods}
+    return render(request, "staffing/policy.html", context)
+
+
+@city_admin
+@require_GET
+def share_list(request: AuthedRequest) -> HttpResponse:
+    """The ended units split among several successors, with their shares."""
+    split = (
+        OrgUnit.objects.filter(valid_to__isnull=False)
+        .annotate(n=Count("successors"))
+        .filter(n__gt=1)
+        .order_by("path")
+    )
+    page = Paginator(split, PAGE_SIZE).get_page(request.GET.get("page"))
+    shares = queries.shares_of(list(page))
+    rows = [(unit, shares.get(unit.pk, [])) for unit in page]
+    context = {"page": page, "rows": rows, "unconfirmed": len(queries.unconfirmed_splits())}
+    return render(request, "staffing/share_list.html", context)
+
+
+@city_admin
+@require_http_methods(["GET", "POST"])
+def share_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    shares = queries.shares_of([unit]).get(unit.pk)
+    if not shares:
+        raise Http404
+    form = SharesForm(shares, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_successor_shares(unit, actor=request.user, shares=form.shares())
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("The shares of %(unit)s were saved.") % {"unit": unit})
+            return redirect("staffing:shares")
+    context = {"unit": unit, "form": form, "shares": shares}
+    return render(request, "staffing/share_form.html", context)
+
+
+@city_admin
+@require_http_methods(["GET", "POST"])
+def share_import(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.import_successor_shares(
+                actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            if result.ok:
+                request.session.pop(SHARE_ERRORS_SESSION_KEY, None)
+                messages.success(request, _("The successor shares were imported."))
+                return redirect("staffing:shares")
+            errors = result.errors
+            request.session[SHARE_ERRORS_SESSION_KEY] = [
+                [e.row, e.column, e.message] for e in errors[:MAX_STORED_ERRORS]
+            ]
+    context = {
+        "form": form,
+        "errors": errors[:ERRORS_SHOWN],
+        "error_total": len(errors),
+        "report_url": reverse("staffing:share_import_errors") if errors else "",
+    }
+    return render(request, "staffing/share_import.html", context)
+
+
+@city_admin
+@require_GET
+def share_import_errors(request: AuthedRequest) -> HttpResponse:
+    stored = request.session.get(SHARE_ERRORS_SESSION_KEY)
+    if not stored:
+        raise Http404
+    response = HttpResponse(imports.errors_xlsx(stored), content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="loi-nhap-ty-le-ke-thua.xlsx"'
+    return response
+
+
+@city_admin
+@require_GET
+def share_template(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(imports.shares_template_xlsx(), content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ty-le-ke-thua.xlsx"'
+    return response

@@ -1,10 +1,18 @@
 """The procedures part of the JSON API, through HTTP: the scoped, paginated catalogue, one
 procedure, a plan's compliance cost and the overview figures."""
 
+from decimal import Decimal
+
 import pytest
 
 from cchc.api.tests.test_api import ApiClient
-from cchc.procedures.actions import approve_simplification_plan, approve_workflow
+from cchc.procedures.actions import (
+    BaselineInput,
+    PlanFigures,
+    approve_simplification_plan,
+    approve_workflow,
+    set_procedure_baseline,
+)
 from cchc.procedures.models import Review
 from cchc.procedures.tests.factories import (
     DECISION_DATE,
@@ -117,3 +125,43 @@ def test_overview_figures_are_scoped(setup, city_admin, officer_b):
 
 def test_anonymous_is_refused(setup, client):
     assert client.get("/api/v1/procedures/").status_code == 401
+
+
+@pytest.fixture
+def fifty_in_scope(hanoi, city_admin):
+    """Fifty business procedures with 2024 baselines, the first five cut by 40% (their plans
+    approved in 2026), half implemented by each ward."""
+    rows = [
+        row(f"1.{n:06d}", days="6" if n < 5 else "10", units="00004" if n % 2 else "00070")
+        for n in range(50)
+    ]
+    procedures = catalogue(city_admin, rows)
+    for procedure in procedures:
+        set_procedure_baseline(
+            procedure, actor=city_admin, baseline=BaselineInput(True, 2024, Decimal(10), 4_000_000)
+        )
+    figures = PlanFigures(
+        hours_before=Decimal(100),
+        hours_after=Decimal(60),
+        fees_before=0,
+        fees_after=0,
+        times_per_year=1,
+        subjects_per_year=1,
+    )
+    for n, procedure in enumerate(procedures[:5]):
+        plan = plan_for(city_admin, procedure, hanoi.ward_a if n % 2 else hanoi.ward_b, figures)
+        approve_simplification_plan(
+            plan, actor=city_admin, decision_number="9/QĐ", decision_date=DECISION_DATE
+        )
+
+
+def test_targets_are_scoped(fifty_in_scope, city_admin, officer_a):
+    data = ApiClient(city_admin).get("/api/v1/procedures/targets", {"year": 2026}).json()
+    assert data["target_pct"] == {"time": 50.0, "cost": 50.0}
+    assert data["cost_cut_pct"] == 4.0
+    assert data["procedures_in_scope"] == 50
+    own = ApiClient(officer_a).get("/api/v1/procedures/targets", {"year": 2026}).json()
+    assert own["procedures_in_scope"] == 25
+    assert ApiClient(city_admin).get("/api/v1/procedures/targets", {"year": 2023}).status_code == (
+        404
+    )

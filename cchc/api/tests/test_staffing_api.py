@@ -62,3 +62,14 @@ def test_history_of_a_unit(figures, hanoi: Hanoi, officer_a: User, officer_b: Us
 
 def test_api_needs_authentication(client):
     assert client.get("/api/v1/staffing/summary").status_code == 401
+
+
+def test_summary_of_2026_uses_conclusion_40(hanoi: Hanoi, city_admin: User):
+    record(hanoi.ward_b, 2021, 40, 0, actor=city_admin)
+    record(hanoi.ward_b, 2026, 38, 0, actor=city_admin)
+    data = ApiClient(city_admin).get("/api/v1/staffing/summary", {"year": 2026}).json()
+    assert data["baseline_year"] == 2021
+    assert data["targets"] == {"civil": 5.0, "public": 10.0}
+    assert data["public_compared"] == "budget-paid"
+    assert data["total"]["civil"] == {"baseline": 40, "year": 38, "reduction": 2, "percent": 5.0}
+    assert data["shares_to_confirm"] == []

@@ -1,7 +1,11 @@
 """The procedures demo, built through the actions (the layers keep this test out of the
 procedures app): a catalogue with versions, a review, approved plans and workflows."""
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 
 from cchc.accounts.models import User
 from cchc.demo.procedures import seed_procedures
@@ -16,3 +20,20 @@ def test_demo_procedures_are_seeded_through_the_actions(hanoi, city_admin: User)
     assert SimplificationPlan.objects.filter(status="approved").count() == 4
     assert Workflow.objects.filter(status__in=["approved", "published"]).count() == 9
     assert Procedure.objects.filter(version__gt=1).exists()
+
+
+def test_demo_2026_meets_the_time_target_and_misses_the_cost_target(hanoi, city_admin: User):
+    """Resolution 66/NQ-CP, 2026: 50% of the processing time and of the compliance cost
+    against 2024, over the procedures related to production and business."""
+    seed_procedures(city_admin)
+    out = io.StringIO()
+    call_command("procedure_targets", "--year", "2026", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["baseline_year"] == 2024
+    assert data["target_pct"] == {"time": 50.0, "cost": 50.0}
+    assert data["procedures_in_scope"] == 3
+    assert data["time_cut_pct"] == 50.0
+    assert data["time_met"] is True
+    assert data["cost_cut_pct"] == 23.72
+    assert data["cost_met"] is False
+    assert [p["code"] for p in data["lagging"]] == ["1.009972", "1.002701"]

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 def figures(hanoi: Hanoi, city_admin: User) -> None:
     old_1 = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     old_2 = legacy_ward("00007", "Phường Trúc Bạch (cũ)", successors=[hanoi.ward_a])
-    record(old_1, 2015, 30, 120, actor=city_admin)
-    record(old_2, 2015, 20, 80, actor=city_admin)
+    record(old_1, 2021, 30, 120, actor=city_admin)
+    record(old_2, 2021, 20, 80, actor=city_admin)
     record(hanoi.ward_a, 2025, 43, 180, actor=city_admin)
 
 
@@ -31,8 +31,9 @@ def _run(*args: str, **options) -> str:
 def test_json_has_units_and_total(figures, hanoi: Hanoi):
     data = json.loads(_run("--year", "2025", "--json"))
     assert data["year"] == 2025
-    assert data["baseline_year"] == 2015
-    assert data["target_percent"] == 10.0
+    assert data["baseline_year"] == 2021  # Conclusion 40-KL/TW: 2022–2026 against 2021
+    assert data["targets"] == {"civil": 5.0, "public": 10.0}
+    assert data["target_percent"] == 5.0
     assert data["compared"] == "assigned posts"
     assert [(u["code"], u["depth"]) for u in data["units"]] == [("01", 0), ("00004", 1)]
     expected = {
@@ -45,7 +46,7 @@ def test_json_has_units_and_total(figures, hanoi: Hanoi):
 
 def test_text_output(figures):
     text = _run("--year", "2025")
-    assert "Assigned posts, 2025 against 2015" in text
+    assert "Assigned posts, 2025 against 2021" in text
     total = text.splitlines()[-1].split()
     assert total == ["TOTAL", "50", "43", "7", "14.00%", "200", "180", "20", "10.00%"]
 

@@ -25,13 +25,13 @@ def test_percent_rounds_half_up_to_two_decimals():
     assert Reduction(100, 110).reduction == -10  # a growth is a negative reduction
 
 
-def test_two_wards_merged_in_2025_sum_their_2015_baselines_into_the_successor(
+def test_two_wards_merged_in_2025_sum_their_2021_baselines_into_the_successor(
     hanoi: Hanoi, city_admin: User
 ):
     old_1 = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     old_2 = legacy_ward("00007", "Phường Trúc Bạch (cũ)", successors=[hanoi.ward_a])
-    record(old_1, 2015, 30, 120, actor=city_admin)
-    record(old_2, 2015, 20, 80, actor=city_admin)
+    record(old_1, 2021, 30, 120, actor=city_admin)
+    record(old_2, 2021, 20, 80, actor=city_admin)
     record(hanoi.ward_a, 2025, 40, 170, actor=city_admin)
 
     result = summary(OrgUnit.objects.all(), 2025)
@@ -53,16 +53,19 @@ def test_two_wards_merged_in_2025_sum_their_2015_baselines_into_the_successor(
     assert result.public == Reduction(200, 170)
 
 
-def test_a_unit_with_several_successors_goes_whole_to_the_first_by_code(
+def test_a_unit_with_several_successors_is_shared_equally_until_confirmed(
     hanoi: Hanoi, city_admin: User
 ):
     split = legacy_ward("00010", "Phường Điện Biên (cũ)", successors=[hanoi.ward_b, hanoi.ward_a])
-    record(split, 2015, 12, 0, actor=city_admin)
+    record(split, 2021, 12, 0, actor=city_admin)
     record(hanoi.ward_a, 2025, 10, 0, actor=city_admin)
-    rows = {r.unit.code: r for r in summary(OrgUnit.objects.all(), 2025).rows}
-    assert rows["00004"].civil == Reduction(12, 10)  # 00004 sorts before 00070
-    assert "00070" not in rows
-    assert summary(OrgUnit.objects.all(), 2025).civil.baseline == 12
+    record(hanoi.ward_b, 2025, 5, 0, actor=city_admin)
+    result = summary(OrgUnit.objects.all(), 2025)
+    rows = {r.unit.code: r for r in result.rows}
+    assert rows["00004"].civil == Reduction(6, 10)
+    assert rows["00070"].civil == Reduction(6, 5)
+    assert result.civil == Reduction(12, 15)
+    assert result.unconfirmed == [split]
 
 
 def test_subtree_rolls_up_to_ancestors_and_carries_through_chains(hanoi: Hanoi, city_admin: User):
@@ -96,9 +99,9 @@ def test_summary_is_scoped_to_the_units_the_user_sees(
     hanoi: Hanoi, city_admin: User, officer_a: User
 ):
     old = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
-    record(old, 2015, 30, 0, actor=city_admin)
+    record(old, 2021, 30, 0, actor=city_admin)
     record(hanoi.ward_a, 2025, 24, 0, actor=city_admin)
-    record(hanoi.ward_b, 2015, 25, 0, actor=city_admin)
+    record(hanoi.ward_b, 2021, 25, 0, actor=city_admin)
     record(hanoi.ward_b, 2025, 20, 0, actor=city_admin)
     result = summary(OrgUnit.objects.visible_to(officer_a), 2025)
     assert [r.unit.code for r in result.rows] == ["00004"]
@@ -123,15 +126,19 @@ def test_history_of_a_successor_includes_carried_years(hanoi: Hanoi, city_admin:
     old = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     record(old, 2015, 30, 100, actor=city_admin)
     record(old, 2020, 27, 95, actor=city_admin, civil_actual=25)
+    record(old, 2021, 28, 96, actor=city_admin)
     record(hanoi.ward_a, 2025, 26, 90, actor=city_admin)
     years = history(hanoi.ward_a)
+    # Each year against its own period's baseline: 2015 to 2021 against 2015, 2025 against 2021.
     assert [(y.year, y.figures.civil_assigned, y.civil.reduction) for y in years] == [
         (2015, 30, 0),
         (2020, 27, 3),
-        (2025, 26, 4),
+        (2021, 28, 2),
+        (2025, 26, 2),
     ]
+    assert [y.rule.baseline_year for y in years] == [2015, 2015, 2015, 2021]
     assert years[1].figures.civil_actual == 25
-    assert [y.year for y in history(old)] == [2015, 2020]
+    assert [y.year for y in history(old)] == [2015, 2020, 2021]
 
 
 def test_rollup_runs_in_two_queries(hanoi: Hanoi, city_admin: User, django_assert_num_queries):
@@ -147,5 +154,9 @@ def test_carried_from_lists_the_predecessors_whose_figures_come_here(hanoi: Hano
     only_a = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     split = legacy_ward("00010", "Phường Điện Biên (cũ)", successors=[hanoi.ward_a, hanoi.ward_b])
     legacy_ward("00020", "Phường Hàng Bạc (cũ)", successors=[hanoi.ward_b])
-    assert list(carried_from(hanoi.ward_a)) == [only_a, split]
-    assert [u.code for u in carried_from(hanoi.ward_b)] == ["00020"]
+    shares = carried_from(hanoi.ward_a)
+    assert [(s.predecessor, s.share, s.confirmed) for s in shares] == [
+        (only_a, Decimal("100.00"), True),
+        (split, Decimal("50.00"), False),
+    ]
+    assert [s.predecessor.code for s in carried_from(hanoi.ward_b)] == ["00010", "00020"]

@@ -81,11 +81,11 @@ def test_summary_query_count_does_not_grow_with_rows(
     record(wards[0], 2015, 10, 10, actor=city_admin)
     url = reverse("staffing:summary")
     client.get(url, {"year": 2015})  # session and user loaded once
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url, {"year": 2015})
     for ward in wards[1:]:
         record(ward, 2015, 10, 10, actor=city_admin)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url, {"year": 2015})
     assert len(response.context["page"]) == 4  # the city and three wards
 
@@ -99,7 +99,11 @@ def test_summary_xlsx_has_rows_and_total(hanoi: Hanoi, city_admin: User, figures
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2] == "Biên chế công chức giao 2015"
     assert rows[2][:6] == ("00004", "    Phường Ba Đình", 30, 24, 6, 20.0)
-    assert rows[-1][1:6] == ("Tổng cộng", 70, 62, 8, 11.43)
+    assert rows[-3][1:6] == ("Tổng cộng", 70, 62, 8, 11.43)
+    assert rows[-1][1] == (
+        "So với năm 2015 (năm gốc); chỉ tiêu giảm tối thiểu 10,00% biên chế công chức, "
+        "10,00% số người làm việc viên chức (Nghị quyết 39-NQ/TW ngày 17/4/2015)"
+    )
 
 
 def test_summary_pdf(hanoi: Hanoi, officer_a: User, figures):

@@ -34,7 +34,10 @@ class Command(BaseCommand):
             return
         base = result.baseline_year
         self.stdout.write(
-            f"Assigned posts, {year} against {base} (target {result.target}% fewer). "
+            f"Assigned posts, {year} against {base} (targets: {result.rule.civil_target}% fewer "
+            f"civil-servant posts, {result.rule.public_target}% fewer public-employee posts"
+            + (", budget-paid only" if result.rule.public_budget_only else "")
+            + f"; {result.rule.source or 'staffing policy'}). "
             "CS = civil-servant posts, PE = public-employee posts."
         )
         self.stdout.write(
