@@ -45,12 +45,13 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "month": f"{item.month:%Y-%m}",
+            "scope": item.scope,
             "policy_id": item.policy_id,
             "policy": item.policy.name,
             "generated_at": item.generated_at,
             **counts[item.pk],
         }
-        for item in RatingRound.objects.select_related("policy").order_by("-month")
+        for item in RatingRound.objects.select_related("policy").order_by("-month", "scope")
     ]
 
 

@@ -212,6 +212,7 @@ class PersonRefOut(Schema):
 
 class RoundOut(Schema):
     month: str  # YYYY-MM
+    scope: str  # civil_service (Decree 335) or public_employee
     policy_id: int
     policy: str  # the policy's name
     generated_at: datetime.datetime

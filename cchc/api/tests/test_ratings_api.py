@@ -445,6 +445,7 @@ def test_rounds_list_the_policy_and_the_counts_the_caller_sees(
     [body] = ApiClient(city_admin).get("/api/v1/ratings/rounds").json()
     assert body == {
         "month": "2026-09",
+        "scope": "civil_service",
         "policy_id": september.policy_id,
         "policy": "Nghị định 335/2025/NĐ-CP (mặc định)",
         "generated_at": body["generated_at"],

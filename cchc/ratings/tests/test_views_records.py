@@ -457,6 +457,7 @@ def discipline_data(unit_pk: int, **extra: object) -> dict[str, object]:
         "person": "officer_a",
         "number": "15/QĐ-UBND",
         "decided_on": "20/09/2026",
+        "ground": "discipline",
         "form": "reprimand",
         "reason": "Chậm trễ kéo dài",
     } | extra

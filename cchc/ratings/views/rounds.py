@@ -43,7 +43,7 @@ from cchc.ratings.forms.rounds import (
     RespondForm,
     RoundFilterForm,
 )
-from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, RatingRound
+from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, RatingRound, Scope
 from cchc.ratings.permissions import (
     can_approve_rating,
     can_assess_rating,
@@ -68,7 +68,7 @@ def _month_round(year: int, month: int) -> RatingRound:
         raise Http404
     rating_round = (
         RatingRound.objects.select_related("policy")
-        .filter(month=datetime.date(year, month, 1))
+        .filter(month=datetime.date(year, month, 1), scope=Scope.CIVIL_SERVICE)
         .first()
     )
     if rating_round is None:
@@ -85,7 +85,7 @@ def _quarter_of(month: datetime.date) -> int:
 
 @member
 def index(request: AuthedRequest) -> HttpResponse:
-    latest = RatingRound.objects.order_by("-month").first()
+    latest = RatingRound.objects.filter(scope=Scope.CIVIL_SERVICE).order_by("-month").first()
     if latest is not None:
         return redirect(latest)
     context = {"can_close_months": request.user.is_city_admin}
