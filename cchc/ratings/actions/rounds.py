@@ -151,14 +151,21 @@ def generate_round(close: MonthClose, *, actor: User | None) -> RatingRound | No
     publishes a policy for them, the round of public service units and their public employees
     (units of kind public_service never enter the Decree 335 round). Returns the Decree 335
     round (None when no policy is in force for it). See generate_scope_round."""
+    figures: FiguresCache = {}
     rounds = {
-        scope: generate_scope_round(close, scope=scope, actor=actor) for scope in Scope.values
+        scope: generate_scope_round(close, scope=scope, actor=actor, figures=figures)
+        for scope in Scope.values
     }
     return rounds[Scope.CIVIL_SERVICE]
 
 
+# The month's figures per (review deduction, delay deduction, extension counted as a delay):
+# the two scopes' rounds read the tasks once when their policies deduct alike.
+FiguresCache = dict[tuple[Any, ...], tuple[dict[int, Figures], dict[PersonKey, Figures]]]
+
+
 def generate_scope_round(
-    close: MonthClose, *, scope: str, actor: User | None
+    close: MonthClose, *, scope: str, actor: User | None, figures: FiguresCache | None = None
 ) -> RatingRound | None:
     """Rate the closed month `close` for `scope`: one Rating per lead unit of the scope with
     tasks in the month, per head who held the head position of such a unit during it, and per
@@ -181,8 +188,11 @@ def generate_scope_round(
     rating_round.close = close
     rating_round.generated_at = timezone.now()
     rating_round.save()
-    by_unit, by_person = month_figures(policy, first, last)
-    by_unit, by_person = _in_scope(scope, by_unit, by_person)
+    cache = {} if figures is None else figures
+    rules = (policy.review_deduction, policy.delay_deduction, policy.extension_is_delay)
+    if rules not in cache:
+        cache[rules] = month_figures(policy, first, last)
+    by_unit, by_person = _in_scope(scope, *cache[rules])
     wanted = _subjects(rating_round, by_unit, by_person)
     counts = _store(rating_round, wanted)
     audit.record(
