@@ -292,7 +292,9 @@ def year_pdf(result: "YearResult", lines: "list[YearLine]") -> bytes:
                 " · ".join(
                     note
                     for note in (
-                        "Giảm do giới hạn 20%" if line.cap_applied else "",
+                        f"Giảm do giới hạn tỷ lệ {compact(policy.excellent_cap_pct)}%"
+                        if line.cap_applied
+                        else "",
                         f"Theo {line.discipline_number}" if line.discipline_number else "",
                         "Ngoại lệ điểm 5(b)" if line.exception_id else "",
                     )
