@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 REFERENCE_DATA = [
     "cchc.plans.migrations.0002_content_areas",
     "cchc.ratings.migrations.0002_decree_335_policy",
+    "cchc.ratings.migrations.0004_decree_335_update_and_hanoi_preset",
     "cchc.surveys.migrations.0002_default_questionnaire",
     "cchc.inspections.migrations.0002_checklist_items",
     "cchc.dialogues.migrations.0002_fields_and_issue_groups",

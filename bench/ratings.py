@@ -29,6 +29,14 @@ Measured, for October 2026, on SQLite and on PostgreSQL (each in its own process
 - a correctness check: the naive figures of every sampled rating must equal its stored ones
   (counts, weights, quantity/quality/progress % and task points).
 
+The yearly classification (issue #14): eleven more months of 2026 are rated by copying
+October's Decree 335 ratings into closed rounds (totals moved by −10 … +10 points per month),
+then `cchc.ratings.yearly.classify_year` (what `rate_year` prints) is timed over the 12 months,
+median of three, against the naive loop (one ORM query per classified line, averaged in Python,
+timed on NAIVE_YEAR_LINES lines and scaled), which must agree with it on every sampled line.
+Public service units leave the Decree 335 round: the set-up publishes a public-employee policy,
+so that the month's two rounds together still rate every task.
+
 Run: .venv/bin/python bench/ratings.py [sqlite|postgres] (or `make bench` for all benchmarks).
 PostgreSQL: a database cchc_bench_ratings on postgres://postgres@127.0.0.1:5432 is created and
 dropped (the server part can be overridden with CCHC_BENCH_PG_URL, as for tally.py); it is
@@ -67,6 +75,9 @@ RATIO_TARGET = 10.0
 NAIVE_PEOPLE = 500
 NAIVE_UNITS = 100
 REPEAT = 3
+YEAR_TARGET_S = 10.0  # issue #14: rate_year over 12 closed months
+YEAR_TODAY = datetime.date(2027, 1, 10)
+NAIVE_YEAR_LINES = 300
 PG_SERVER = os.environ.get("CCHC_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/x")
 PG_URL = PG_SERVER.rsplit("/", 1)[0] + "/cchc_bench_ratings"
 
@@ -396,7 +407,7 @@ def build() -> dict[str, int]:
     from django.db import connection, transaction
 
     from cchc.plans.models import ExtensionRequest, Plan, QualityReview, Task
-    from cchc.ratings.models import Discipline
+    from cchc.ratings.models import Discipline, GeneralCriterion, RatingPolicy, Scope
 
     sql = Sql(connection.vendor)
     with transaction.atomic():
@@ -424,6 +435,16 @@ def build() -> dict[str, int]:
                 recorded_by_id=person0,
             )
             for n in range(DISCIPLINES)
+        )
+        # Public service units leave the Decree 335 round; with a policy for them (as a city
+        # may publish) they are rated in their own round, so the month still rates every task.
+        employees = RatingPolicy.objects.create(
+            valid_from=PLAN_DAY.replace(day=1),
+            name="Quy chế đánh giá viên chức",
+            scope=Scope.PUBLIC_EMPLOYEE,
+        )
+        GeneralCriterion.objects.create(
+            policy=employees, code="1", title="Tiêu chí chung", max_points=30
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # autovacuum would have, on a live database
@@ -583,12 +604,10 @@ def measure(database: str) -> None:
     responsibilities_s, _ = timed(lambda: record(close))
     responsibilities_again_s, _ = timed(lambda: record(close))
     rss_mb = max_rss_mb()
-    rating_round = RatingRound.objects.get(month=MONTH)
-    kinds = Counter(
-        dict(rating_round.ratings.values_list("kind").annotate(n=Count("pk")).order_by())
-    )
+    month_ratings = Rating.objects.filter(round__month=MONTH)
+    kinds = Counter(dict(month_ratings.values_list("kind").annotate(n=Count("pk")).order_by()))
     records = Responsibility.objects.count()
-    totals = rating_round.ratings.filter(kind=Rating.Kind.UNIT).aggregate(
+    totals = month_ratings.filter(kind=Rating.Kind.UNIT).aggregate(
         tasks=Sum("tasks"),
         completed=Sum("completed"),
         late=Sum("late"),
@@ -609,8 +628,8 @@ def measure(database: str) -> None:
     peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     rerun_s, _ = timed(lambda: generate(close))
-    rating_round = RatingRound.objects.get(month=MONTH)
-    assert rating_round.ratings.count() == sum(kinds.values())
+    rating_round = RatingRound.objects.get(month=MONTH, scope="civil_service")
+    assert Rating.objects.filter(round__month=MONTH).count() == sum(kinds.values())
     assert Responsibility.objects.count() == records
     people_s, people, people_tasks = naive_sample(rating_round, Rating.Kind.PERSON, NAIVE_PEOPLE)
     units_s, units, units_tasks = naive_sample(rating_round, Rating.Kind.UNIT, NAIVE_UNITS)
@@ -657,6 +676,110 @@ def measure(database: str) -> None:
     )
     emit(
         BENCH, f"{database}: record_responsibilities again (upsert)", responsibilities_again_s, "s"
+    )
+    measure_year(database, rating_round)
+
+
+def other_months(october: Any) -> int:
+    """Eleven more closed and rated months of 2026 for the Decree 335 scope: October's ratings
+    copied into each, their totals moved by −10 … +10 points (a hash of the rating and the
+    month), so that bands and the cap vary from month to month. Returns the rows written."""
+    from django.utils import timezone
+
+    from cchc.plans.models import MonthClose
+    from cchc.ratings.actions import insert_rows
+    from cchc.ratings.models import Rating, RatingRound
+
+    rows = list(Rating.objects.filter(round=october).order_by("pk"))
+    written = 0
+    for number in [m for m in range(1, 13) if m != MONTH.month]:
+        month = datetime.date(2026, number, 1)
+        close = MonthClose.objects.create(month=month, closed_at=timezone.now())
+        rating_round = RatingRound.objects.create(
+            month=month,
+            scope=october.scope,
+            close=close,
+            policy=october.policy,
+            generated_at=timezone.now(),
+        )
+        copies = []
+        for index, rating in enumerate(rows):
+            copy = Rating(
+                **{f.attname: getattr(rating, f.attname) for f in Rating._meta.concrete_fields}
+            )
+            copy.pk = None
+            copy.round_id = rating_round.pk
+            shift = ((index * 2654435761 + number * 40503) % 4294967296) % 21 - 10
+            copy.total = min(max(rating.total + shift, 0), 100)
+            copies.append(copy)
+        insert_rows(Rating, copies)
+        written += len(copies)
+    return written
+
+
+def naive_year(year: int, keys: list[tuple[str, int, int | None]]) -> tuple[float, dict[Any, Any]]:
+    """The naive yearly loop: per classified line, its months through the ORM (one query
+    each), averaged in Python. Returns (seconds, key → average)."""
+    from decimal import Decimal
+
+    from cchc.ratings.models import Rating, cents
+
+    averages = {}
+    began = time.perf_counter()
+    for kind, unit_id, person_id in keys:
+        months = Rating.objects.filter(
+            round__month__year=year,
+            round__scope="civil_service",
+            kind=kind,
+            unit_id=unit_id,
+            person_id=person_id,
+        ).values_list("total", "days_held", "month_days")
+        weight = total = Decimal(0)
+        for points, held, days in months:
+            share = Decimal(held) / Decimal(days) if held is not None else Decimal(1)
+            weight += share
+            total += share * points
+        averages[(kind, unit_id, person_id)] = cents(total / weight)
+    return time.perf_counter() - began, averages
+
+
+def measure_year(database: str, october: Any) -> None:
+    from cchc.ratings.models import Rating
+    from cchc.ratings.yearly import classify_year
+
+    written = other_months(october)
+    runs = [timed(lambda: classify_year(2026, today=YEAR_TODAY))[0] for _ in range(REPEAT)]
+    year_s = statistics.median(runs)
+    result = classify_year(2026, today=YEAR_TODAY)
+    lines = [line for line in result.lines if line.kind != Rating.Kind.UNIT]
+    step = max(1, len(lines) // NAIVE_YEAR_LINES)
+    chosen = lines[::step][:NAIVE_YEAR_LINES]
+    naive_s, averages = naive_year(2026, [(x.kind, x.unit_id, x.person_id) for x in chosen])
+    for line in chosen:
+        assert averages[(line.kind, line.unit_id, line.person_id)] == line.total, line.label
+    naive_s = naive_s / len(chosen) * len(result.lines)
+    capped = sum(line.cap_applied for line in result.lines)
+    print(
+        f"{BENCH} [{database}]: 2026 classified from 12 rated months ({written:,} copied "
+        f"ratings + October's): {len(result.lines):,} lines, {capped:,} moved by the cap; "
+        f"the naive loop agrees on {len(chosen)} lines; runs "
+        f"{', '.join(f'{s:.2f}' for s in runs)} s"
+    )
+    emit(
+        BENCH,
+        f"{database}: baseline, naive per-line ORM loop ({len(chosen)} lines timed, scaled to "
+        f"{len(result.lines):,})",
+        naive_s,
+        "s",
+    )
+    emit(
+        BENCH,
+        f"{database}: classify_year 2026 (rate_year), median of {REPEAT}",
+        year_s,
+        "s",
+        target=f"< {YEAR_TARGET_S:g} s",
+        ok=year_s < YEAR_TARGET_S,
+        ratio=f"naive/classify = {naive_s / year_s:.1f}x",
     )
 
 

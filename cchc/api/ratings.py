@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -16,11 +17,14 @@ from cchc.api.schemas import (
     ResponsibilityOut,
     RoundOut,
     ScorecardOut,
+    YearOut,
 )
 from cchc.ratings.actions import response_deadline
-from cchc.ratings.models import Band, PeerGroup, Rating, RatingRound, Responsibility
+from cchc.ratings.models import Band, PeerGroup, Rating, RatingRound, Responsibility, Scope
 from cchc.ratings.permissions import get_rating_for_user
 from cchc.ratings.queries import PeriodLine, Scorecard, period_lines, scorecard
+from cchc.ratings.yearly import as_json as year_json
+from cchc.ratings.yearly import classify_year, lines_for, visible_ratings
 
 router = Router()
 
@@ -41,12 +45,13 @@ def list_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "month": f"{item.month:%Y-%m}",
+            "scope": item.scope,
             "policy_id": item.policy_id,
             "policy": item.policy.name,
             "generated_at": item.generated_at,
             **counts[item.pk],
         }
-        for item in RatingRound.objects.select_related("policy").order_by("-month")
+        for item in RatingRound.objects.select_related("policy").order_by("-month", "scope")
     ]
 
 
@@ -91,9 +96,9 @@ def rating_period(
     """The ratings of a `year`, or of its `quarter` (1–4), aggregated from the caller's visible
     monthly ratings (docs/ratings.md, "Quarter and year"): per unit, head and person the mean
     of the monthly totals (a head's months weighted by the days held), the band under the
-    policy of the period's last round, a disciplinary decision in the period forcing "not
-    complete" and the cap applied again per group. Highest total first; filter by `kind`
-    (unit, head, person)."""
+    policy of the period's last round, a decision in the period forcing "not complete";
+    indicative, never capped (the yearly classification is /ratings/years/{year}). Highest
+    total first; filter by `kind` (unit, head, person)."""
     first_month, last_month = 1, 12
     if filters.quarter is not None:
         first_month, last_month = filters.quarter * 3 - 2, filters.quarter * 3
@@ -103,6 +108,33 @@ def rating_period(
     return period_lines(
         ratings, datetime.date(year, first_month, 1), datetime.date(year, last_month, 1)
     )
+
+
+class YearFilter(Schema):
+    scope: Scope = Scope.CIVIL_SERVICE
+
+
+@router.get(
+    "/ratings/years/{year}",
+    response=YearOut,
+    tags=["ratings"],
+    summary="Yearly classification",
+)
+def rating_year(
+    request: HttpRequest, filters: Query[YearFilter], year: int = Path(..., ge=2000, le=2100)
+) -> dict[str, Any]:
+    """The classification of `year` (Decree 335/2025/NĐ-CP; docs/ratings.md, "The year"), in
+    the shape of `manage.py rate_year --json`: civil servants and heads from the average of
+    their monthly results, the forced cases, the cap per (unit, group) with exceptions;
+    agencies under the agency criteria, never capped. `provisional` while the year is in
+    progress. Only the lines of the units the caller sees, and their own; `band` is always one
+    of excellent, good, complete, not_complete."""
+    user = request.auth  # type: ignore[attr-defined]
+    result = classify_year(
+        year, today=timezone.localdate(), scope=filters.scope, ratings=visible_ratings(user)
+    )
+    result.lines = lines_for(user, result)
+    return year_json(result)
 
 
 class RatingFilter(Schema):

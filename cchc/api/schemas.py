@@ -217,6 +217,7 @@ class PersonRefOut(Schema):
 
 class RoundOut(Schema):
     month: str  # YYYY-MM
+    scope: str  # civil_service (Decree 335) or public_employee
     policy_id: int
     policy: str  # the policy's name
     generated_at: datetime.datetime
@@ -224,6 +225,23 @@ class RoundOut(Schema):
     bands: dict[str, int]  # excellent, good, complete, not_complete
     approved: int
     capped: int  # moved from excellent to good by the cap
+
+
+class YearLineOut(Schema):
+    kind: str  # unit, head, person
+    unit: str  # the unit's code
+    person: str | None  # username
+    group: str | None  # the group of similar tasks; None: the unit's single group
+    points: float
+    band: str  # excellent, good, complete, not_complete (a preset's labels map onto them)
+    cap_applied: bool  # moved from excellent to good by the cap of point 5(a)
+    discipline: str | None  # the number of the decision forcing "not complete"
+
+
+class YearOut(Schema):
+    year: int
+    provisional: bool
+    ratings: list[YearLineOut]
 
 
 class RatingFields(Schema):

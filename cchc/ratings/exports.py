@@ -13,14 +13,18 @@ output is the same on every server.
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone, translation
 
 from cchc.core.typeset import typeset_pdf
-from cchc.orgunits.queries import home_province
+from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.queries import committee, home_province
 from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, Responsibility
 from cchc.ratings.queries import Scorecard
+
+if TYPE_CHECKING:
+    from cchc.ratings.yearly import YearLine, YearResult
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "ratings" / "scorecard.typ"
 
@@ -268,3 +272,59 @@ def _data(card: Scorecard) -> dict[str, Any]:
 def scorecard_pdf(card: Scorecard) -> bytes:
     """The PDF bytes of the scorecard. Changes nothing."""
     return typeset_pdf(TEMPLATE, _data(card))
+
+
+YEAR_TEMPLATE = TEMPLATE.parent / "year.typ"
+KINDS = {
+    Rating.Kind.UNIT: "Cơ quan, đơn vị",
+    Rating.Kind.HEAD: "Người đứng đầu",
+    Rating.Kind.PERSON: "Công chức",
+}
+
+
+def year_pdf(result: "YearResult", lines: "list[YearLine]") -> bytes:
+    """The yearly classification as a PDF (tổng hợp kết quả xếp loại chất lượng năm): the lines
+    the reader sees, the provisional mark, the cap and the forced cases."""
+    policy = result.policy
+    assert policy is not None  # noqa: S101 - the view answers 404 first
+    names = dict(
+        OrgUnit.objects.filter(pk__in={line.unit_id for line in lines}).values_list("pk", "name")
+    )
+    with translation.override("vi"):
+        rows = [
+            [
+                KINDS[Rating.Kind(line.kind)],
+                line.label,
+                names.get(line.unit_id, ""),
+                line.group or "—",
+                number(line.total),
+                BANDS[Band(line.band)]
+                + (f" ({policy.band_labels[line.band]})" if policy.band_labels else ""),
+                " · ".join(
+                    note
+                    for note in (
+                        f"Giảm do giới hạn tỷ lệ {compact(policy.excellent_cap_pct)}%"
+                        if line.cap_applied
+                        else "",
+                        f"Theo {line.discipline_number}" if line.discipline_number else "",
+                        "Ngoại lệ điểm 5(b)" if line.exception_id else "",
+                    )
+                    if note
+                ),
+            ]
+            for line in lines
+        ]
+    data = {
+        "city": committee(home_province()),
+        "body": DEPARTMENT,
+        "nation": NATION,
+        "motto": MOTTO,
+        "dated": f"ngày {timezone.localdate():%d} tháng {timezone.localdate():%m} năm "
+        f"{timezone.localdate():%Y}",
+        "title": f"TỔNG HỢP XẾP LOẠI CHẤT LƯỢNG NĂM {result.year}",
+        "subtitle": policy.name,
+        "provisional": result.provisional,
+        "months": len(result.months),
+        "rows": rows,
+    }
+    return typeset_pdf(YEAR_TEMPLATE, data)

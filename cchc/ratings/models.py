@@ -59,18 +59,47 @@ def peer_group_of(kind: str) -> str:
     return PeerGroup.OTHER
 
 
+class Scope(models.TextChoices):
+    """Who a policy rates. Decree 335/2025/NĐ-CP covers state administrative agencies and civil
+    servants (Art. 1, 2); public service units and their public employees (viên chức) are rated
+    under the Law on Public Employees, by the unit's own rules (docs/ratings.md, "Scope")."""
+
+    CIVIL_SERVICE = "civil_service", _("Administrative agencies and civil servants")
+    PUBLIC_EMPLOYEE = "public_employee", _("Public service units and public employees")
+
+
+class CapBase(models.TextChoices):
+    GOOD = "good", _("of the number rated good")
+    RATED = "rated", _("of the number rated")
+
+
 class RatingPolicyQuerySet(models.QuerySet["RatingPolicy"]):
-    def in_force(self, day: datetime.date) -> "RatingPolicy | None":
-        """The version in force on `day`: the latest one valid from that day or before."""
-        return self.filter(valid_from__lte=day).order_by("-valid_from").first()
+    def in_force(
+        self, day: datetime.date, scope: str = Scope.CIVIL_SERVICE
+    ) -> "RatingPolicy | None":
+        """The default version for `scope` in force on `day`: the latest one valid from that
+        day or before. Presets (is_default False) are only used by a round that chooses them."""
+        return (
+            self.filter(valid_from__lte=day, scope=scope, is_default=True)
+            .order_by("-valid_from")
+            .first()
+        )
 
 
 class RatingPolicy(models.Model):
     """One version of the rating rules. Published versions never change: a new rule is a new
     version with a later `valid_from`, and every round keeps the version it was rated under."""
 
-    valid_from = models.DateField(_("in force from"), unique=True)
+    valid_from = models.DateField(_("in force from"))
     name = models.CharField(_("name"), max_length=300)
+    scope = models.CharField(
+        _("rates"), max_length=16, choices=Scope.choices, default=Scope.CIVIL_SERVICE
+    )
+    is_default = models.BooleanField(
+        _("in force by date"),
+        default=True,
+        help_text=_("Off for a preset that a month's round may choose instead of the default."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     general_max = models.DecimalField(
         _("general criteria points"), max_digits=5, decimal_places=2, default=Decimal(30)
@@ -111,6 +140,44 @@ class RatingPolicy(models.Model):
         decimal_places=2,
         default=Decimal(20),
     )
+    cap_base = models.CharField(
+        _("the cap counts"), max_length=8, choices=CapBase.choices, default=CapBase.GOOD
+    )
+    # Labels of a preset's own levels (e.g. {"excellent": "A"}); the bands stay the four.
+    band_labels = models.JSONField(_("labels of the levels"), default=dict, blank=True)
+    # A leader's task result (Decree 335, leaders): own work + the results of the civil servants
+    # they manage + organising capacity. The weights are not published: illustrative data.
+    leader_own_weight = models.DecimalField(
+        _("leader: weight of own work"), max_digits=5, decimal_places=2, default=Decimal(50)
+    )
+    leader_unit_weight = models.DecimalField(
+        _("leader: weight of the results of the staff managed"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(30),
+    )
+    leader_organising_weight = models.DecimalField(
+        _("leader: weight of organising capacity"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+    )
+    leader_unit_partial_pct = models.DecimalField(
+        _("leader: staff results when one is rated not complete, in percent"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+    )
+    # The agencies' yearly levels: the decree names four levels; the thresholds are data.
+    agency_excellent_min = models.DecimalField(
+        _("agency excellent from"), max_digits=5, decimal_places=2, default=Decimal(90)
+    )
+    agency_good_min = models.DecimalField(
+        _("agency good from"), max_digits=5, decimal_places=2, default=Decimal(70)
+    )
+    agency_complete_min = models.DecimalField(
+        _("agency complete from"), max_digits=5, decimal_places=2, default=Decimal(50)
+    )
     response_days = models.PositiveSmallIntegerField(_("days to respond"), default=5)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
     published_by = models.ForeignKey(
@@ -128,7 +195,12 @@ class RatingPolicy(models.Model):
                 condition=Q(excellent_min__gt=models.F("good_min"))
                 & Q(good_min__gt=models.F("complete_min")),
                 name="ratings_policy_band_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "valid_from"],
+                condition=Q(is_default=True),
+                name="ratings_one_default_per_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +216,21 @@ class RatingPolicy(models.Model):
         if score >= self.good_min:
             return Band.GOOD
         if score >= self.complete_min:
+            return Band.COMPLETE
+        return Band.NOT_COMPLETE
+
+    def band_label(self, band: str) -> str:
+        """The policy's own label of `band` (A–D for a preset), else the band's name."""
+        own = (self.band_labels or {}).get(band)
+        return str(own) if own else str(Band(band).label)
+
+    def agency_band_of(self, score: Decimal) -> str:
+        """The yearly level of an agency by the agency thresholds (never capped)."""
+        if score >= self.agency_excellent_min:
+            return Band.EXCELLENT
+        if score >= self.agency_good_min:
+            return Band.GOOD
+        if score >= self.agency_complete_min:
             return Band.COMPLETE
         return Band.NOT_COMPLETE
 
@@ -178,10 +265,39 @@ class GeneralCriterion(models.Model):
         return f"{self.code}. {self.title}"
 
 
-class RatingRound(models.Model):
-    """The ratings of one month, generated when the month is closed, under one policy."""
+class AgencyCriterion(models.Model):
+    """A general criterion of an agency's yearly rating (Decree 335: compliance with Party and
+    State policy, administrative discipline, the head's responsibility, working environment and
+    public-service culture); their maxima add up to the policy's general points."""
 
-    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
+    policy = models.ForeignKey(
+        RatingPolicy, on_delete=models.CASCADE, related_name="agency_criteria"
+    )
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("agency criterion")
+        verbose_name_plural = _("agency criteria")
+        ordering = ["policy", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "code"], name="ratings_agency_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class RatingRound(models.Model):
+    """The ratings of one month for one scope, generated when the month is closed, under the
+    scope's default policy or the preset the round chose."""
+
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    scope = models.CharField(
+        _("rates"), max_length=16, choices=Scope.choices, default=Scope.CIVIL_SERVICE
+    )
     close = models.ForeignKey("plans.MonthClose", on_delete=models.PROTECT, related_name="+")
     policy = models.ForeignKey(RatingPolicy, on_delete=models.PROTECT, related_name="rounds")
     generated_at = models.DateTimeField(_("generated"))
@@ -189,7 +305,10 @@ class RatingRound(models.Model):
     class Meta:
         verbose_name = _("rating round")
         verbose_name_plural = _("rating rounds")
-        ordering = ["-month"]
+        ordering = ["-month", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "scope"], name="ratings_one_round_per_scope")
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y}"
@@ -267,6 +386,16 @@ class Rating(models.Model):
     quality_pct = models.DecimalField(_("quality %"), max_digits=5, decimal_places=2)
     progress_pct = models.DecimalField(_("progress %"), max_digits=5, decimal_places=2)
     task_points = models.DecimalField(_("task points"), max_digits=5, decimal_places=2)
+    # A head's three parts (percent), Decree 335 for leaders; None for units and persons.
+    own_pct = models.DecimalField(
+        _("own work %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    staff_pct = models.DecimalField(
+        _("results of the staff managed %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    organising_pct = models.DecimalField(
+        _("organising capacity %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     general_points = models.DecimalField(
         _("general points"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -359,8 +488,16 @@ class DisciplineQuerySet(models.QuerySet["Discipline"]):
 
 
 class Discipline(models.Model):
-    """A disciplinary decision against a person (or, without a person, against the unit as a
-    collective): the ratings of the month it was decided in are forced to "not complete"."""
+    """A decision that forces "not complete" (Decree 335, the four cases of "không hoàn thành"
+    besides points under 50): a disciplinary decision from reprimand up, a conclusion of
+    ideological or ethical decline (against a person), or a finding of corruption or waste in a
+    unit (no person: its heads, who manage it directly). The month's ratings and the year's
+    classification are forced."""
+
+    class Ground(models.TextChoices):
+        DISCIPLINE = "discipline", _("Disciplined (reprimand or above)")
+        DECLINE = "decline", _("Concluded ideological or ethical decline")
+        CORRUPTION = "corruption", _("Corruption or waste in a unit managed directly")
 
     class Form(models.TextChoices):
         REPRIMAND = "reprimand", _("Reprimand")
@@ -382,7 +519,12 @@ class Discipline(models.Model):
     )
     number = models.CharField(_("decision number"), max_length=50)
     decided_on = models.DateField(_("decision date"))
-    form = models.CharField(_("form of discipline"), max_length=12, choices=Form.choices)
+    ground = models.CharField(
+        _("ground"), max_length=12, choices=Ground.choices, default=Ground.DISCIPLINE
+    )
+    form = models.CharField(
+        _("form of discipline"), max_length=12, choices=Form.choices, blank=True
+    )
     reason = models.TextField(_("reason"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -490,3 +632,98 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class StaffGroup(models.Model):
+    """The group of civil servants with similar tasks a person belongs to in a unit (Decree 335,
+    point 5(a)): set by the city; without one, the person is in the unit's single group."""
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("group of similar tasks"), max_length=100)
+
+    class Meta:
+        verbose_name = _("staff group")
+        verbose_name_plural = _("staff groups")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "person"], name="ratings_one_staff_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CapExceptionQuerySet(models.QuerySet["CapException"]):
+    def for_user(self, user: "User | Any") -> "CapExceptionQuerySet":
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+
+
+class CapException(models.Model):
+    """Decree 335 point 5(b): an organisation with outstanding achievements may rate more of its
+    civil servants excellent than point 5(a) allows, by a decision with its reason. Applies to
+    one unit's year, in one group (blank: every group of the unit); `excellent_pct` is the new
+    share (blank: no cap)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.CharField(_("group of similar tasks"), max_length=100, blank=True)
+    excellent_pct = models.DecimalField(
+        _("excellent at most, in percent"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"))
+
+    objects = CapExceptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exception to the cap")
+        verbose_name_plural = _("exceptions to the cap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit", "group"], name="ratings_one_cap_exception"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.unit_id} · {self.group or '*'}"
+
+
+class AgencyScore(models.Model):
+    """The points of one agency criterion given to a unit for a year (its yearly rating)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    criterion = models.ForeignKey(AgencyCriterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("assessed"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit", "criterion"], name="ratings_one_agency_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.criterion.code}: {self.points}"

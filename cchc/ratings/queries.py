@@ -172,28 +172,35 @@ def overdue_at(last: datetime.date) -> QuerySet[Any]:
     )
 
 
-def forced_by_discipline(ratings: list[Rating], first: datetime.date, last: datetime.date) -> None:
-    """Set `discipline_id` on each rating that a disciplinary decision of the month forces to
-    "not complete": a decision against the person rates down their head and person ratings, a
-    decision against a unit (no person) the unit's rating. One query."""
+def forced_by_discipline(ratings: list[Any], first: datetime.date, last: datetime.date) -> None:
+    """Set `discipline_id` on each rating (or yearly line) that a decision of the period forces
+    to "not complete" (Decree 335, cases (b)–(d)): a disciplinary decision or a conclusion of
+    decline against a person rates down their head and person ratings; corruption or waste in a
+    unit (no person) rates down the unit's heads, who manage it directly; a disciplinary
+    decision against a unit as a collective (no person) the unit's rating. One query."""
     by_person: dict[int, int] = {}
     by_unit: dict[int, int] = {}
-    for pk, unit_id, person_id in (
+    heads_of: dict[int, int] = {}
+    for pk, unit_id, person_id, ground in (
         Discipline.objects.in_period(first, last)
-        .order_by("decided_on")
-        .values_list("pk", "unit_id", "person_id")
+        .order_by("decided_on", "pk")
+        .values_list("pk", "unit_id", "person_id", "ground")
     ):
-        if person_id is None:
-            by_unit.setdefault(unit_id, pk)
-        else:
+        if person_id is not None:
             by_person.setdefault(person_id, pk)
+        elif ground == Discipline.Ground.CORRUPTION:
+            heads_of.setdefault(unit_id, pk)
+        else:
+            by_unit.setdefault(unit_id, pk)
     for rating in ratings:
         if rating.is_frozen:
             continue
         if rating.kind == Rating.Kind.UNIT:
             rating.discipline_id = by_unit.get(rating.unit_id)
-        else:
-            rating.discipline_id = by_person.get(rating.person_id or 0)
+            continue
+        rating.discipline_id = by_person.get(rating.person_id or 0)
+        if rating.discipline_id is None and rating.kind == Rating.Kind.HEAD:
+            rating.discipline_id = heads_of.get(rating.unit_id)
 
 
 @dataclasses.dataclass
@@ -225,11 +232,12 @@ class PeriodLine:
 def period_lines(
     ratings: QuerySet[Rating], first: datetime.date, last: datetime.date
 ) -> list[PeriodLine]:
-    """The quarter or year from month `first` to month `last` (docs/ratings.md, "Quarter and
-    year"): per unit, head and person, the mean of the monthly totals, weighted by the days a
-    head held the position (1 per month otherwise); the band under the policy of the period's
-    last round, a disciplinary decision in the period forcing "not complete", and the cap
-    applied again per group. `ratings` is already scoped to the reader. Two queries."""
+    """The quarter from month `first` to month `last` (docs/ratings.md, "Quarters"): per unit,
+    head and person, the mean of the monthly totals, weighted by the days a head held the
+    position (1 per month otherwise); the band under the policy of the period's last round, a
+    decision in the period forcing "not complete"; indicative, never capped (the cap belongs to
+    the yearly classification, yearly.py).
+    `ratings` is already scoped to the reader. Two queries."""
     rows = ratings.filter(round__month__gte=first, round__month__lte=last).values_list(
         "kind",
         "unit_id",
@@ -264,8 +272,8 @@ def period_lines(
     for line in lines.values():
         line.total = cents(line.total / line.weight) if line.weight else ZERO
     _, period_end = month_bounds(last)
-    forced_by_discipline(list(lines.values()), first, period_end)  # type: ignore[arg-type]
-    assign_bands(RatingPolicy.objects.get(pk=policy), lines.values())
+    forced_by_discipline(list(lines.values()), first, period_end)
+    assign_bands(RatingPolicy.objects.get(pk=policy), lines.values(), cap=False)
     return sorted(lines.values(), key=lambda line: (-line.total, line.label))
 
 

@@ -66,7 +66,7 @@ def commitment(plan: Plan, hanoi: Hanoi, city_admin: User, officer_a: User) -> T
 def september(
     plan: Plan, commitment: Task, hanoi: Hanoi, city_admin: User, officer_a: User, head_a: User
 ) -> RatingRound:
-    """September rated: ward A's unit rating, its head's and officer A's (all 54.25 points),
+    """September rated: ward A's unit rating and officer A's (54.25 points), its head's (58.98),
     and the responsibilities for the two tasks overdue at the close."""
     worked_example(plan, hanoi.ward_a, city_admin, responsible=officer_a)
     return rate(SEPTEMBER, city_admin)
@@ -139,7 +139,7 @@ def test_ratings_with_a_browser_session_works_for_get(september: RatingRound, of
 def test_ratings_city_admin_sees_every_rating(september: RatingRound, city_admin: User) -> None:
     items = _items(ApiClient(city_admin).get("/api/v1/ratings"))
     assert [(item["kind"], item["label"], item["total"]) for item in items] == [
-        ("head", "Trần Văn Trưởng · Phường Ba Đình", 54.25),
+        ("head", "Trần Văn Trưởng · Phường Ba Đình", 58.98),  # the leaders' formula
         ("person", f"{_rating('person').person.full_name} · Phường Ba Đình", 54.25),
         ("unit", "Phường Ba Đình", 54.25),
     ]
@@ -316,7 +316,7 @@ def test_rating_read_shows_the_worked_example_step_by_step(
         "complete",
         "computed",
     )
-    policy = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1))
+    policy = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1), is_default=True)
     assert body["policy"] == {
         "id": policy.pk,
         "name": "Nghị định 335/2025/NĐ-CP (mặc định)",
@@ -463,6 +463,7 @@ def test_rounds_list_the_policy_and_the_counts_the_caller_sees(
     [body] = ApiClient(city_admin).get("/api/v1/ratings/rounds").json()
     assert body == {
         "month": "2026-09",
+        "scope": "civil_service",
         "policy_id": september.policy_id,
         "policy": "Nghị định 335/2025/NĐ-CP (mặc định)",
         "generated_at": body["generated_at"],

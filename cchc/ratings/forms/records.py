@@ -117,7 +117,15 @@ class DisciplineForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Decision date"), widget=forms.DateInput(attrs=DATE_PLACEHOLDER)
     )
-    form = forms.ChoiceField(label=_("Form of discipline"), choices=Discipline.Form.choices)
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=Discipline.Ground.choices, initial=Discipline.Ground.DISCIPLINE
+    )
+    form = forms.ChoiceField(
+        label=_("Form of discipline"),
+        choices=[("", "—"), *Discipline.Form.choices],
+        required=False,
+        help_text=_("For a disciplinary decision only."),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -29,10 +29,11 @@ CRITERIA = [
 def create(apps, schema_editor):
     RatingPolicy = apps.get_model("ratings", "RatingPolicy")
     GeneralCriterion = apps.get_model("ratings", "GeneralCriterion")
-    policy, created = RatingPolicy.objects.get_or_create(
-        valid_from=datetime.date(2026, 1, 1), defaults={"name": NAME, "notes": NOTES}
-    )
-    if created:
+    # By name: later migrations add presets valid from the same day (0004).
+    if not RatingPolicy.objects.filter(valid_from=datetime.date(2026, 1, 1), name=NAME).exists():
+        policy = RatingPolicy.objects.create(
+            valid_from=datetime.date(2026, 1, 1), name=NAME, notes=NOTES
+        )
         for order, (code, title, points) in enumerate(CRITERIA):
             GeneralCriterion.objects.create(
                 policy=policy, code=code, title=title, max_points=Decimal(points), order=order

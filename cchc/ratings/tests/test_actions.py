@@ -76,6 +76,15 @@ def september(hanoi: Hanoi, city_admin: User, officer_a: User, head_a: User) -> 
     return list(rate(SEPTEMBER, city_admin).ratings.order_by("kind"))
 
 
+def _split(rating: Rating, total: str) -> dict[int, Decimal]:
+    """`total` general points spread over the sub-criteria in proportion to their maxima."""
+    criteria = list(rating.round.policy.criteria.order_by("order"))
+    share = D(total) / rating.round.policy.general_max
+    points = {c.pk: (c.max_points * share).quantize(D("0.01")) for c in criteria[:-1]}
+    points[criteria[-1].pk] = D(total) - sum(points.values(), D(0))
+    return points
+
+
 def _points(rating: Rating, *values: str) -> dict[int, Decimal]:
     criteria = rating.round.policy.criteria.order_by("order")
     return {criterion.pk: D(value) for criterion, value in zip(criteria, values, strict=True)}
@@ -97,12 +106,23 @@ def test_closing_a_month_rates_units_heads_and_responsible_persons(
             D("77.50"),
             D("75.00"),
         )
+        assert (rating.band, rating.status) == (Band.COMPLETE, Rating.Status.COMPUTED)
+    for rating in (person, unit):
         assert (rating.task_points, rating.general_points, rating.total) == (
             D("54.25"),
             None,
             D("54.25"),
         )
-        assert (rating.band, rating.status) == (Band.COMPLETE, Rating.Status.COMPUTED)
+    # The head (docs/ratings.md, leaders): own work = the unit's work they direct, 77.50 %
+    # (no task of their own); staff 100 % (the one person rated is "complete"); organising
+    # 77.50 % (not every task done on time): 70 × (50 × 77.5 + 30 × 100 + 20 × 77.5) / 100
+    # / 100 = 58.975 → 58.98.
+    assert (head.own_pct, head.staff_pct, head.organising_pct) == (
+        D("77.50"),
+        D("100.00"),
+        D("77.50"),
+    )
+    assert (head.task_points, head.total) == (D("58.98"), D("58.98"))
     assert (head.days_held, head.month_days) == (30, 30)
     assert (unit.peer_group, unit.cap_group, person.cap_group) == (
         "wards",
@@ -244,8 +264,8 @@ def test_a_head_change_mid_month_splits_the_month_by_days(
     heads = rate(SEPTEMBER, city_admin).ratings.filter(kind=Rating.Kind.HEAD).order_by("days_held")
 
     assert [(r.person, r.days_held, r.month_days, r.total) for r in heads] == [
-        (head_a, 10, 30, D("54.25")),
-        (successor, 20, 30, D("54.25")),
+        (head_a, 10, 30, D("58.98")),
+        (successor, 20, 30, D("58.98")),
     ]
     # The successor answers for the tasks overdue at the close.
     assert set(Responsibility.objects.filter(role="head").values_list("person", flat=True)) == {
@@ -416,9 +436,10 @@ def test_discipline_in_the_month_forces_not_complete(
     assert unit.discipline is None  # a decision against a person leaves the unit's rating
 
 
-def test_the_cap_moves_the_lowest_excellent_units_to_good(hanoi: Hanoi, city_admin: User) -> None:
+def test_monthly_results_are_never_capped(hanoi: Hanoi, city_admin: User) -> None:
     """Five wards with all tasks done on time; general points make two of them excellent,
-    the others good. 20% of the 3 rated good leaves no place: both are moved to good."""
+    the others good. The month's band is indicative: the 20% cap of Decree 335 point 5(a) is a
+    rule of the yearly classification of civil servants, never of a month, never of units."""
     wards = [hanoi.ward_a, hanoi.ward_b] + [
         OrgUnitFactory(code=f"0010{n}", kind="ward", name=f"Phường {n}", parent=hanoi.city)
         for n in range(3)
@@ -431,15 +452,12 @@ def test_the_cap_moves_the_lowest_excellent_units_to_good(hanoi: Hanoi, city_adm
     ratings = list(rate(datetime.date(2026, 3, 1), city_admin).ratings.order_by("unit__code"))
     general = ["30", "25", "10", "10", "10"]  # totals 100, 95, 80, 80, 80
     for rating, points in zip(ratings, general, strict=True):
-        per = D(points) / 6
-        values = [str(per.quantize(D("0.01")))] * 5
-        values.append(str(D(points) - 5 * D(values[0])))
-        assess_rating(rating, actor=city_admin, points=_points(rating, *values))
+        assess_rating(rating, actor=city_admin, points=_split(rating, points))
 
     result = {r.unit.code: (r.total, r.band, r.cap_applied) for r in Rating.objects.all()}
     assert result == {
-        "00004": (D("100.00"), Band.GOOD, True),
-        "00070": (D("95.00"), Band.GOOD, True),
+        "00004": (D("100.00"), Band.EXCELLENT, False),
+        "00070": (D("95.00"), Band.EXCELLENT, False),
         "00100": (D("80.00"), Band.GOOD, False),
         "00101": (D("80.00"), Band.GOOD, False),
         "00102": (D("80.00"), Band.GOOD, False),
@@ -456,7 +474,7 @@ def test_a_month_keeps_its_policy_after_a_new_one_is_published(
         criteria=[("1", "Chung", D(30))],
         review_deduction=D("0.5"),
     )
-    old = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1))
+    old = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1), is_default=True)
 
     generate_round(MonthClose.objects.get(month=SEPTEMBER), actor=None)
     october = rate(OCTOBER, city_admin)
@@ -481,7 +499,7 @@ def test_publish_policy_refuses_bad_rules(september: list[Rating], city_admin: U
             name="Thiếu",
             criteria=[("1", "Chung", D(20))],
         )
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
 
 
 def test_responsibility_is_explained_handled_and_followed_up(

@@ -457,6 +457,7 @@ def discipline_data(unit_pk: int, **extra: object) -> dict[str, object]:
         "person": "officer_a",
         "number": "15/QĐ-UBND",
         "decided_on": "20/09/2026",
+        "ground": "discipline",
         "form": "reprimand",
         "reason": "Chậm trễ kéo dài",
     } | extra
@@ -573,7 +574,7 @@ def test_policy_list_is_open_to_members_and_marks_the_version_in_force(
 ) -> None:
     response = client_for(officer_b).get("/ratings/policies/")
 
-    decree = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1))
+    decree = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1), is_default=True)
     assert response.context["current"] == decree
     content = html(response)
     assert 'data-testid="in-force"' in content
@@ -596,7 +597,7 @@ def test_policy_list_has_no_n_plus_one(city_admin: User) -> None:
 
     client = client_for(city_admin)
     _first, second = assert_constant_queries(lambda: client.get("/ratings/policies/"), add)
-    assert len(second.context["policies"]) == 4  # with Decree 335
+    assert len(second.context["policies"]) == 5  # with Decree 335 and the Hà Nội preset
 
 
 def test_policy_detail_states_the_rules_in_plain_words(
@@ -660,7 +661,7 @@ def test_policy_create_is_forbidden_for_officer_a(officer_a: User) -> None:
 
     assert client.get("/ratings/policies/new/").status_code == 403
     assert client.post("/ratings/policies/new/", policy_data()).status_code == 403
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
 
 
 def test_policy_create_starts_from_the_latest_version(city_admin: User) -> None:
@@ -710,7 +711,7 @@ def test_policy_create_with_criteria_not_adding_up_is_refused(city_admin: User) 
 
     assert response.status_code == 200
     assert_shows(response, "The sub-criteria add up to 20 points, not 30.")
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
     assert not AuditEvent.objects.filter(verb="ratings.publish_policy").exists()
 
 
@@ -723,7 +724,7 @@ def test_policy_create_names_the_line_of_a_malformed_criterion(city_admin: User)
     assert response.status_code == 200
     assert_shows(response, "Line 2: write code | title | maximum points.")
     assert_shows(response, "Line 3: “mười” is not a number of points.")
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
 
 
 def test_policy_create_not_after_the_latest_version_is_refused(city_admin: User) -> None:
@@ -733,7 +734,7 @@ def test_policy_create_not_after_the_latest_version_is_refused(city_admin: User)
 
     assert response.status_code == 200
     assert_shows(response, "A new version must start after 01/01/2026, the latest one.")
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
 
 
 def test_policy_create_with_thresholds_out_of_order_is_refused(city_admin: User) -> None:
@@ -741,7 +742,7 @@ def test_policy_create_with_thresholds_out_of_order_is_refused(city_admin: User)
 
     assert response.status_code == 200
     assert_shows(response, "The thresholds must go down from excellent to complete.")
-    assert RatingPolicy.objects.count() == 1
+    assert RatingPolicy.objects.filter(is_default=True).count() == 1
 
 
 @pytest.mark.parametrize(

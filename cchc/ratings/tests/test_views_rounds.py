@@ -199,26 +199,25 @@ def test_round_page_of_a_month_not_rated_is_404(september: RatingRound, city_adm
     assert client.get(reverse("ratings:round", args=[2026, 13])).status_code == 404
 
 
-def test_round_page_explains_the_cap(
+def test_round_page_says_the_month_is_indicative_and_never_capped(
     plan: Plan, hanoi: Hanoi, city_admin: User, officer_a: User
 ) -> None:
-    """Ward B does all its work on time (70 task points) and gets 30 general points: 100, an
-    excellent candidate, but no unit of the group is rated good, so the cap allows none."""
+    """Ward B does all its work on time (70 task points) and gets 30 general points: 100,
+    excellent, although no unit of the group is rated good: a month is never capped."""
     perfect = task_in(plan, hanoi.ward_b, city_admin, code="B01", deadline=DUE)
     worked_example(plan, hanoi.ward_a, city_admin, responsible=officer_a)
     complete(perfect, city_admin, datetime.date(2026, 9, 1))
     rate(SEPTEMBER, city_admin)
     ward_b = assess(unit_rating(hanoi.ward_b), city_admin, "5")
-    assert (ward_b.total, ward_b.band, ward_b.cap_applied) == (Decimal("100.00"), "good", True)
-    response = client_for(city_admin).get(round_url())
-    content = html(response)
-    assert response.context["capped"] == [{"label": "Unit · Wards and communes", "moved": 1}]
-    assert 'data-testid="cap-notice"' in content
-    assert "Unit · Wards and communes: 1 moved to good" in content
-    assert content.count('data-testid="capped"') == 1
-    assert "excellent ratings may not exceed 20% of the number rated good" in content
-    detail = client_for(city_admin).get(reverse("ratings:detail", args=[ward_b.pk]))
-    assert 'data-testid="cap-reason"' in html(detail)
+    assert (ward_b.total, ward_b.band, ward_b.cap_applied) == (
+        Decimal("100.00"),
+        "excellent",
+        False,
+    )
+    content = html(client_for(city_admin).get(round_url()))
+    assert 'data-testid="indicative-notice"' in content
+    assert "indicative and never capped" in content
+    assert 'data-testid="capped"' not in content
 
 
 def test_round_list_query_count_is_constant(plan: Plan, hanoi: Hanoi, city_admin: User) -> None:
@@ -292,19 +291,23 @@ def test_round_approve_is_not_offered_to_an_officer(
 def test_period_pages_show_the_mean_of_the_months(
     september: RatingRound, hanoi: Hanoi, city_admin: User
 ) -> None:
-    """In October the two unfinished tasks still count (overdue): 0 points. The year's mean
-    of 54.25 and 0 is 27.13 (27.125 rounded half up)."""
+    """In October the two unfinished tasks still count (overdue): 0 points. The year's
+    classification of the ward (an agency: mean task points, no general points given) is the
+    mean of 54.25 and 0, 27.13 (27.125 rounded half up)."""
     rate(OCTOBER, city_admin)
     client = client_for(city_admin)
     year = client.get(reverse("ratings:year", args=[2026]))
     row = year.context["page"][0]
-    assert (row["rank"], row["line"].label, row["line"].months) == (1, "Phường Ba Đình", 2)
+    assert (row["line"].kind, row["line"].label, row["line"].months) == (
+        "unit",
+        "Phường Ba Đình",
+        2,
+    )
     assert row["line"].total == Decimal("27.13")
     assert row["band"] == "Not complete"
     content = html(year)
     assert "27.13" in content
-    assert "mean of the monthly totals" in content
-    assert reverse("ratings:round", args=[2026, 10]) in content
+    assert "average of their monthly results" in content
     quarter = client.get(reverse("ratings:quarter", args=[2026, 3]))
     assert [r["line"].total for r in quarter.context["page"]] == [Decimal("54.25")]
     persons = client.get(reverse("ratings:quarter", args=[2026, 3]) + "?kind=person")

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Floor, Rank
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +43,7 @@ from cchc.ratings.forms.rounds import (
     RespondForm,
     RoundFilterForm,
 )
-from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, RatingRound
+from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, RatingRound, Scope
 from cchc.ratings.permissions import (
     can_approve_rating,
     can_assess_rating,
@@ -68,7 +68,7 @@ def _month_round(year: int, month: int) -> RatingRound:
         raise Http404
     rating_round = (
         RatingRound.objects.select_related("policy")
-        .filter(month=datetime.date(year, month, 1))
+        .filter(month=datetime.date(year, month, 1), scope=Scope.CIVIL_SERVICE)
         .first()
     )
     if rating_round is None:
@@ -85,7 +85,7 @@ def _quarter_of(month: datetime.date) -> int:
 
 @member
 def index(request: AuthedRequest) -> HttpResponse:
-    latest = RatingRound.objects.order_by("-month").first()
+    latest = RatingRound.objects.filter(scope=Scope.CIVIL_SERVICE).order_by("-month").first()
     if latest is not None:
         return redirect(latest)
     context = {"can_close_months": request.user.is_city_admin}
@@ -125,7 +125,6 @@ def round_detail(request: AuthedRequest, year: int, month: int) -> HttpResponse:
         "histogram": summary["histogram"],
         "assessed": summary["assessed"],
         "may_approve": _may_approve_some(request.user),
-        "capped": _capped_groups(visible),
     }
     return render(request, "ratings/round_detail.html", context)
 
@@ -164,25 +163,6 @@ def _summary(shown: QuerySet[Rating]) -> dict[str, Any]:
         "series": [{"name": _("Rated"), "data": buckets}],
     }
     return {"bands": bands, "histogram": histogram, "assessed": assessed}
-
-
-def _capped_groups(visible: QuerySet[Rating]) -> list[dict[str, Any]]:
-    """The cap groups where the cap on excellent ratings moved someone to good, and how many."""
-    rows = (
-        visible.filter(cap_applied=True)
-        .order_by()
-        .values_list("cap_group", "kind", "peer_group")
-        .annotate(moved=Count("pk"), unit=Min("unit__name"))
-        .order_by("cap_group")
-    )
-    groups = []
-    for _cap, kind, peer, moved, unit in rows:
-        if kind == Rating.Kind.PERSON:
-            label = _("Responsible persons of %(unit)s") % {"unit": unit}
-        else:
-            label = f"{Rating.Kind(kind).label} · {PeerGroup(peer).label}"
-        groups.append({"label": label, "moved": moved})
-    return groups
 
 
 def _may_approve_some(user: User) -> bool:
