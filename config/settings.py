@@ -142,6 +142,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count under the account's one spelling (case, spaces, e-mail: cchc.accounts.backends).
+AXES_USERNAME_CALLABLE = "cchc.accounts.backends.lockout_username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CCHC_PROXY_COUNT", 0))
 
 LANGUAGE_CODE = "vi"
