@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from cchc.api.auth import API_AUTH
+from cchc.api.params import PathId
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.models import StaffingPolicy
 from cchc.staffing.permissions import get_unit_for_user
@@ -85,7 +86,7 @@ def read_summary(
 
 
 @router.get("/units/{unit_id}/history", response=HistoryOut, summary="Headcount of a unit by year")
-def read_history(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def read_history(request: HttpRequest, unit_id: PathId) -> dict[str, Any]:
     """Every year with figures for the unit (its subtree and the units merged into it), each
     compared with the baseline year. 404 for a unit the caller does not see."""
     unit = get_unit_for_user(request.auth, unit_id)  # type: ignore[attr-defined]
