@@ -243,6 +243,10 @@ CCHC_HOME_PROVINCE = os.environ.get("CCHC_HOME_PROVINCE", "01")
 # Uploaded evidence and documents: at most this size each (bytes); types in cchc/core/uploads.py.
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Procedure review campaigns: a reviewer unit sees only its own units' reviews (findings,
+# proposals, reasons) unless the city decides to share every review of a campaign with all of
+# its reviewer units (docs/procedures.md).
+CCHC_SHARE_CAMPAIGN_REVIEWS = env_bool("CCHC_SHARE_CAMPAIGN_REVIEWS", False)
 # Reminders are sent this many days before a task's deadline (and on the day, and when overdue).
 CCHC_REMINDER_DAYS = int(os.environ.get("CCHC_REMINDER_DAYS", 3))
 
