@@ -14,6 +14,9 @@ MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
+# A month as YYYY-MM within MIN_YEAR…MAX_YEAR - 1 ("0000-01" made datetime.date raise: a 500).
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 PathId = Annotated[int, Path(..., ge=1, le=MAX_ID)]

@@ -10,7 +10,7 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cchc.api.auth import TOKEN_ONLY
-from cchc.api.params import BoundedPagination, Id, PathId, Year
+from cchc.api.params import MONTH_PATTERN, BoundedPagination, Id, PathId, Year
 from cchc.api.schemas import (
     MonthOut,
     PlanDetailOut,
@@ -159,7 +159,7 @@ class TallyFilter(Schema):
 def month_tally(
     request: HttpRequest,
     filters: Query[TallyFilter],
-    month: str = Path(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"]),
+    month: str = Path(..., pattern=MONTH_PATTERN, examples=["2026-03"]),
 ) -> QuerySet[TallyRow]:
     """The frozen tally of a closed month (`month` as YYYY-MM): assigned, due in the month,
     on time, late, in term, overdue, on-time and quality rates. Filter by `scope` (city, unit,

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from cchc.api.params import BoundedPagination, Id, PathId
+from cchc.api.params import MONTH_PATTERN, BoundedPagination, Id, PathId
 from cchc.api.schemas import (
     PeriodLineOut,
     RatingOut,
@@ -29,8 +29,6 @@ router = Router()
 # --- ratings ---------------------------------------------------------------------------------
 # /ratings/rounds and /ratings/periods/{year} come before /ratings/{rating_id}, whose path
 # parameter would otherwise catch them first.
-
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 @router.get("/ratings/rounds", response=list[RoundOut], tags=["ratings"], summary="List rounds")

@@ -94,3 +94,10 @@ def test_an_unexpected_error_is_a_json_500(api: ApiClient, monkeypatch: pytest.M
     assert response["Content-Type"].startswith("application/json")
     assert "went away" not in response.content.decode()
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "1899-05"])
+def test_a_month_out_of_range_is_a_422(api: ApiClient, month: str) -> None:
+    """Found by schemathesis: "0000-01" made datetime.date raise (a 500)."""
+    _refused(api.get(f"/api/v1/months/{month}/tally"), "month")
+    _refused(api.get("/api/v1/ratings", {"month": month}), "month")
