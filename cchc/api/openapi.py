@@ -12,7 +12,7 @@ import re
 
 import ninja.openapi.schema
 from ninja.schema import NinjaGenerateJsonSchema
-from pydantic.json_schema import CoreModeRef, DefsRef
+from pydantic.json_schema import CoreModeRef, CoreRef, DefsRef
 
 # "module.path.Owner.Nested:id" (no generic brackets): join the qualified name's parts.
 _NESTED = re.compile(r"^((?:[a-z_][\w]*\.)+)([A-Z]\w*(?:\.[A-Z]\w*)+)(:\d+)$")
@@ -24,7 +24,7 @@ class UniqueNamesJsonSchema(NinjaGenerateJsonSchema):
         match = _NESTED.match(core_ref)
         if match:
             module, qualname, identity = match.groups()
-            core_ref = f"{module}{qualname.replace('.', '')}{identity}"
+            core_ref = CoreRef(f"{module}{qualname.replace('.', '')}{identity}")
         return super().get_defs_ref((core_ref, mode))
 
 

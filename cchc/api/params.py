@@ -29,9 +29,9 @@ class BoundedPagination(PageNumberPagination):
 
     def __init__(self, page_size: int = 50, max_page_size: int = 500, **kwargs: Any) -> None:
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
-        self.Input = create_model(  # type: ignore[misc]
+        self.Input = create_model(
             f"Page{max_page_size}Input",
-            __base__=Schema,
+            __base__=Schema,  # type: ignore[arg-type]  # any Schema subclass is an Input
             page=(int, Field(1, ge=1, le=MAX_PAGE)),
             page_size=(int | None, Field(None, ge=1, le=max_page_size)),
         )

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from cchc.accounts.models import User
 from cchc.core.errors import server_error
 from conftest import client_for
 
@@ -36,7 +35,7 @@ def test_an_unknown_url_gets_the_vietnamese_404_page_never_the_url_list(
 
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_record_one_may_not_see_gets_the_404_page_with_the_menu(
-    officer_b: User, settings: Any, debug: bool
+    officer_b: Any, settings: Any, debug: bool
 ) -> None:
     settings.DEBUG = debug
     response = client_for(officer_b).get(reverse("plans:plan_detail", args=[987654]))
@@ -45,13 +44,13 @@ def test_a_record_one_may_not_see_gets_the_404_page_with_the_menu(
     assert reverse("reports:home") in page
 
 
-def test_a_missing_slash_still_redirects(officer_a: User) -> None:
+def test_a_missing_slash_still_redirects(officer_a: Any) -> None:
     response = client_for(officer_a).get("/plans")
     assert response.status_code == 301
     assert response["Location"] == "/plans/"
 
 
-def test_a_forbidden_action_gets_the_vietnamese_403_page(officer_a: User) -> None:
+def test_a_forbidden_action_gets_the_vietnamese_403_page(officer_a: Any) -> None:
     response = client_for(officer_a).post(reverse("procedures:campaigns"), {"title": "x"})
     page = _error_page(response, 403, "Không có quyền truy cập")
     assert 'id="mainnav"' in page
@@ -78,7 +77,7 @@ def test_too_many_fields_get_the_vietnamese_400_page(client: Client) -> None:
     assert "quá nhiều trường" in page
 
 
-def test_the_500_page_is_vietnamese_with_a_way_home(officer_a: User) -> None:
+def test_the_500_page_is_vietnamese_with_a_way_home(officer_a: Any) -> None:
     request = RequestFactory().get("/")
     request.user = officer_a
     page = _error_page(server_error(request), 500, "Lỗi máy chủ")
