@@ -3,8 +3,12 @@ generated from its schema, signed in as a city administrator with a token, and f
 a response that breaks its documented schema, or a wrong content type. Bounded to a few examples
 per operation so that the whole run stays well under the 3 minutes CI allows."""
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,6 +23,18 @@ from config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 EXAMPLES = 4
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Calls go through the WSGI handler, whose request signals close the database connection
+    after each request (the test client disconnects them; on PostgreSQL the test's transaction
+    would be lost)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
