@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "cchc.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cchc.core.middleware.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +174,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count under the account's one spelling (case, spaces, e-mail: cchc.accounts.backends).
+AXES_USERNAME_CALLABLE = "cchc.accounts.backends.lockout_username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CCHC_PROXY_COUNT", 0))
 
 LANGUAGE_CODE = "vi"
@@ -202,6 +205,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("CCHC_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The site's own Vietnamese page for a missing or stale CSRF token (cchc/core/errors.py).
+CSRF_FAILURE_VIEW = "cchc.core.errors.csrf_failure"
 
 TASKS = {
     "default": {
@@ -315,6 +320,10 @@ _check_home_province(CCHC_HOME_PROVINCE)
 # Uploaded evidence and documents: at most this size each (bytes); types in cchc/core/uploads.py.
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Procedure review campaigns: a reviewer unit sees only its own units' reviews (findings,
+# proposals, reasons) unless the city decides to share every review of a campaign with all of
+# its reviewer units (docs/procedures.md).
+CCHC_SHARE_CAMPAIGN_REVIEWS = env_bool("CCHC_SHARE_CAMPAIGN_REVIEWS", False)
 # Reminders are sent this many days before a task's deadline (and on the day, and when overdue).
 CCHC_REMINDER_DAYS = int(os.environ.get("CCHC_REMINDER_DAYS", 3))
 

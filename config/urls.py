@@ -23,3 +23,9 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own error pages (Vietnamese, with the layout; JSON under /api/): cchc/core/errors.py.
+handler400 = "cchc.core.errors.bad_request"
+handler403 = "cchc.core.errors.permission_denied"
+handler404 = "cchc.core.errors.page_not_found"
+handler500 = "cchc.core.errors.server_error"

@@ -5,12 +5,24 @@ another site cannot make a signed-in browser write through the API. Writes go th
 actions as the pages; an action's ValidationError comes back as 422 with its messages.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+import logging
 
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.core.signals import got_request_exception
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.pagination import paginate
+
+from cchc.api import openapi
 from cchc.api.auth import API_AUTH
+from cchc.api.params import BoundedPagination, Id, PathId
 from cchc.api.schemas import (
     MeOut,
     UnitDetailOut,
@@ -18,6 +30,9 @@ from cchc.api.schemas import (
 )
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 from cchc.orgunits.permissions import get_unit_for_user
+
+logger = logging.getLogger(__name__)
+openapi.install()
 
 api = NinjaAPI(
     title="CCHC API",
@@ -47,9 +62,37 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    """A body too large (413) or with too many fields, or another malformed request (400)."""
+    if isinstance(error, RequestDataTooBig):
+        message, status = _("The request body is too large."), 413
+    else:
+        message, status = _("The request is malformed."), 400
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Any other error: logged (and signalled, as Django does for a page) and answered as JSON,
+    never as an HTML page or a traceback, whatever DEBUG says."""
+    logger.error("API error on %s", request.path, exc_info=error)
+    got_request_exception.send(sender=None, request=request)
+    return api.create_response(
+        request,
+        {"detail": _("Server error. The error was logged; please try again later.")},
+        status=500,
+    )
+
+
 class UnitFilter(Schema):
     kind: OrgUnit.Kind | None = None
-    parent: int | None = None
+    parent: Id | None = None
     province: str | None = None
     q: str | None = None
     include_ended: bool = False
@@ -70,7 +113,7 @@ def filter_units(units: OrgUnitQuerySet, filters: UnitFilter) -> OrgUnitQuerySet
 
 
 @api.get("/units", response=list[UnitOut], tags=["units"], summary="List units")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> OrgUnitQuerySet:
     """Units visible to the caller, filtered by kind, parent id, province code or text."""
     visible = OrgUnit.objects.visible_to(request.auth)  # type: ignore[attr-defined]
@@ -78,7 +121,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> OrgUnitQuery
 
 
 @api.get("/units/{unit_id}", response={200: UnitDetailOut}, tags=["units"], summary="Read a unit")
-def read_unit(request: HttpRequest, unit_id: int) -> dict:
+def read_unit(request: HttpRequest, unit_id: PathId) -> dict:
     """One unit with its children count and successor/predecessor links; 404 when the caller
     may not see it, exactly as when it does not exist."""
     unit = get_unit_for_user(request.auth, unit_id)  # type: ignore[attr-defined]

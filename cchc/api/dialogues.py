@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from cchc.api.params import BoundedPagination, Id
 from cchc.api.schemas import (
     DialogueConferenceOut,
     DialoguePetitionLookupOut,
@@ -42,7 +43,7 @@ class DialogueConferenceFilter(Schema):
     tags=["dialogues"],
     summary="List public dialogue conferences",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_dialogue_conferences(
     request: HttpRequest, filters: Query[DialogueConferenceFilter]
 ) -> QuerySet[DialogueConference]:
@@ -60,7 +61,7 @@ class DialoguePetitionFilter(Schema):
     status: DialoguePetition.Status | None = None
     open: bool = False  # only petitions not closed
     overdue: bool = False  # only those routed and past their answer deadline
-    conference: int | None = None
+    conference: Id | None = None
 
 
 @router.get(
@@ -69,7 +70,7 @@ class DialoguePetitionFilter(Schema):
     tags=["dialogues"],
     summary="List petitions",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_dialogue_petitions(
     request: HttpRequest, filters: Query[DialoguePetitionFilter]
 ) -> QuerySet[DialoguePetition]:

@@ -8,9 +8,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cchc.api.auth import TOKEN_ONLY
+from cchc.api.params import BoundedPagination, Id, PathId
 from cchc.api.schemas import (
     AssessmentDetailOut,
     AssessmentOut,
@@ -74,7 +75,7 @@ def list_frameworks(request: HttpRequest) -> QuerySet[Framework]:
     tags=["indices"],
     summary="Read a framework and its criteria",
 )
-def read_framework(request: HttpRequest, framework_id: int) -> Framework:
+def read_framework(request: HttpRequest, framework_id: PathId) -> Framework:
     """One framework with its criteria tree as a flat list in the annex's order (each with its
     parent's code): maximum and minimum points, scoring method, bonus/penalty, whether evidence
     is required and the scoring guidance. 404 when it does not exist."""
@@ -82,7 +83,7 @@ def read_framework(request: HttpRequest, framework_id: int) -> Framework:
 
 
 class AssessmentFilter(Schema):
-    round: int | None = None
+    round: Id | None = None
 
 
 @router.get(
@@ -91,7 +92,7 @@ class AssessmentFilter(Schema):
     tags=["indices"],
     summary="List self-assessments",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_assessments(
     request: HttpRequest, filters: Query[AssessmentFilter]
 ) -> QuerySet[Assessment]:
@@ -115,7 +116,7 @@ def list_assessments(
     tags=["indices"],
     summary="Read a self-assessment",
 )
-def read_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def read_assessment(request: HttpRequest, assessment_id: PathId) -> dict[str, Any]:
     """One self-assessment with every criterion that gets points per unit (manual and computed
     leaves, in the framework's order): the self-score, its explanation, the calculation of a
     computed one, the names of its evidence files, the cited tasks and progress reports, and
@@ -191,7 +192,7 @@ def _assessment_to_score(user: Any, assessment_id: int) -> Assessment:
     tags=["indices"],
     summary="Score a criterion",
 )
-def score_assessment(request: HttpRequest, assessment_id: int, payload: ScoreIn) -> SelfScore:
+def score_assessment(request: HttpRequest, assessment_id: PathId, payload: ScoreIn) -> SelfScore:
     """Set the unit's self-score on a criterion it scores (`criterion` is the code), with an
     optional `explanation`; send the `version` read to refuse overwriting a change made
     meanwhile. Token authentication only; evidence files are attached on the assessment page.
@@ -229,7 +230,7 @@ def score_assessment(request: HttpRequest, assessment_id: int, payload: ScoreIn)
     tags=["indices"],
     summary="Submit a self-assessment",
 )
-def submit_assessment_api(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def submit_assessment_api(request: HttpRequest, assessment_id: PathId) -> dict[str, Any]:
     """Submit the self-assessment for appraisal; it is locked from then on. Token
     authentication only. 404 unless the caller is a focal point or head of the assessment's
     own unit. 422 lists every problem (each criterion not scored yet, each one that requires
@@ -268,7 +269,7 @@ def list_published_results(request: HttpRequest) -> QuerySet[AssessmentRound]:
     tags=["indices"],
     summary="Read a round's published results",
 )
-def read_published_results(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def read_published_results(request: HttpRequest, round_id: PathId) -> dict[str, Any]:
     """A published round's ranking, as frozen when it was published: per unit the rank (ties
     share one), appraised, survey and total points, index percent, group (A, B, C or null),
     last year's percent and the points and rank per area. Public: no authentication needed.

@@ -5,8 +5,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from cchc.api.params import BoundedPagination, Id, PathId, Year
 from cchc.api.schemas import (
     InspectionDetailOut,
     InspectionOut,
@@ -31,7 +32,7 @@ router = Router()
 
 
 class InspectionFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     kind: Inspection.Kind | None = None
     status: Inspection.Status | None = None
 
@@ -39,7 +40,7 @@ class InspectionFilter(Schema):
 @router.get(
     "/inspections", response=list[InspectionOut], tags=["inspections"], summary="List inspections"
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_inspections(
     request: HttpRequest, filters: Query[InspectionFilter]
 ) -> QuerySet[Inspection]:
@@ -66,7 +67,7 @@ def list_inspections(
     tags=["inspections"],
     summary="Read an inspection",
 )
-def read_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+def read_inspection(request: HttpRequest, inspection_id: PathId) -> dict[str, Any]:
     """One inspection with its team, scope, the findings and recommendations the caller sees;
     404 when the caller may not see it, exactly as when it does not exist."""
     user = request.auth  # type: ignore[attr-defined]
@@ -135,9 +136,9 @@ def read_inspection(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     tags=["inspections"],
     summary="List open inspection recommendations",
 )
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPagination, page_size=100, max_page_size=1000)
 def list_open_recommendations(
-    request: HttpRequest, unit: int | None = None
+    request: HttpRequest, unit: Id | None = None
 ) -> QuerySet[Recommendation]:
     """Inspection recommendations not yet remedied (open, partly or not remedied at a
     re-inspection) that the caller sees, oldest deadline first, with the days overdue. Filter

@@ -7,9 +7,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cchc.api.auth import TOKEN_ONLY
+from cchc.api.params import MONTH_PATTERN, BoundedPagination, Id, PathId, Year
 from cchc.api.schemas import (
     MonthOut,
     PlanDetailOut,
@@ -41,11 +42,11 @@ router = Router()
 
 
 class PlanFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
 
 
 @router.get("/plans", response=list[PlanOut], tags=["plans"], summary="List plans")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> QuerySet[Plan]:
     """Reform plans of the units the caller sees, and the city plans that their own unit plans
     concretise; newest year first. Filter by `year`."""
@@ -57,7 +58,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> QuerySet[Pla
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, tags=["plans"], summary="Read a plan")
-def read_plan(request: HttpRequest, plan_id: int) -> Plan:
+def read_plan(request: HttpRequest, plan_id: PathId) -> Plan:
     """One plan with the number of its tasks the caller sees and whether the caller may edit
     it; 404 when the caller may not see it, exactly as when it does not exist."""
     return get_plan_for_user(request.auth, plan_id)  # type: ignore[attr-defined]
@@ -67,14 +68,14 @@ def read_plan(request: HttpRequest, plan_id: int) -> Plan:
 
 
 class TaskFilter(Schema):
-    plan: int | None = None
+    plan: Id | None = None
     status: TaskStatus | None = None
-    lead_unit: int | None = None
+    lead_unit: Id | None = None
     area: str | None = None
 
 
 @router.get("/tasks", response=list[TaskOut], tags=["tasks"], summary="List tasks")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> QuerySet[Task]:
     """Tasks led by, cooperated on by, or in a plan of a unit the caller sees, ordered by
     deadline. Filters: `plan` (id), `status` (derived today: in_term, overdue, on_time, late,
@@ -92,7 +93,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> QuerySet[Tas
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, tags=["tasks"], summary="Read a task")
-def read_task(request: HttpRequest, task_id: int) -> Task:
+def read_task(request: HttpRequest, task_id: PathId) -> Task:
     """One task with its derived status, current and original deadline (they differ after an
     approved extension), progress, failed quality reviews, cooperating units and whether the
     caller may report on it; 404 when the caller may not see it."""
@@ -105,7 +106,7 @@ def read_task(request: HttpRequest, task_id: int) -> Task:
     tags=["tasks"],
     summary="List a task's progress reports",
 )
-def list_reports(request: HttpRequest, task_id: int) -> QuerySet[ProgressReport]:
+def list_reports(request: HttpRequest, task_id: PathId) -> QuerySet[ProgressReport]:
     """The progress reports of a task the caller sees, newest first, with their review status
     and the names of their evidence files; 404 when the caller may not see the task."""
     task = get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
@@ -119,7 +120,7 @@ def list_reports(request: HttpRequest, task_id: int) -> QuerySet[ProgressReport]
     tags=["tasks"],
     summary="Submit a progress report",
 )
-def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status:
+def create_report(request: HttpRequest, task_id: PathId, payload: ReportIn) -> Status:
     """Report progress (`percent`, `narrative`) or completion (`is_completion` at 100% with its
     `output`) on an open task, for review by the assigner. Token authentication only; evidence
     files are attached on the task page, not through the API.
@@ -154,11 +155,11 @@ class TallyFilter(Schema):
     tags=["months"],
     summary="Read a closed month's tally",
 )
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPagination, page_size=100, max_page_size=1000)
 def month_tally(
     request: HttpRequest,
     filters: Query[TallyFilter],
-    month: str = Path(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"]),
+    month: str = Path(..., pattern=MONTH_PATTERN, examples=["2026-03"]),
 ) -> QuerySet[TallyRow]:
     """The frozen tally of a closed month (`month` as YYYY-MM), the plan year to date:
     assigned, due in the month, on time, late, in term, overdue, the completion rate

@@ -12,9 +12,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cchc.api.auth import API_AUTH
+from cchc.api.params import BoundedPagination, Id, PathId
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures import queries
 from cchc.procedures.actions import plan_comparison
@@ -182,7 +183,7 @@ class ProcedureFilter(Schema):
     q: str | None = None
     field: str | None = None
     level: Procedure.Level | None = None
-    unit: int | None = None
+    unit: Id | None = None
 
 
 def _procedure(p: Procedure) -> dict[str, Any]:
@@ -202,7 +203,7 @@ def _procedure(p: Procedure) -> dict[str, Any]:
 
 
 @router.get("", response=list[ProcedureOut], summary="List procedures")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilter]) -> QuerySet[Procedure]:
     """The catalogue the caller sees, by code. Filter by `q` (code or name, accents ignored),
     `field`, `level` and `unit` (an implementing unit's id)."""
@@ -271,7 +272,7 @@ def _tally(t: queries.Tally) -> dict[str, Any]:
     response=ComplianceCostOut,
     summary="Compliance cost of a simplification plan",
 )
-def read_compliance_cost(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def read_compliance_cost(request: HttpRequest, plan_id: PathId) -> dict[str, Any]:
     """Article 27 of Circular 02/2017/TT-VPCP on the plan's figures, step by step, with the
     hourly value the plan was priced at; 404 when the caller may not see the plan."""
     plan = get_plan_for_user(request.auth, plan_id)  # type: ignore[attr-defined]
@@ -290,7 +291,7 @@ def _cost(cost: Cost) -> dict[str, Any]:
 
 
 @router.get("/{procedure_id}", response=ProcedureDetailOut, summary="Read a procedure")
-def read_procedure(request: HttpRequest, procedure_id: int) -> dict[str, Any]:
+def read_procedure(request: HttpRequest, procedure_id: PathId) -> dict[str, Any]:
     """One procedure with its documents, versions, and the plans and workflows of the units
     the caller sees; 404 when the caller may not see it, exactly as when it does not exist."""
     user = request.auth  # type: ignore[attr-defined]

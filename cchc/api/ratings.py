@@ -9,8 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from cchc.api.params import MONTH_PATTERN, BoundedPagination, Id, PathId
 from cchc.api.schemas import (
     PeriodLineOut,
     RatingOut,
@@ -32,8 +33,6 @@ router = Router()
 # --- ratings ---------------------------------------------------------------------------------
 # /ratings/rounds and /ratings/periods/{year} come before /ratings/{rating_id}, whose path
 # parameter would otherwise catch them first.
-
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 @router.get("/ratings/rounds", response=list[RoundOut], tags=["ratings"], summary="List rounds")
@@ -89,7 +88,7 @@ class PeriodFilter(Schema):
     tags=["ratings"],
     summary="Quarter or year ratings",
 )
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPagination, page_size=100, max_page_size=1000)
 def rating_period(
     request: HttpRequest, filters: Query[PeriodFilter], year: int = Path(..., ge=2000, le=2100)
 ) -> list[PeriodLine]:
@@ -142,11 +141,11 @@ class RatingFilter(Schema):
     kind: Rating.Kind | None = None
     peer_group: PeerGroup | None = None
     band: Band | None = None
-    unit: int | None = None
+    unit: Id | None = None
 
 
 @router.get("/ratings", response=list[RatingOut], tags=["ratings"], summary="List ratings")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_ratings(request: HttpRequest, filters: Query[RatingFilter]) -> QuerySet[Rating]:
     """Monthly ratings of units, heads and responsible persons: a city administrator sees all,
     anyone else those of the units they see and their own. Newest month first, then by kind
@@ -173,7 +172,7 @@ def list_ratings(request: HttpRequest, filters: Query[RatingFilter]) -> QuerySet
 @router.get(
     "/ratings/{rating_id}", response=ScorecardOut, tags=["ratings"], summary="Read a scorecard"
 )
-def read_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
+def read_rating(request: HttpRequest, rating_id: PathId) -> dict[str, Any]:
     """One rating as its scorecard: the rating's fields, the policy it was rated under, the
     calculation step by step (weights credited over weights assigned for quantity, quality
     and progress, then task points, general points and total), the general sub-criteria
@@ -226,7 +225,7 @@ def _step(numerator: Any, denominator: Any, pct: Any) -> dict[str, Any]:
 
 class ResponsibilityFilter(Schema):
     open: bool | None = None
-    unit: int | None = None
+    unit: Id | None = None
 
 
 @router.get(
@@ -235,7 +234,7 @@ class ResponsibilityFilter(Schema):
     tags=["ratings"],
     summary="List responsibilities for overdue tasks",
 )
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPagination, page_size=50, max_page_size=500)
 def list_responsibilities(
     request: HttpRequest, filters: Query[ResponsibilityFilter]
 ) -> QuerySet[Responsibility]:

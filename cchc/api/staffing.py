@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from cchc.api.auth import API_AUTH
+from cchc.api.params import PathId
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.permissions import get_unit_for_user
 from cchc.staffing.queries import history, summary, years_with_figures
@@ -96,7 +97,7 @@ def read_summary(
 
 
 @router.get("/units/{unit_id}/history", response=HistoryOut, summary="Headcount of a unit by year")
-def read_history(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def read_history(request: HttpRequest, unit_id: PathId) -> dict[str, Any]:
     """Every year with figures for the unit (its subtree and the units merged into it), each
     compared with the baseline year of its policy period. 404 for a unit the caller does not
     see."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from cchc.api.params import PathId
 from cchc.api.schemas import (
     RefusalOut,
     SurveyCampaignOut,
@@ -116,7 +117,7 @@ def list_survey_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
     tags=["surveys"],
     summary="Read a campaign's satisfaction results",
 )
-def read_survey_results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+def read_survey_results(request: HttpRequest, campaign_id: PathId) -> dict[str, Any]:
     """Per surveyed unit the caller sees (in tree order): N, the required sample n, the accepted
     responses and whether they fall short of n, then per element the responses that rated it,
     their ratings, the satisfied ones, the satisfied percent with its 95% Wilson interval,

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
+from cchc.core.xlsx import append_row, styled_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "core" / "list.typ"
@@ -35,12 +35,12 @@ def table_xlsx(
     bold = Font(bold=True)
     header = []
     for name, _width in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = styled_cell(sheet, name)
         cell.font = bold
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     for values in rows:
-        sheet.append([_cell(sheet, value) for value in values])
+        append_row(sheet, [_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -49,7 +49,7 @@ def table_xlsx(
 def _cell(sheet: Any, value: Any) -> Any:
     if not isinstance(value, datetime.date):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = styled_cell(sheet, value)
     cell.number_format = "DD/MM/YYYY"
     return cell
 

@@ -33,7 +33,16 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
     "txt": ("text/plain", ()),
 }
-TEXT_FORBIDDEN = (b"<html", b"<script", b"<!doctype", b"<svg", b"<?php")
+TEXT_FORBIDDEN = ("<html", "<script", "<!doctype", "<svg", "<?php")
+# The encodings a browser could read a text file in: the ASCII-compatible ones (UTF-8 and the
+# legacy code pages read alike for markup) and UTF-16 either way round, at either byte offset.
+TEXT_READINGS = (
+    ("utf-8", 0),
+    ("utf-16-le", 0),
+    ("utf-16-le", 1),
+    ("utf-16-be", 0),
+    ("utf-16-be", 1),
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
             _("%(name)s does not contain what its name says (.%(ext)s).")
             % {"name": name, "ext": extension}
         )
-    if not signatures and any(marker in head.lower() for marker in TEXT_FORBIDDEN):
+    if not signatures and _has_markup(upload):
         raise ValidationError(_("%(name)s contains markup and is refused.") % {"name": name})
     digest = hashlib.sha256()
     upload.seek(0)
@@ -85,6 +94,18 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(upload, name, extension, content_type, size, digest.hexdigest())
+
+
+def _has_markup(upload: UploadedFile) -> bool:
+    """Whether a text file contains markup anywhere, in any encoding a browser might read it
+    in (the whole text is decoded, not only its first bytes)."""
+    upload.seek(0)
+    data = upload.read()
+    for encoding, offset in TEXT_READINGS:
+        text = data[offset:].decode(encoding, errors="ignore").lower()
+        if any(marker in text for marker in TEXT_FORBIDDEN):
+            return True
+    return False
 
 
 def _mb(size: int) -> str:

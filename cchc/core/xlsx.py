@@ -1,4 +1,5 @@
-"""Reading data rows from an uploaded XLSX workbook laid out like a downloadable template.
+"""Reading data rows from an uploaded XLSX workbook laid out like a downloadable template, and
+writing cells safely (`append_row`, `write_cell`, `text_cell`: typed text never becomes a formula).
 
 Model-independent pieces shared by every import (plan tasks today; index annexes, paper survey
 forms and procedures next): the upload checks, a zip-bomb guard, the header row recognised by
@@ -12,12 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cchc.core.uploads import CheckedFile, check_upload
 
@@ -25,6 +30,11 @@ MAX_ROWS = 10_000
 # A 10 MB .xlsx can inflate to gigabytes of XML: refuse archives that unpack past this.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 FIRST_DATA_ROW = 2
+
+# What a broken or hostile workbook raises while openpyxl reads it. defusedxml (installed, so
+# openpyxl parses through it) refuses a DOCTYPE's entities (XXE, billion laughs) with a
+# ValueError; a malformed part raises ParseError.
+UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError)
 
 # (Excel row number, {column key: cell value})
 Row = tuple[int, dict[str, Any]]
@@ -102,23 +112,46 @@ def read_rows(
         _check_archive(upload)
         upload.seek(0)
         workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+    except UNREADABLE as error:
         raise unreadable from error
     try:
         values = workbook.worksheets[0].iter_rows(values_only=True)
         return list(_rows(values, columns=columns, max_rows=max_rows))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as error:
+    except (*UNREADABLE, IndexError) as error:
         raise unreadable from error
     finally:
         workbook.close()
 
 
 def _check_archive(upload: UploadedFile) -> None:
-    """Refuse a zip bomb: sum the declared sizes before openpyxl inflates anything."""
+    """Refuse a zip bomb (sum the declared sizes before openpyxl inflates anything) and any
+    part with a DOCTYPE, which Excel never writes and which XXE and billion-laughs attacks need."""
     upload.seek(0)
     with zipfile.ZipFile(upload) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
             raise ValidationError(_("The workbook is too large once unpacked."))
+        for info in archive.infolist():
+            if _has_doctype(archive, info):
+                raise ValidationError(
+                    _("The workbook contains a document type declaration; save it again in Excel.")
+                )
+
+
+# "<!DOCTYPE" as UTF-8 and as UTF-16 (little and big endian): the encodings XML allows here.
+DOCTYPES = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+OVERLAP = max(len(marker) for marker in DOCTYPES)
+
+
+def _has_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part contains a DOCTYPE, read in chunks (a part may be large)."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            window = tail + chunk
+            if any(marker in window for marker in DOCTYPES):
+                return True
+            tail = window[-OVERLAP:]
+    return False
 
 
 def _rows(
@@ -181,3 +214,47 @@ def cell_decimal(value: Any) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return Decimal("NaN")
+
+
+# Writing. openpyxl stores any text starting with "=" as a live formula (data_type "f"), so a
+# petition titled '=HYPERLINK("http://evil…")' would run in the reader's Excel. Every export
+# writes its cells through these helpers, which keep such text as text (tests/test_xlsx_writers.py
+# checks that no module writes cells another way).
+
+
+def as_text(cell: Cell) -> Cell:
+    """The cell, its value kept as typed text if openpyxl took it for a formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def text_cell(sheet: Any, value: Any) -> Any:
+    """A value for `sheet.append` on a write-only sheet: a text cell when the value would
+    otherwise be read as a formula, the value itself (or the given cell, neutralised) else."""
+    if isinstance(value, Cell):
+        return as_text(value)
+    if isinstance(value, str) and value.startswith("="):
+        return as_text(WriteOnlyCell(sheet, value=value))
+    return value
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row to a sheet (write-only or not); no cell of it becomes a formula."""
+    if isinstance(sheet, WriteOnlyWorksheet):
+        sheet.append([text_cell(sheet, value) for value in values])
+        return
+    row = list(values)
+    sheet.append(row)
+    for column in range(1, len(row) + 1):
+        as_text(sheet.cell(sheet._current_row, column))
+
+
+def write_cell(sheet: Any, row: int, column: int, value: Any) -> Cell:
+    """`sheet.cell(row, column, value)` on an ordinary sheet, never a formula."""
+    return as_text(sheet.cell(row, column, value))
+
+
+def styled_cell(sheet: Any, value: Any) -> Cell:
+    """A write-only cell to style (bold header, date format…), never a formula."""
+    return as_text(WriteOnlyCell(sheet, value=value))

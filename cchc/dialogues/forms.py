@@ -210,7 +210,7 @@ class MergeForm(forms.Form):
     into = forms.CharField(
         label=_("Code of the petition on the same matter"),
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "KN-2026-000001"}),
+        widget=forms.TextInput(attrs={"placeholder": "KN-2026-7KQ4-M9XD"}),
     )
 
 
@@ -349,7 +349,7 @@ class LookupForm(forms.Form):
     code = forms.CharField(
         label=_("Petition code"),
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "KN-2026-000123", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"placeholder": "KN-2026-7KQ4-M9XD", "autocomplete": "off"}),
     )
 
     def clean_code(self) -> str:

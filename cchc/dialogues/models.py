@@ -5,7 +5,7 @@ One record's flow:
 
 1. A unit announces a Conference (status ANNOUNCED, shown on the public page when `is_public`).
 2. Before it, a citizen sends a Petition through the public form (channel WEB, status RECEIVED,
-   code "KN-2026-000123" to look it up); at the meeting staff record others (channel MEETING),
+   code "KN-2026-7KQ4-M9XD" to look it up); at the meeting staff record others (channel MEETING),
    and letters are typed in (channel WRITING). A filled-in honeypot stores it flagged.
 3. Staff screen it: classify by Field and IssueGroup (status SCREENED), or merge it into an
    earlier petition on the same matter (`merged_into`, status CLOSED).

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.typeset import typeset_pdf
+from cchc.core.xlsx import append_row
 from cchc.indices.models import AssessmentRound, Framework, Result
 from cchc.indices.scoring import area_means
 from cchc.orgunits.queries import home_province
@@ -259,12 +260,12 @@ def _sheet(
     formats_by_column: dict[int, str],
 ) -> Worksheet:
     sheet = book.create_sheet(name)
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for column, number_format in formats_by_column.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format

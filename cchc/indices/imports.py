@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import User
 from cchc.core import xlsx
 from cchc.core.text import fold
-from cchc.core.xlsx import Column, ImportResult, RowError
+from cchc.core.xlsx import Column, ImportResult, RowError, append_row
 from cchc.indices.actions import Node, check_tree, create_framework, nodes_of
 from cchc.indices.models import Criterion, Framework
 
@@ -137,9 +137,10 @@ def framework_workbook(framework: Framework) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Bộ chỉ số"
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     for node in nodes_of(framework):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 node.code,
                 node.parent_code,
@@ -150,7 +151,7 @@ def framework_workbook(framework: Framework) -> bytes:
                 "x" if node.is_bonus_penalty else "",
                 "x" if node.evidence_required else "",
                 node.guidance,
-            ]
+            ],
         )
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = column.width

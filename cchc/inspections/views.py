@@ -149,7 +149,17 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "inspections/inspection_create.html", {"form": form})
 
 
-def _findings_by_target(findings: Any, targets: list[Target]) -> list[dict[str, Any]]:
+def _findings_by_target(
+    findings: Any, targets: list[Target], *, user: Any, manage: bool
+) -> list[dict[str, Any]]:
+    """The findings grouped by inspected unit, for the units whose findings `user` may read:
+    another unit's group is left out, not shown as "no findings" (which may be untrue)."""
+    if not manage:
+        ids = [t.unit_id for t in targets]
+        readable = set(
+            OrgUnit.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        targets = [t for t in targets if t.unit_id in readable]
     by_unit: dict[int, list[Finding]] = {t.unit_id: [] for t in targets}
     for finding in findings:
         by_unit.setdefault(finding.unit_id, []).append(finding)
@@ -187,7 +197,7 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "team": team,
         "targets": targets,
         "checklist": list(inspection.checklist.all()),
-        "groups": _findings_by_target(findings, targets),
+        "groups": _findings_by_target(findings, targets, user=user, manage=manage),
         "conclusion": conclusion,
         "recommendations": recommendations,
         "manage": manage,

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
+from cchc.core.xlsx import append_row, styled_cell
 from cchc.procedures.models import COLUMNS, Procedure, Workflow, WorkflowStep
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,18 +76,10 @@ def _documents_text(documents: list[dict[str, Any]]) -> str:
 
 
 def _bold(sheet: Any, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = styled_cell(sheet, value)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
-
-
-def _text(sheet: Any, value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # typed text, not a live formula
-        return cell
-    return value
 
 
 def _workbook(title: str, columns: list[tuple[str, int]], rows: Iterable[list[Any]]) -> bytes:
@@ -95,9 +88,9 @@ def _workbook(title: str, columns: list[tuple[str, int]], rows: Iterable[list[An
     sheet.freeze_panes = "A2"
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_bold(sheet, header) for header, _width in columns])
+    append_row(sheet, [_bold(sheet, header) for header, _width in columns])
     for row in rows:
-        sheet.append([_text(sheet, value) for value in row])
+        append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

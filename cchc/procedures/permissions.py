@@ -10,6 +10,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 
 from cchc.orgunits.models import OrgUnit
@@ -51,6 +52,16 @@ def campaigns_for_user(user: Any) -> Any:
             "reviewcampaign_id"
         )
     )
+
+
+def campaign_reviews_for_user(user: Any, campaign: ReviewCampaign) -> Any:
+    """The campaign's reviews `user` may read: every one for a city administrator, or for all
+    when CCHC_SHARE_CAMPAIGN_REVIEWS is on; otherwise those of the units the user sees (another
+    reviewer unit's findings, proposals and reasons stay hidden)."""
+    reviews = campaign.reviews.select_related("unit")
+    if user.is_city_admin or settings.CCHC_SHARE_CAMPAIGN_REVIEWS:
+        return reviews
+    return reviews.filter(unit__in=OrgUnit.objects.visible_to(user))
 
 
 def get_campaign_for_user(user: Any, pk: int) -> ReviewCampaign:

@@ -55,6 +55,7 @@ from cchc.procedures.forms import (
 from cchc.procedures.imports import import_procedures
 from cchc.procedures.models import Procedure, Review, Workflow, acts_for
 from cchc.procedures.permissions import (
+    campaign_reviews_for_user,
     campaigns_for_user,
     can_edit_plan,
     can_edit_workflow,
@@ -257,7 +258,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Review recorded."))
                 return redirect(campaign)
-    reviews = {r.procedure_id: r for r in campaign.reviews.select_related("unit")}
+    reviews = {r.procedure_id: r for r in campaign_reviews_for_user(request.user, campaign)}
     procedures = list(campaign.procedures.order_by("code"))
     for procedure in procedures:
         procedure.review = reviews.get(procedure.pk)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
+from cchc.core.xlsx import append_row, styled_cell
 from cchc.staffing.queries import Reduction, Summary
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "staffing" / "summary.typ"
@@ -100,21 +101,23 @@ def summary_xlsx(summary: Summary) -> bytes:
     columns = _columns(summary)
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_bold(sheet, header) for header, _width in columns])
+    append_row(sheet, [_bold(sheet, header) for header, _width in columns])
     for row in summary.rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.unit.code,
                 "    " * row.depth + row.unit.name,
                 *_figures(row.civil, row.civil_actual, row.public, row.public_actual),
-            ]
+            ],
         )
-    sheet.append(
+    append_row(
+        sheet,
         [
             _bold(sheet, ""),
             _bold(sheet, "Tổng cộng"),
             *_figures(summary.civil, summary.civil_actual, summary.public, summary.public_actual),
-        ]
+        ],
     )
     sheet.append([])
     sheet.append(["", rule_text(summary)])
@@ -124,7 +127,7 @@ def summary_xlsx(summary: Summary) -> bytes:
 
 
 def _bold(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = styled_cell(sheet, value)
     cell.font = BOLD
     return cell
 

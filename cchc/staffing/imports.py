@@ -28,7 +28,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core import audit, xlsx
-from cchc.core.xlsx import Column, ImportResult, Row, RowError, cell_decimal, cell_text
+from cchc.core.xlsx import (
+    Column,
+    ImportResult,
+    Row,
+    RowError,
+    append_row,
+    cell_decimal,
+    cell_text,
+    write_cell,
+)
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing.actions import budget_error, check_lifetime, check_shares, max_year
 from cchc.staffing.models import FIGURES, MAX_FIGURE, MIN_YEAR, Headcount, SuccessorShare
@@ -281,7 +290,7 @@ def template_xlsx(user: Any, year: int) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Biên chế"
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(1, index)
         cell.font = BOLD
@@ -291,9 +300,9 @@ def template_xlsx(user: Any, year: int) -> bytes:
     sheet.freeze_panes = "A2"
     units = recordable_units(user).current().order_by("path").values_list("code", "name")
     for row, (code, name) in enumerate(units.iterator(chunk_size=2000), start=2):
-        sheet.cell(row, 1, code).number_format = "@"
-        sheet.cell(row, 2, year)
-        sheet.cell(row, len(COLUMNS), name)
+        write_cell(sheet, row, 1, code).number_format = "@"
+        write_cell(sheet, row, 2, year)
+        write_cell(sheet, row, len(COLUMNS), name)
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()
@@ -305,9 +314,9 @@ def errors_xlsx(errors: list[list[Any]]) -> bytes:
     sheet = workbook.create_sheet("Lỗi")
     for index, width in enumerate((8, 40, 80), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(["Dòng (row)", "Cột (column)", "Lỗi (message)"])
+    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
     for row in errors:
-        sheet.append(list(row))
+        append_row(sheet, row)
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()

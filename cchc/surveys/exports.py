@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
+from cchc.core.xlsx import append_row
 from cchc.orgunits.queries import committee, home_province
 from cchc.surveys.models import ELEMENTS, Campaign, CampaignUnit, Element
 from cchc.surveys.qr import qr_svg
@@ -196,7 +197,7 @@ def results_pdf(
 
 def _sheet(workbook: Workbook, title: str, header: Sequence[tuple[str, int]]) -> Any:
     sheet = workbook.create_sheet(title)
-    sheet.append([name for name, _width in header])
+    append_row(sheet, [name for name, _width in header])
     for index, (_name, width) in enumerate(header, start=1):
         cell = sheet.cell(1, index)
         cell.font = BOLD
@@ -253,7 +254,8 @@ def results_xlsx(
     )
     for result in results:
         unit = result.campaign_unit
-        overall.append(
+        append_row(
+            overall,
             [
                 unit.unit.code,
                 unit.unit.name,
@@ -263,10 +265,11 @@ def results_xlsx(
                 "Có" if result.below_sample else "",
                 *[_float(e.percent) for e in result.elements],
                 _float(result.overall),
-            ]
+            ],
         )
         for element in result.elements:
-            detail.append(
+            append_row(
+                detail,
                 [
                     unit.unit.code,
                     unit.unit.name,
@@ -278,7 +281,7 @@ def results_xlsx(
                     _float(element.low),
                     _float(element.high),
                     "Có" if element.below_sample else "",
-                ]
+                ],
             )
     spread = _sheet(
         workbook,
@@ -296,7 +299,8 @@ def results_xlsx(
     with translation.override("vi"):
         for found in distributions:
             for row in found.rows:
-                spread.append(
+                append_row(
+                    spread,
                     [
                         found.question.code,
                         found.question.text,
@@ -305,16 +309,17 @@ def results_xlsx(
                         row.count,
                         _float(row.percent),
                         found.answers,
-                    ]
+                    ],
                 )
     header, _rows = _history_rows(history, results)
     if header and history is not None:
         compare = _sheet(workbook, "So sánh các đợt", [(h, 14) for h in header])
         for result in results:
             org_unit = result.campaign_unit.unit
-            compare.append(
+            append_row(
+                compare,
                 [org_unit.code, org_unit.name]
-                + [_float(history.overall[c.pk].get(org_unit.pk)) for c in history.campaigns]
+                + [_float(history.overall[c.pk].get(org_unit.pk)) for c in history.campaigns],
             )
     content = io.BytesIO()
     workbook.save(content)

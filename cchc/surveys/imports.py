@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from cchc.accounts.models import User
 from cchc.core import audit, xlsx
-from cchc.core.xlsx import Column, ImportResult, RowError
+from cchc.core.xlsx import Column, ImportResult, RowError, append_row
 from cchc.surveys.actions import clean_answers, record_response
 from cchc.surveys.models import Campaign, CampaignUnit, Question, Response
 
@@ -66,7 +66,7 @@ def template(campaign: Campaign, units: Iterable[CampaignUnit]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Phiếu giấy"
-    sheet.append([UNIT.header] + [q.code for q in questions])
+    append_row(sheet, [UNIT.header] + [q.code for q in questions])
     for index, question in enumerate(questions, start=2):
         cell = sheet.cell(1, index)
         cell.comment = Comment(
@@ -81,20 +81,21 @@ def template(campaign: Campaign, units: Iterable[CampaignUnit]) -> bytes:
         sheet.cell(row, 1).number_format = "@"
     sheet.freeze_panes = "B2"
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Mã câu hỏi", "Câu hỏi", "Bắt buộc", "Cách ghi"])
+    append_row(guide, ["Mã câu hỏi", "Câu hỏi", "Bắt buộc", "Cách ghi"])
     for question in questions:
-        guide.append(
+        append_row(
+            guide,
             [
                 question.code,
                 question.text_vi,
                 "Có" if question.required else "",
                 _hint(question, questionnaire.scale_points),
-            ]
+            ],
         )
-    guide.append([])
-    guide.append(["Mã đơn vị", "Đơn vị"])
+    append_row(guide, [])
+    append_row(guide, ["Mã đơn vị", "Đơn vị"])
     for campaign_unit in units:
-        guide.append([campaign_unit.unit.code, campaign_unit.unit.name])
+        append_row(guide, [campaign_unit.unit.code, campaign_unit.unit.name])
     for index, width in enumerate([14, 70, 10, 70], start=1):
         guide.column_dimensions[get_column_letter(index)].width = width
         guide.cell(1, index).font = Font(bold=True)

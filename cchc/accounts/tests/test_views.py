@@ -126,6 +126,34 @@ def test_login_is_locked_out_after_the_failure_limit(officer_a: User) -> None:
     assert attempt.ip_address == "127.0.0.1"
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["OFFICER_A", " officer_a ", "Officer_A", "officer_a@example.test", "OFFICER_A@EXAMPLE.TEST"],
+)
+def test_login_lock_out_counts_every_spelling_of_one_account(
+    officer_a: User, spelling: str
+) -> None:
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "officer_a", "wrong-password")
+
+    response = _login(client, spelling, PASSWORD)
+
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+
+
+def test_login_failures_under_mixed_spellings_lock_the_account(officer_a: User) -> None:
+    spellings = ["officer_a", "OFFICER_A", " officer_a", "officer_a@example.test", "Officer_A"]
+    client = Client()
+    for spelling in spellings:
+        _login(client, spelling, "wrong-password")
+
+    assert _login(client, "officer_a", PASSWORD).status_code == 429
+    assert _signed_in_as(client) is None
+    assert AccessAttempt.objects.get().username == "officer_a"
+
+
 def test_login_locked_out_page_shows_a_readable_cool_off_time(officer_a: User) -> None:
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):

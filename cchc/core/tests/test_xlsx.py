@@ -142,3 +142,57 @@ def test_import_result_is_ok_without_errors() -> None:
     failed = ImportResult[str](rows=2, errors=[RowError(3, "Mã (code)", "This cell is required.")])
     assert not failed.ok
     assert failed.created == []
+
+
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+XXE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def _with_doctype(doctype: str, part: str) -> bytes:
+    """A valid workbook whose `part` is prefixed with a DOCTYPE (and uses its entity)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook([["code", "name"], ["A1", "x"]])))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as zipped:
+        for info in source.infolist():
+            data = source.read(info.filename).decode()
+            if info.filename == part:
+                data = doctype + (data.split("?>", 1)[1] if data.startswith("<?xml") else data)
+                if "ENTITY" in doctype:
+                    entity = "lol3" if "lol3" in doctype else "xxe"
+                    data = data.replace(">A1<", f">&{entity};<").replace(">x<", f">&{entity};<")
+            zipped.writestr(info, data)
+    return target.getvalue()
+
+
+@pytest.mark.parametrize("doctype", [LAUGHS, XXE], ids=["laughs", "xxe"])
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]
+)
+def test_read_rows_refuses_a_workbook_declaring_entities(doctype: str, part: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        read_rows(upload(_with_doctype(doctype, part)), name="xxe.xlsx", columns=COLUMNS)
+    assert refused.value.messages == [
+        "The workbook contains a document type declaration; save it again in Excel."
+    ]
+
+
+def test_read_rows_refuses_a_doctype_encoded_as_utf16() -> None:
+    source = zipfile.ZipFile(io.BytesIO(workbook([["code", "name"], ["A1", "x"]])))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as zipped:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x>' + data.decode()
+                data = text.encode("utf-16")
+            zipped.writestr(info, data)
+    with pytest.raises(ValidationError):
+        read_rows(upload(target.getvalue()), name="x.xlsx", columns=COLUMNS)
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    assert openpyxl.DEFUSEDXML is True

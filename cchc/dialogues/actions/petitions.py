@@ -2,6 +2,7 @@
 merged), routed to a responsible unit."""
 
 import datetime
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -35,17 +36,22 @@ TITLE_LIMIT = 300
 CODE_ATTEMPTS = 5
 
 
-def next_code(year: int) -> str:
-    """The next free petition code of `year`: KN-2026-000123 (six digits, per year)."""
-    prefix = f"KN-{year}-"
-    last = (
-        Petition.objects.filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
+# Petition codes are random: the public journey page shows a petition's status to whoever has
+# its code, so a code must not be guessable from another one (KN-2026-000006, …007 were).
+# No look-alike characters (0/O, 1/I/L): a citizen reads it from paper or a phone and types it.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_GROUPS = 2
+CODE_GROUP_LENGTH = 4
+
+
+def new_code(year: int) -> str:
+    """A fresh random petition code of `year`, "KN-2026-7KQ4-M9XD": 8 characters of a 31-letter
+    alphabet (about 40 bits), in two groups of four for reading aloud."""
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
     )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:06d}"
+    return f"KN-{year}-" + "-".join(groups)
 
 
 def _check_petition(
@@ -84,13 +90,13 @@ def _check_petition(
 
 
 def _create_petition(checked: list[CheckedFile], **values: Any) -> Petition:
-    """Insert the petition under the next free code; a code taken meanwhile by a concurrent
-    submission (the unique index refuses it) is retried with the following one."""
+    """Insert the petition under a new random code; a code already taken (the unique index
+    refuses it) is retried with another."""
     year = timezone.localdate().year
     for _attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                petition = Petition.objects.create(code=next_code(year), **values)
+                petition = Petition.objects.create(code=new_code(year), **values)
                 break
         except IntegrityError:
             continue

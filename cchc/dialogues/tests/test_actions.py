@@ -1,4 +1,5 @@
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from cchc.dialogues.actions import (
     close_petition,
     hold_conference,
     merge_petition,
+    new_code,
     publish_answers,
     record_petition,
     route_petition,
@@ -149,11 +151,18 @@ def test_hold_then_close_conference(
 # --- receiving ---------------------------------------------------------------------------------
 
 
-def test_submit_petition_numbers_petitions_per_year(conference: Conference) -> None:
+def test_submit_petition_gives_random_unguessable_codes(conference: Conference) -> None:
+    """Issue 16, item 10: the codes were sequential (…000006, …000007), so the public journey
+    page answered for any guessed code."""
     first = petition_for(conference)
     second = petition_for(conference, contact="0912345678", consent_version=CONSENT_VERSION)
     year = TODAY().year
-    assert (first.code, second.code) == (f"KN-{year}-000001", f"KN-{year}-000002")
+    pattern = (
+        rf"KN-{year}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{{4}}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{{4}}"
+    )
+    assert re.fullmatch(pattern, first.code)
+    assert re.fullmatch(pattern, second.code)
+    assert first.code != second.code
     assert first.status == Petition.Status.RECEIVED
     assert first.channel == Petition.Channel.WEB
     assert first.unit == conference.host_unit
@@ -482,3 +491,10 @@ def test_open_commitments_as_of_a_day(
 
 def test_audience_choices_are_the_domain_ones() -> None:
     assert set(Audience.values) == {"citizens", "organisations", "businesses", "sector"}
+
+
+def test_new_codes_have_no_look_alike_characters_and_do_not_repeat() -> None:
+    codes = {new_code(2026) for _ in range(2000)}
+    assert len(codes) == 2000
+    drawn = set("".join(code.removeprefix("KN-2026-").replace("-", "") for code in codes))
+    assert not drawn & set("01ILO")

@@ -117,6 +117,18 @@ def test_throttle_message_is_vietnamese_by_default(
     assert "Bạn đã gửi quá nhiều yêu cầu" in response.text
 
 
+def test_a_nul_byte_is_refused_in_vietnamese_by_default(
+    anonymous: Client, conference: Conference, settings: Any
+) -> None:
+    """Issue 16, item 11: Django's own message was left in English on a Vietnamese page."""
+    settings.LANGUAGE_CODE = "vi"
+    url = reverse("dialogues:public_petition", args=[conference.pk])
+    response = anonymous.post(url, {**FORM, "content": "abc\x00def"})
+    assert response.status_code == 422
+    assert "Nội dung có ký tự rỗng (NUL) không hợp lệ" in response.text
+    assert "Null characters" not in response.text
+
+
 def test_lookups_by_code_are_throttled_per_client(
     anonymous: Client, petition: Petition, settings: Any
 ) -> None:

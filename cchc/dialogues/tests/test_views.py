@@ -324,6 +324,18 @@ def test_petition_list_xlsx_and_pdf(
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_petition_list_xlsx_keeps_an_anonymous_formula_title_as_text(
+    conference: Conference, client_a: Client
+) -> None:
+    evil = '=HYPERLINK("http://evil.example","Xem kết quả")'
+    petition_for(conference, title=evil)
+    response = client_a.get(reverse("dialogues:petitions_xlsx"))
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(response.content)).active for c in row]
+    written = [c for c in cells if c.value == evil]
+    assert written
+    assert {c.data_type for c in written} == {"s"}
+
+
 def test_petition_list_filters_and_is_scoped(
     conference: Conference, petition: Petition, client_a: Client, client_b: Client
 ) -> None:

@@ -103,7 +103,7 @@ def conference_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         Petition.objects.for_user(request.user)
         .filter(conference=conference)
         .select_related("responsible_unit", "field", "issue_group")
-        .order_by("code")
+        .order_by("received_at", "pk")
     )
     manage = can_manage_conference(request.user, conference)
     context = {

@@ -302,7 +302,7 @@ def _publishable(request: AuthedRequest) -> Any:
         Petition.objects.for_user(request.user)
         .filter(unit__in=manageable_units(request.user), status=Petition.Status.ANSWERED)
         .select_related("responsible_unit", "conference", "unit")
-        .order_by("code")
+        .order_by("received_at", "pk")
     )
 
 

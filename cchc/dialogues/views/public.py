@@ -91,7 +91,7 @@ def conference(request: HttpRequest, pk: int) -> HttpResponse:
     published = (
         found.petitions.filter(published_at__isnull=False, merged_into__isnull=True)
         .select_related("responsible_unit")
-        .order_by("code")
+        .order_by("received_at", "pk")
     )
     context = {"conference": found, "published": published}
     return render(request, "dialogues/public_conference.html", context)

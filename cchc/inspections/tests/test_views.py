@@ -269,6 +269,9 @@ def test_target_sees_only_findings_about_its_unit(hanoi, inspector, client_a, cl
     page = client_a.get(inspection.get_absolute_url()).content.decode()
     assert "Tồn tại ở Ba Đình" in page
     assert "Tồn tại ở Hoàn Kiếm" not in page
+    # Issue 16, item 12: nothing is said about the findings one may not see (not "none").
+    findings = page[page.index('data-testid="findings"') :]
+    assert hanoi.ward_b.name not in findings[: findings.index("</section>")]
     stored = other.files.get()
     url = reverse("inspections:finding_file", args=[stored.pk])
     assert client_a.get(url).status_code == 404

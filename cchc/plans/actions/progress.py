@@ -142,7 +142,10 @@ def complete_task(task: Task, *, actor: "User", day: datetime.date, reason: str)
 
 
 def _decide(report: ProgressReport, *, actor: "User", status: str) -> None:
-    if report.status != ProgressReport.Status.SUBMITTED:
+    # Two reviewers may decide the same report at once: the row is locked and its status read
+    # again, so the second one is told it was decided (not an IntegrityError on the review).
+    current = ProgressReport.objects.select_for_update().only("status").get(pk=report.pk)
+    if current.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(_("This report was already decided."))
     report.status = status
     report.decided_by = actor
@@ -258,7 +261,8 @@ def decide_extension(
 
     Refuses a request already decided, a task no longer open, and a refusal without comment.
     """
-    if extension.status != ExtensionRequest.Status.PENDING:
+    current = ExtensionRequest.objects.select_for_update().only("status").get(pk=extension.pk)
+    if current.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("This request was already decided."))
     task = extension.task
     if not task.is_open:

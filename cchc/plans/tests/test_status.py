@@ -15,7 +15,7 @@ from cchc.plans.actions import (
     return_report,
     submit_report,
 )
-from cchc.plans.models import TaskStatus
+from cchc.plans.models import ExtensionRequest, ProgressReport, TaskStatus
 from cchc.plans.tests.factories import issued_city_plan, task_in
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,36 @@ def test_complete_task_refusals(task, city_admin) -> None:
         complete_task(task, actor=city_admin, day=DEADLINE, reason="x")
     task.refresh_from_db()
     assert task.completed_on is None
+
+
+def test_a_second_reviewer_deciding_a_stale_copy_of_a_report_is_told_it_was_decided(
+    task, officer_a, city_admin
+) -> None:
+    """Two reviewers open the same report; the second decides after the first (issue 16,
+    item 5): a clear refusal, not an IntegrityError on the report's one quality review."""
+    report = submit_report(task, actor=officer_a, percent=40, narrative="Đang làm")
+    first, second = (ProgressReport.objects.get(pk=report.pk) for _ in range(2))
+    accept_report(first, actor=city_admin)
+
+    with pytest.raises(ValidationError) as refused:
+        return_report(second, actor=city_admin, reason="Thiếu tài liệu")
+
+    assert refused.value.messages == ["This report was already decided."]
+    task.refresh_from_db()
+    assert task.failed_reviews == 0
+    assert task.reviews.get().passed is True
+
+
+def test_a_second_decision_on_a_stale_copy_of_an_extension_is_refused(
+    task, officer_a, city_admin
+) -> None:
+    new = DEADLINE + datetime.timedelta(days=15)
+    extension = request_extension(task, actor=officer_a, reason="Chờ ý kiến", new_deadline=new)
+    first, second = (ExtensionRequest.objects.get(pk=extension.pk) for _ in range(2))
+    decide_extension(first, actor=city_admin, approve=True)
+
+    with pytest.raises(ValidationError) as refused:
+        decide_extension(second, actor=city_admin, approve=False, comment="Không")
+
+    assert refused.value.messages == ["This request was already decided."]
+    assert ExtensionRequest.objects.get(pk=extension.pk).status == ExtensionRequest.Status.APPROVED

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.xlsx import append_row, styled_cell, write_cell
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import import_tasks
 from cchc.plans.actions.imports import (
@@ -145,7 +145,7 @@ def _template(user: Any, plan: Plan) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhiệm vụ"
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     _style_header(sheet, [(c.header, c.width) for c in COLUMNS])
     sheet.row_dimensions[1].height = 45
     for key in TEXT_COLUMNS:  # typed codes keep their leading zeros ("00004")
@@ -167,16 +167,16 @@ def _template(user: Any, plan: Plan) -> Workbook:
 
 def _reference_lists(sheet: Worksheet, areas: Iterable[tuple], units: Iterable[tuple]) -> None:
     """Areas in A:B, the units the user may assign in D:E, priorities in G."""
-    sheet.append(["Mã lĩnh vực (area)", "Lĩnh vực", None, "Mã đơn vị (unit)", "Đơn vị"])
+    append_row(sheet, ["Mã lĩnh vực (area)", "Lĩnh vực", None, "Mã đơn vị (unit)", "Đơn vị"])
     for row, (code, name) in enumerate(areas, start=2):
-        sheet.cell(row, 1, code)
-        sheet.cell(row, 2, name)
+        write_cell(sheet, row, 1, code)
+        write_cell(sheet, row, 2, name)
     for row, (code, name) in enumerate(units, start=2):
-        sheet.cell(row, 4, code).number_format = "@"
-        sheet.cell(row, 5, name)
-    sheet.cell(1, 7, "Ưu tiên (priority)")
+        write_cell(sheet, row, 4, code).number_format = "@"
+        write_cell(sheet, row, 5, name)
+    write_cell(sheet, 1, 7, "Ưu tiên (priority)")
     for row, label in enumerate(PRIORITY_LABELS.values(), start=2):
-        sheet.cell(row, 7, label)
+        write_cell(sheet, row, 7, label)
     _style_header(sheet, [("", 18), ("", 60), ("", 4), ("", 18), ("", 50), ("", 4), ("", 18)])
 
 
@@ -277,9 +277,9 @@ def _xlsx_response(
     sheet.freeze_panes = "A2"
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_cell(sheet, header, bold=True) for header, _width in columns])
+    append_row(sheet, [_cell(sheet, header, bold=True) for header, _width in columns])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        append_row(sheet, [_cell(sheet, value) for value in row])
     content = io.BytesIO()
     workbook.save(content)
     content.seek(0)
@@ -288,16 +288,11 @@ def _xlsx_response(
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = styled_cell(sheet, value)
         cell.number_format = DATE_FORMAT
         return cell
     if bold:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = styled_cell(sheet, value)
         cell.font = BOLD
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would store typed text such as "=HYPERLINK(…)" as a live formula.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
         return cell
     return value

@@ -197,6 +197,54 @@ def test_campaign_forbidden_personas(hanoi, city_admin, officer_a, officer_b, bi
     assert response.status_code == 403
 
 
+def _reviewed_by_ward_a(hanoi, city_admin, officer_a):
+    units = f"{hanoi.ward_a.code};{hanoi.ward_b.code}"
+    procedure = catalogue(city_admin, [row(units=units)])[0]
+    campaign = campaign_over(city_admin, [procedure], [hanoi.ward_a, hanoi.ward_b])
+    client_for(officer_a).post(
+        campaign.get_absolute_url(),
+        {
+            "procedure": procedure.pk,
+            "unit": hanoi.ward_a.pk,
+            "findings": "Phát hiện riêng của Ba Đình",
+            "proposal": "simplify",
+            "reasons": "Lý do riêng của Ba Đình",
+        },
+    )
+    assert Review.objects.get().unit == hanoi.ward_a
+    return campaign
+
+
+def test_campaign_detail_hides_another_reviewer_units_reviews(
+    hanoi, city_admin, officer_a, officer_b
+):
+    campaign = _reviewed_by_ward_a(hanoi, city_admin, officer_a)
+
+    page = client_for(officer_b).get(campaign.get_absolute_url()).content.decode()
+
+    assert "Phát hiện riêng của Ba Đình" not in page
+    assert "Lý do riêng của Ba Đình" not in page
+    assert (
+        "Phát hiện riêng của Ba Đình"
+        in client_for(officer_a).get(campaign.get_absolute_url()).content.decode()
+    )
+    assert (
+        "Phát hiện riêng của Ba Đình"
+        in client_for(city_admin).get(campaign.get_absolute_url()).content.decode()
+    )
+
+
+def test_campaign_reviews_are_shared_when_the_city_says_so(
+    hanoi, city_admin, officer_a, officer_b, settings
+):
+    campaign = _reviewed_by_ward_a(hanoi, city_admin, officer_a)
+    settings.CCHC_SHARE_CAMPAIGN_REVIEWS = True
+
+    page = client_for(officer_b).get(campaign.get_absolute_url()).content.decode()
+
+    assert "Phát hiện riêng của Ba Đình" in page
+
+
 def test_review_form_shows_the_refusal(hanoi, city_admin, officer_a, birth):
     campaign = campaign_over(city_admin, [birth], [hanoi.ward_a])
     response = client_for(officer_a).post(

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.core.xlsx import append_row
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     OVERDUE_HEADERS,
@@ -40,12 +41,12 @@ def _sheet(
     formats: dict[int, str],
 ) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format

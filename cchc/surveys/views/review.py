@@ -25,7 +25,7 @@ from openpyxl import Workbook
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.core.xlsx import RowError
+from cchc.core.xlsx import RowError, append_row
 from cchc.surveys import imports
 from cchc.surveys.actions import record_response, review_response
 from cchc.surveys.exports import XLSX
@@ -227,9 +227,9 @@ def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Lỗi")
-    sheet.append(["Dòng (row)", "Cột (column)", "Lỗi (message)"])
+    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
     for row in stored["errors"]:
-        sheet.append(row)
+        append_row(sheet, row)
     content = io.BytesIO()
     workbook.save(content)
     stamp = datetime.date.today().strftime("%Y%m%d")

@@ -1,0 +1,85 @@
+"""Typed text starting with "=" stays text in every XLSX the platform writes (issue 16, item 3)."""
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc.core.listexport import table_xlsx
+from cchc.core.xlsx import append_row, styled_cell, write_cell
+
+EVIL = '=HYPERLINK("http://evil.example","Bấm vào đây")'
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _reopen(workbook: openpyxl.Workbook) -> openpyxl.Workbook:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+
+
+def test_append_row_on_a_write_only_sheet_keeps_formula_text_as_text() -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("S")
+    append_row(sheet, [EVIL, 3, None, styled_cell(sheet, "=1+1")])
+
+    cells = next(_reopen(workbook)["S"].iter_rows())
+
+    assert [c.value for c in cells] == [EVIL, 3, None, "=1+1"]
+    assert cells[0].data_type == "s"
+    assert cells[3].data_type == "s"
+
+
+def test_append_row_and_write_cell_on_an_ordinary_sheet_keep_formula_text_as_text() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    append_row(sheet, ["code", EVIL])
+    write_cell(sheet, 2, 2, "=SUM(A1:A9)")
+
+    reopened = _reopen(workbook).active
+
+    assert reopened["B1"].value == EVIL
+    assert reopened["B1"].data_type == "s"
+    assert reopened["B2"].value == "=SUM(A1:A9)"
+    assert reopened["B2"].data_type == "s"
+
+
+def test_list_export_keeps_a_typed_formula_as_text() -> None:
+    content = table_xlsx("Kiến nghị", [("Tiêu đề", 40)], [[EVIL]])
+
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active["A2"]
+
+    assert cell.value == EVIL
+    assert cell.data_type == "s"
+
+
+# A sheet written to any other way (sheet.append, sheet.cell(r, c, value), WriteOnlyCell) would
+# let typed text become a formula again. Demo files are inputs to the imports, not exports.
+RAW_WRITE = re.compile(
+    r"\b(sheet|guide|overall|detail|spread|compare|lists|ws|worksheet)\.append\("
+    r"|\.cell\([^()]*,[^()]*,[^()]*\)"
+    r"|WriteOnlyCell\("
+)
+
+
+def _writers() -> list[Path]:
+    return [
+        path
+        for path in (ROOT / "cchc").rglob("*.py")
+        if "tests" not in path.parts
+        and "demo" not in path.parts
+        and path != ROOT / "cchc" / "core" / "xlsx.py"
+        and "openpyxl" in path.read_text(encoding="utf-8")
+    ]
+
+
+@pytest.mark.parametrize("path", _writers(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_xlsx_writer_goes_through_the_safe_cell_helpers(path: Path) -> None:
+    raw = [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if RAW_WRITE.search(line) and "-> WriteOnlyCell" not in line
+    ]
+    assert raw == [], "write cells with cchc.core.xlsx.append_row / write_cell / styled_cell"
