@@ -1,6 +1,6 @@
 """Recognising the demo's rows: the `seed_demo` guard and `manage.py remove_demo`.
 
-What the demo made (docs/decisions/00XX-o23a-demo-guard-and-removal.md):
+What the demo made (docs/decisions/0017-demo-guard-and-removal.md):
 
 1. **The rows `seed_demo` inserted.** The seeding runs in one transaction; before and after it
    reads the highest primary key of every CCHC table, and records the ranges it used in one
