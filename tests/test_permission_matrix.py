@@ -5,9 +5,11 @@ apply to every route; the ownership rule to every route whose record this file c
 ward A (Ba Đình), and every other route with an argument is at least asked for a record that does
 not exist, which must be a 404 (or 403/405), never a 500."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -22,9 +24,18 @@ from cchc.inspections.tests.factories import finding, photo, started
 from cchc.plans.actions import submit_report
 from cchc.plans.tests.factories import issued_city_plan, task_in
 from cchc.procedures.tests.factories import campaign_over, plan_for, procedure_of, workflow_for
-from conftest import Hanoi, client_for
+
+if TYPE_CHECKING:  # the root conftest; at run time tests/browser/conftest may hold the name
+    from conftest import Hanoi
 
 pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
 
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 MISSING = 987654321

@@ -93,8 +93,8 @@ def year_pdf(request: AuthedRequest, year: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @city_admin
+@require_POST
 def year_exception(request: AuthedRequest, year: int) -> HttpResponse:
     form = CapExceptionForm(request.POST)
     if form.is_valid():
