@@ -21,7 +21,7 @@ from cchc.composites import compute
 from cchc.composites.actions import refuse_unless_admin
 from cchc.composites.models import CompositeIndex
 from cchc.core import audit, xlsx
-from cchc.core.uploads import TEXT_FORBIDDEN
+from cchc.core.uploads import has_markup
 from cchc.core.xlsx import ImportResult, RowError
 
 if TYPE_CHECKING:
@@ -73,9 +73,10 @@ def _read_csv(upload: UploadedFile, name: str) -> pd.DataFrame:
     if size > settings.CCHC_UPLOAD_MAX_BYTES:
         raise ValidationError(_("%(name)s is too large.") % {"name": name})
     upload.seek(0)
-    raw = upload.read()
-    if any(marker in raw[:4096].lower() for marker in TEXT_FORBIDDEN):
+    if has_markup(upload):
         raise ValidationError(_("%(name)s contains markup and is refused.") % {"name": name})
+    upload.seek(0)
+    raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
         return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=True)

@@ -86,7 +86,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
             _("%(name)s does not contain what its name says (.%(ext)s).")
             % {"name": name, "ext": extension}
         )
-    if not signatures and _has_markup(upload):
+    if not signatures and has_markup(upload):
         raise ValidationError(_("%(name)s contains markup and is refused.") % {"name": name})
     digest = hashlib.sha256()
     upload.seek(0)
@@ -96,7 +96,7 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
     return CheckedFile(upload, name, extension, content_type, size, digest.hexdigest())
 
 
-def _has_markup(upload: UploadedFile) -> bool:
+def has_markup(upload: UploadedFile) -> bool:
     """Whether a text file contains markup anywhere, in any encoding a browser might read it
     in (the whole text is decoded, not only its first bytes)."""
     upload.seek(0)
