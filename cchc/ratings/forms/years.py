@@ -42,14 +42,18 @@ class CapExceptionForm(forms.Form):
 
 
 class UnitPickForm(forms.Form):
-    """The unit whose staff groups or agency points are shown (GET)."""
+    """The unit whose staff groups or agency points are shown (GET), among `units`."""
 
     unit = forms.ModelChoiceField(
         label=_("Unit"),
-        queryset=OrgUnit.objects.filter(legacy=False).order_by("path"),
+        queryset=OrgUnit.objects.none(),
         to_field_name="code",
         empty_label=_("— choose a unit —"),
     )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class StaffGroupsForm(forms.Form):

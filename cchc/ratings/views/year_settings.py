@@ -41,7 +41,13 @@ from cchc.ratings.views.years import _year
 
 
 def _picked_unit(request: AuthedRequest) -> tuple[UnitPickForm, OrgUnit | None]:
-    pick = UnitPickForm(request.GET if "unit" in request.GET else None)
+    """The unit chosen in the query string, among those with people: members or ratings (the
+    country's other units are not the city's to rate)."""
+    units = OrgUnit.objects.filter(
+        Q(pk__in=Membership.objects.values("unit_id")) | Q(pk__in=Rating.objects.values("unit_id")),
+        legacy=False,
+    ).order_by("path")
+    pick = UnitPickForm(request.GET if "unit" in request.GET else None, units=units)
     unit = pick.cleaned_data["unit"] if pick.is_bound and pick.is_valid() else None
     return pick, unit
 
