@@ -1,15 +1,18 @@
 from django.urls import path
 
-from cchc.ratings.views import records, rounds, years
+from cchc.ratings.views import records, rounds, year_settings, years
 
 app_name = "ratings"
 urlpatterns = [
     path("", rounds.index, name="index"),
     path("<int:year>/<int:month>/", rounds.round_detail, name="round"),
     path("<int:year>/<int:month>/approve/", rounds.round_approve, name="approve_many"),
+    path("<int:year>/<int:month>/policy/", year_settings.round_policy, name="round_policy"),
     path("year/<int:year>/", years.year_detail, name="year"),
     path("year/<int:year>/pdf/", years.year_pdf, name="year_pdf"),
     path("year/<int:year>/exception/", years.year_exception, name="year_exception"),
+    path("year/<int:year>/agencies/", year_settings.agency_points, name="agency_points"),
+    path("groups/", year_settings.staff_groups, name="staff_groups"),
     path("year/<int:year>/q<int:quarter>/", rounds.period, name="quarter"),
     path("rating/<int:pk>/", rounds.rating_detail, name="detail"),
     path("rating/<int:pk>/pdf/", rounds.rating_pdf, name="detail_pdf"),

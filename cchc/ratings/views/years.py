@@ -21,7 +21,7 @@ from cchc.plans.forms import add_action_error
 from cchc.ratings import exports
 from cchc.ratings.actions import grant_cap_exception
 from cchc.ratings.forms.years import CapExceptionForm
-from cchc.ratings.models import Band, CapException, Rating, Scope
+from cchc.ratings.models import Band, CapException, Rating, RatingRound, Scope
 from cchc.ratings.yearly import YearLine, YearResult, classify_year, lines_for, visible_ratings
 
 PAGE_SIZE = 100
@@ -78,6 +78,13 @@ def _context(
         "capped": sum(line.cap_applied for line in lines),
         "exceptions": exceptions.select_related("unit", "decided_by").order_by("unit__code"),
         "can_grant": request.user.is_city_admin,
+        "rounds": (
+            RatingRound.objects.filter(month__year=result.year, scope=Scope.CIVIL_SERVICE)
+            .select_related("policy")
+            .order_by("month")
+            if request.user.is_city_admin
+            else []
+        ),
         "exception_form": extra.get("form") or CapExceptionForm(),
         "scopes": Scope.choices,
     }
