@@ -651,6 +651,11 @@ class ResultOut(Schema):
     group: str | None
     previous_percent: float | None  # the unit's index percent in the previous year
     areas: list[dict[str, Any]]  # per area: code, title, points, max, rank
+    # The rank interval under ±25 % noisy area weights (docs/indices.md); null for rounds
+    # published before it was computed.
+    rank_median: float | None
+    rank_q05: float | None
+    rank_q95: float | None
 
     @staticmethod
     def resolve_unit_code(obj: Any) -> str:

@@ -291,3 +291,42 @@ def sensitivity(
 
     names = [a.get("name") or f"{a['type']} {i + 1}" for i, a in enumerate(assumptions)]
     return sobol_indices(model, names, [(0.0, 1.0)] * len(assumptions), base_samples, seed)
+
+
+def weighted_sum_rank_intervals(
+    points: pd.DataFrame,
+    maxima: pd.Series,
+    factor: float,
+    replications: int,
+    seed: int | None = None,
+) -> RankIntervals:
+    """Rank intervals of an index that sums its columns' points over a unit's maximum (the
+    reform index: the points of each area, and the survey's, over the unit's maximum points),
+    under noisy weights: each replication multiplies every column by its own
+    ``1 + (2·U − 1)·factor`` (COINr's ``get_noisy_weights`` with nominal weights 1), the same
+    factors for every unit. ``points``: index unit codes, one column per area (missing = 0);
+    ``maxima``: each unit's maximum (same index). Ranks are competition ranks, highest score
+    first (ties share the lowest rank), as the nominal one; quantiles as :func:`rank_intervals`.
+    """
+    if replications < 2:
+        raise PipelineError(["at least 2 replications"])
+    if not 0 <= factor < 1:
+        raise PipelineError(["noise factor must be between 0 and 1"])
+    x = points.fillna(0.0).to_numpy(dtype=float)
+    scale = maxima.reindex(points.index).to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
+    weights = 1.0 + (2.0 * rng.random((replications, x.shape[1])) - 1.0) * factor
+    scores = pd.DataFrame((weights @ x.T) / scale, columns=points.index)
+    out = scores.rank(axis=1, method="min", ascending=False).to_numpy()
+    nominal = pd.Series(x.sum(axis=1) / scale, index=points.index)
+    table = pd.DataFrame(
+        {
+            "nominal": nominal.rank(method="min", ascending=False).to_numpy(),
+            "mean": out.mean(axis=0),
+            "median": np.quantile(out, 0.5, axis=0),
+            "q05": np.quantile(out, 0.05, axis=0),
+            "q95": np.quantile(out, 0.95, axis=0),
+        },
+        index=pd.Index(points.index, name="uCode"),
+    )
+    return RankIntervals("index", table, replications, seed)

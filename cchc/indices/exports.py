@@ -66,6 +66,13 @@ RANKING_HEADERS = [
     "Chỉ số năm trước (%)",
     "Tăng/giảm (điểm %)",
 ]
+# The workbook's ranking also gives each unit's rank interval (cchc.indices.results).
+XLSX_RANKING_HEADERS = [
+    *RANKING_HEADERS,
+    "Hạng trung vị",
+    "Hạng có thể từ (5%)",
+    "Hạng có thể đến (95%)",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,6 +247,7 @@ TWO = "#,##0.00"
 PERCENT = "0.00%"
 INTEGER = "#,##0"
 CHANGE = "+0.00;-0.00;0.00"
+RANK = "0.0"
 
 
 def _fraction(value: Decimal | None) -> float | None:
@@ -287,12 +295,16 @@ def _xlsx_ranking(book: Workbook, data: Published) -> None:
             r.group or "",
             _fraction(r.previous_percent),
             _float(change(r)),
+            r.rank_median,
+            r.rank_q05,
+            r.rank_q95,
         ]
         for r in data.results
     ]
     formats_by_column = {1: INTEGER, 3: TWO, 4: TWO, 5: TWO, 6: PERCENT, 8: PERCENT, 9: CHANGE}
-    widths = [7, 40, 12, 12, 11, 11, 8, 13, 13]
-    _sheet(book, "Xếp hạng", RANKING_HEADERS, rows, widths, formats_by_column)
+    formats_by_column |= {10: RANK, 11: RANK, 12: RANK}
+    widths = [7, 40, 12, 12, 11, 11, 8, 13, 13, 11, 11, 11]
+    _sheet(book, "Xếp hạng", XLSX_RANKING_HEADERS, rows, widths, formats_by_column)
 
 
 def _xlsx_areas(book: Workbook, data: Published) -> None:

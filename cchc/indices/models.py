@@ -488,6 +488,11 @@ class Result(models.Model):
         _("index % last year"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     areas = models.JSONField(_("areas"), default=list)
+    # The rank interval under noisy area weights (cchc.indices.results.rank_intervals); None
+    # for rounds published before it was computed.
+    rank_median = models.FloatField(_("median rank"), null=True, blank=True)
+    rank_q05 = models.FloatField(_("best likely rank (5th percentile)"), null=True, blank=True)
+    rank_q95 = models.FloatField(_("worst likely rank (95th percentile)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("index result")

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 from django.db.models import Case, DecimalField, F, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from cchc.composite.uncertainty import weighted_sum_rank_intervals
 from cchc.indices.models import (
     Appraisal,
     Assessment,
@@ -47,6 +49,14 @@ class UnitResult:
     areas: list[dict[str, Any]]
     previous_percent: Decimal | None = None
     unit_code: str = ""
+    rank_median: float | None = None
+    rank_q05: float | None = None
+    rank_q95: float | None = None
+
+    @property
+    def rank_varies(self) -> bool:
+        """Whether the rank interval is known and wider than the nominal rank alone."""
+        return self.rank_q05 is not None and self.rank_q05 != self.rank_q95
 
     @property
     def change(self) -> Decimal | None:
@@ -68,7 +78,18 @@ FROZEN = (
     "group",
     "previous_percent",
     "areas",
+    "rank_median",
+    "rank_q05",
+    "rank_q95",
 )
+
+# The rank intervals (issue #20): each area's points — and the survey points — weighted by
+# 1 ± up to 25 % (COINr's noisy weights, its sensitivity vignette's ±25 %), 1,000 draws with a
+# fixed seed so that the same round always gives the same interval. Illustrative settings: the
+# reform-index rules weigh every area 1 and say nothing of uncertainty.
+RANK_WEIGHT_NOISE = 0.25
+RANK_REPLICATIONS = 1000
+RANK_SEED = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,6 +232,7 @@ def compute_results(round_: AssessmentRound) -> list[UnitResult]:
         result.rank = rank
         result.previous_percent = previous.get(result.unit_id)
     _add_areas(tree, framework, results, points)
+    add_rank_intervals(framework, results)
     return sorted(results, key=lambda r: (r.rank, r.unit_name, r.unit_id))
 
 
@@ -273,6 +295,37 @@ def _add_areas(
                 "rank": rank,
             }
         )
+
+
+def add_rank_intervals(framework: Framework, results: list[UnitResult]) -> None:
+    """Each result's rank interval (median, 5th and 95th percentile of its rank) over
+    RANK_REPLICATIONS draws of noisy weights on its areas' points (cchc.composite's
+    weighted_sum_rank_intervals), over the same maximum as its index percent. The survey points
+    are taken as computed or imported (their sampling error is not drawn). No query."""
+    if len(results) < 2:
+        for result in results:
+            result.rank_median = result.rank_q05 = result.rank_q95 = float(result.rank)
+        return
+    keys = [str(r.unit_id) for r in results]
+    points = pd.DataFrame(
+        [{a["code"] or a["title"]: a["points"] for a in r.areas} for r in results], index=keys
+    )
+    maxima = pd.Series(
+        [
+            framework.appraisal_max + (ZERO if r.survey is None else framework.survey_max)
+            for r in results
+        ],
+        index=keys,
+        dtype=float,
+    )
+    table = weighted_sum_rank_intervals(
+        points, maxima, RANK_WEIGHT_NOISE, RANK_REPLICATIONS, seed=RANK_SEED
+    ).table
+    for result, key in zip(results, keys, strict=True):
+        row = table.loc[key]
+        result.rank_median = round(float(row["median"]), 1)
+        result.rank_q05 = round(float(row["q05"]), 1)
+        result.rank_q95 = round(float(row["q95"]), 1)
 
 
 def _number(value: Decimal) -> float:

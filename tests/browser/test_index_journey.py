@@ -196,3 +196,10 @@ def test_self_assess_appraise_respond_finalise_publish(
     expect(row.get_by_test_id("rank")).to_have_text("1")
     expect(row.get_by_test_id("group")).to_have_attribute("data-group", "A")
     expect(page.locator(f"tr[data-unit='{hanoi.ward_b.pk}'] [data-testid=rank]")).to_have_text("2")
+    # The rank interval frozen with the result, shown in Vietnamese under the unit's name.
+    assert result.rank_q05 is not None
+    assert result.rank_q95 is not None
+    assert result.rank_q05 <= result.rank <= result.rank_q95
+    expect(row.get_by_test_id("rank-interval")).to_have_text(
+        re.compile(r"Thứ hạng có thể từ 1 đến [12]")
+    )

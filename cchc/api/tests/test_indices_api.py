@@ -749,6 +749,9 @@ def published(index_round: AssessmentRound, hanoi: Hanoi, city_admin: User) -> A
         group="A",
         previous_percent=D("88.00"),
         areas=areas,
+        rank_median=1.0,
+        rank_q05=1.0,
+        rank_q95=1.5,
     )
     return index_round
 
@@ -800,6 +803,9 @@ def test_results_of_a_round_rank_the_units(
                     "rank": 1,
                 }
             ],
+            "rank_median": 1.0,
+            "rank_q05": 1.0,
+            "rank_q95": 1.5,
         },
         {
             "rank": 2,
@@ -813,6 +819,9 @@ def test_results_of_a_round_rank_the_units(
             "group": "C",
             "previous_percent": None,
             "areas": [],
+            "rank_median": None,
+            "rank_q05": None,
+            "rank_q95": None,
         },
     ]
 

@@ -129,3 +129,40 @@ def test_sensitivity_of_the_asem_ranks(asem):
     assert sum(res.first_order) <= 1 + sum(res.first_order_conf)
     assert max(res.total) > 0.05  # the assumptions do move ranks
     assert res.to_dict()["assumptions"][0]["name"] == "weights"
+
+
+def _reform_points():
+    import pandas as pd
+
+    points = pd.DataFrame(
+        {"A1": [20.0, 18.0, 10.0, 9.5], "A2": [5.0, 8.0, 14.0, 15.0], "S": [9.0, 9.0, 6.0, None]},
+        index=["u1", "u2", "u3", "u4"],
+    )
+    maxima = pd.Series([60.0, 60.0, 60.0, 40.0], index=points.index)
+    return points, maxima
+
+
+def test_weighted_sum_intervals_hand_checked_and_reproducible():
+    points, maxima = _reform_points()
+    a = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 500, seed=7)
+    b = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 500, seed=7)
+    assert a.table.equals(b.table)
+    # Nominal: u1 34/60, u2 35/60, u3 30/60, u4 24.5/40 = 0.6125 → u4, u2, u1, u3.
+    assert list(a.table["nominal"]) == [3.0, 2.0, 4.0, 1.0]
+    t = a.table
+    assert ((t["q05"] <= t["nominal"]) & (t["nominal"] <= t["q95"])).all()
+    # u3 is last whatever the weights within ±25 %; u1 and u2 swap when A1 outweighs A2.
+    assert t.loc["u3", "q05"] == t.loc["u3", "q95"] == 4.0
+    assert t.loc["u1", "q05"] < t.loc["u1", "q95"]
+    # Without noise the interval collapses on the nominal rank.
+    flat = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.0, 10, seed=1).table
+    assert (flat["q05"] == flat["nominal"]).all()
+    assert (flat["q95"] == flat["nominal"]).all()
+
+
+def test_weighted_sum_intervals_refuse_bad_settings():
+    points, maxima = _reform_points()
+    with pytest.raises(pipeline.PipelineError):
+        uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 1)
+    with pytest.raises(pipeline.PipelineError):
+        uncertainty.weighted_sum_rank_intervals(points, maxima, 1.5, 10)

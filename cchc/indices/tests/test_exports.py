@@ -30,6 +30,7 @@ def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
         group="A",
         unit_areas=areas("28.5", "38", "24", "1.5"),
         previous="88.00",
+        interval=(1.0, 1.0, 2.0),
     )
     result(
         rating_round,
@@ -61,9 +62,10 @@ def test_xlsx_has_the_ranking_and_the_areas(anonymous: Client, published: Assess
         "Số đơn vị theo nhóm",
     ]
     ranking = [list(row) for row in book["Xếp hạng"].iter_rows(values_only=True)]
-    assert ranking[0] == exports.RANKING_HEADERS
-    assert ranking[1] == [1, "Phường Ba Đình", 64.75, 27.75, 92.5, 0.925, "A", 0.88, 4.5]
-    assert ranking[2] == [2, "Phường Hoàn Kiếm", 52.68, 22.58, 75.25, 0.7525, "C", None, None]
+    assert ranking[0] == exports.XLSX_RANKING_HEADERS
+    assert ranking[0][-1] == "Hạng có thể đến (95%)"
+    assert ranking[1] == [1, "Phường Ba Đình", 64.75, 27.75, 92.5, 0.925, "A", 0.88, 4.5, 1, 1, 2]
+    assert ranking[2] == [2, "Phường Hoàn Kiếm", 52.68, 22.58, 75.25, 0.7525, "C"] + [None] * 5
     sheet = book["Xếp hạng"]
     assert sheet["F2"].number_format == "0.00%"
     assert sheet["C2"].number_format == "#,##0.00"

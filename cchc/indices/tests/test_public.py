@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -90,8 +91,13 @@ def result(
     group: str,
     unit_areas: list[dict[str, Any]],
     previous: str | None = None,
+    interval: tuple[float, float, float] | None = None,
 ) -> Result:
+    median, q05, q95 = interval or (None, None, None)
     return Result.objects.create(
+        rank_median=median,
+        rank_q05=q05,
+        rank_q95=q95,
         round=rating_round,
         unit=unit,
         unit_name=unit.name,
@@ -118,6 +124,7 @@ def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
         group="A",
         unit_areas=areas("28.5", "38", "24"),
         previous="88.00",
+        interval=(1.0, 1.0, 2.5),
     )
     result(
         rating_round,
@@ -301,6 +308,25 @@ def test_public_unit_shows_profile_strengths_and_weaknesses(
     assert [s.code for s in strong.context["strengths"]] == ["1", "3"]
     assert "+4.50" in strong.content.decode()
     assert "Last year: 88.00 percent" in strong.content.decode()
+
+
+def test_public_pages_show_the_stored_rank_interval(
+    anonymous: Client, published: AssessmentRound, hanoi: Hanoi
+) -> None:
+    """The interval is read from the frozen Result (Ba Đình 1 to 2.5); Hoàn Kiếm's round-era
+    row has none, so no interval is shown for it."""
+    page = anonymous.get(reverse("indices:public_round", args=[published.pk]))
+    html = page.content.decode()
+    assert html.count('data-testid="rank-interval"') == 1
+    assert "Rank could be from 1 to 2.5" in html
+    unit = anonymous.get(reverse("indices:public_unit", args=[published.pk, hanoi.ward_a.pk]))
+    assert 'data-testid="rank-interval"' in unit.content.decode()
+    assert "Rank could be from 1 to 2.5" in unit.content.decode()
+    with translation.override("vi"):
+        vietnamese = render_to_string(
+            "indices/_rank_interval.html", {"r": Result.objects.get(unit=hanoi.ward_a)}
+        )
+    assert "Thứ hạng có thể từ 1 đến 2,5" in vietnamese
 
 
 def test_unpublished_round_and_unknown_unit_are_not_found(

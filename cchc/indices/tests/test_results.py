@@ -22,6 +22,7 @@ from cchc.indices.models import (
     Assessment,
     AssessmentRound,
     Framework,
+    Result,
     SurveyPoints,
 )
 from cchc.indices.publication import publish_round
@@ -402,3 +403,56 @@ def test_index_results_text(scored: AssessmentRound) -> None:
 def test_index_results_refuses_an_unknown_round(db: None, argument: str, message: str) -> None:
     with pytest.raises(CommandError, match=message):
         index_results(argument)
+
+
+# Rank intervals (issue #20)
+
+
+def test_rank_intervals_are_reproducible_contain_the_rank_and_are_frozen(
+    framework: Framework, city_admin: User, hanoi: Hanoi
+) -> None:
+    """A demo-like round: a clear leader, close middle units that trade areas, a clear last."""
+    units = wards(hanoi, 6)
+    rating_round = make_round(framework, city_admin, units)
+    scores = [  # (1.1, 1.2, 2.1, survey)
+        (D(15), D(15), D(38), D(29)),
+        (D(14), D(10), D(33), D(22)),
+        (D(10), D(14), D(34), D(21)),
+        (D(12), D(12), D(32), None),
+        (D(13), D(9), D(35), D(20)),
+        (D(5), D(4), D(10), D(8)),
+    ]
+    for unit, (a, b, c, survey) in zip(units, scores, strict=True):
+        finalise_with(rating_round, unit, {"1.1": a, "1.2": b, "2.1": c, "4": D(0)}, survey=survey)
+    rating_round = AssessmentRound.objects.select_related("framework").get(pk=rating_round.pk)
+
+    live = compute_results(rating_round)
+    assert [(r.rank_median, r.rank_q05, r.rank_q95) for r in live] == [
+        (r.rank_median, r.rank_q05, r.rank_q95) for r in compute_results(rating_round)
+    ]
+    for r in live:
+        assert r.rank_q05 is not None
+        assert r.rank_q95 is not None
+        assert r.rank_q05 <= r.rank <= r.rank_q95, r
+    first, last = live[0], live[-1]
+    assert (first.unit_name, first.rank_q05, first.rank_q95) == ("Phường Thêm 01", 1, 1)
+    assert (last.unit_name, last.rank_q05, last.rank_q95) == ("Phường Thêm 06", 6, 6)
+    assert any(r.rank_varies for r in live[1:-1])  # the close middle units can swap
+
+    publish_round(rating_round, actor=city_admin)
+    stored = list(
+        Result.objects.filter(round=rating_round)
+        .order_by("rank", "unit_name")
+        .values_list("rank_median", "rank_q05", "rank_q95")
+    )
+    assert stored == [(r.rank_median, r.rank_q05, r.rank_q95) for r in live]
+    Appraisal.objects.filter(assessment__round=rating_round).update(points=D(0))
+    rating_round.refresh_from_db()
+    assert results_of(rating_round) == live
+
+
+def test_a_single_unit_keeps_its_rank(rating_round: AssessmentRound, hanoi: Hanoi) -> None:
+    finalise_with(rating_round, hanoi.ward_a, leaves(D(30)))
+    finalise_with(rating_round, hanoi.ward_b, leaves(D(20)), status=Assessment.Status.SUBMITTED)
+    (only,) = compute_results(rating_round)
+    assert (only.rank, only.rank_median, only.rank_q05, only.rank_q95) == (1, 1, 1, 1)
