@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from cchc.orgunits.models import OrgUnit
@@ -315,34 +315,36 @@ def _procedure_cuts(
 ) -> tuple[dict[int, ProcedureCut], int]:
     """({procedure id: its cut}, count without baseline) for `procedures` in `year`: now = the
     catalogue's processing time and the yearly cost after the latest plan approved by the end
-    of `year` (none: the baseline cost); an abolished procedure is cut whole. One query."""
-    latest_plan = (
+    of `year` (none: the baseline cost); an abolished procedure is cut whole. Two queries."""
+    # The latest approved plan of each procedure, read in one pass over the approved plans
+    # (ordered newest first per procedure, the first one kept). A correlated subquery per
+    # procedure made SQLite scan the plans once per procedure (0.4 s at 2,000 procedures).
+    latest: dict[int, int] = {}
+    plans = (
         SimplificationPlan.objects.filter(
-            procedure=OuterRef("pk"),
+            procedure__in=procedures.order_by().values("pk"),
             status=SimplificationPlan.Status.APPROVED,
             decision_date__year__lte=year,
         )
-        .order_by("-decision_date", "-pk")
-        .values("cost_after")[:1]
+        .order_by("procedure_id", "-decision_date", "-pk")
+        .values_list("procedure_id", "cost_after")
     )
-    rows = (
-        procedures.order_by()
-        .annotate(cost_now=Subquery(latest_plan))
-        .values_list(
-            "pk",
-            "code",
-            "name",
-            "status",
-            "processing_days",
-            "baseline_year",
-            "baseline_days",
-            "baseline_cost",
-            "cost_now",
-        )
+    for procedure_id, cost_after in plans:
+        latest.setdefault(procedure_id, cost_after)
+    rows = procedures.order_by().values_list(
+        "pk",
+        "code",
+        "name",
+        "status",
+        "processing_days",
+        "baseline_year",
+        "baseline_days",
+        "baseline_cost",
     )
     cuts: dict[int, ProcedureCut] = {}
     missing = 0
-    for pk, code, name, status, days, base_year, base_days, base_cost, cost_now in rows:
+    for pk, code, name, status, days, base_year, base_days, base_cost in rows:
+        cost_now = latest.get(pk)
         if base_year != target.baseline_year or base_days is None or base_cost is None:
             missing += 1
             continue
@@ -369,7 +371,7 @@ def target_progress(user: Any, year: int) -> TargetProgress | None:
     """The year's target (ProcedureTarget) and the cut of processing time and compliance cost
     over every procedure in scope that `user` sees (None: every procedure), in total and per
     implementing unit they see, with the procedures furthest from the target; None when the
-    year has no target. Four queries. Changes nothing."""
+    year has no target. Five queries. Changes nothing."""
     target = ProcedureTarget.objects.for_year(year)
     if target is None:
         return None

@@ -527,6 +527,9 @@ def workflow_list(request: AuthedRequest) -> HttpResponse:
 # --- overview ----------------------------------------------------------------------------------
 
 
+TARGET_UNIT_ROWS = 20  # rows of the target card's unit table
+
+
 @member
 @require_GET
 def overview(request: AuthedRequest) -> HttpResponse:
@@ -547,8 +550,12 @@ def overview(request: AuthedRequest) -> HttpResponse:
         for t in figures.fields
         if t.cut_pct is not None
     ][:15]
+    progress = queries.target_progress(request.user, year)
     context = {
-        "progress": queries.target_progress(request.user, year),
+        "progress": progress,
+        # The units furthest from the target (the list is sorted so); every unit is in the API
+        # (/api/v1/procedures/targets) and the procedure_targets command.
+        "target_units": progress.units[:TARGET_UNIT_ROWS] if progress else [],
         "form": form,
         "year": year,
         "years": years,

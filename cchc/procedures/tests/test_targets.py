@@ -178,3 +178,66 @@ def test_baseline_page_for_city_administrators_only(
     procedure.refresh_from_db()
     assert procedure.business_related
     assert procedure.baseline_cost == 900_000
+
+
+def test_the_latest_approved_plan_of_a_procedure_gives_its_cost(hanoi: Hanoi, city_admin: User):
+    """Several approved plans: the one with the latest decision counts (on the same day, the
+    later one); a plan decided after the year does not."""
+    (procedure,) = catalogue(city_admin, [row("1.000001", days="10")])
+    _baseline(city_admin, procedure)  # 4,000,000 VND a year in 2024
+    cut_20 = PlanFigures(
+        hours_before=Decimal(100),
+        hours_after=Decimal(80),
+        fees_before=0,
+        fees_after=0,
+        times_per_year=1,
+        subjects_per_year=1,
+    )
+    decisions = [
+        (CUT_40, DECISION_DATE),
+        (cut_20, DECISION_DATE.replace(month=6)),
+        (CUT_40, DECISION_DATE.replace(month=6)),  # same day, approved later: it counts
+    ]
+    for figures, decided in decisions:
+        plan = plan_for(city_admin, procedure, hanoi.ward_a, figures)
+        approve_simplification_plan(
+            plan, actor=city_admin, decision_number="9/QĐ", decision_date=decided
+        )
+    assert target_progress(None, 2026).total.cost == 2_400_000
+    assert target_progress(None, 2025).total.cost == 4_000_000  # decided in 2026
+
+
+def test_target_progress_reads_a_fixed_number_of_queries(
+    fifty, city_admin: User, officer_a: User, django_assert_num_queries
+):
+    """N+1 guard: five queries however many procedures, links and plans (the target, the
+    procedures, their latest plans, the unit links and the unit names)."""
+    assert city_admin.is_city_admin  # the user's roles are read once per request, beforehand
+    assert not officer_a.is_city_admin
+    with django_assert_num_queries(5):
+        progress = target_progress(city_admin, 2026)
+    assert progress is not None
+    assert progress.total.procedures == 50
+    with django_assert_num_queries(5):
+        own = target_progress(officer_a, 2026)
+    assert own is not None
+    assert own.total.procedures == 25
+    assert sum(cut.procedures for _name, _pk, cut in progress.units) == 50
+    assert [cut.procedures for _name, _pk, cut in own.units] == [25]
+
+
+def test_overview_lists_only_the_units_furthest_from_the_target(
+    fifty, city_admin: User, monkeypatch
+):
+    """The card's unit table shows the first TARGET_UNIT_ROWS units (lowest cost cut first);
+    the query, the API and the command keep every unit."""
+    monkeypatch.setattr("cchc.procedures.views.TARGET_UNIT_ROWS", 1)
+    page = client_for(city_admin).get(reverse("procedures:overview"), {"year": 2026})
+    progress = page.context["progress"]
+    assert len(progress.units) == 2
+    assert page.context["target_units"] == progress.units[:1]
+    html = page.content.decode()
+    table = html.split('data-testid="target-units"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 2  # the heading and one unit
+    assert progress.units[0][0] in table
+    assert 'data-testid="target-units-more"' in html

@@ -1,6 +1,7 @@
 """The headcount journey in Chromium (issue #8 acceptance): a ward's focal point enters the
-ward's 2025 headcount, and the summary shows the reduction rolled up against the 2015 baseline
-of the two old wards merged into it — on a desktop and on a phone.
+ward's 2025 headcount, and the summary shows the reduction rolled up against the 2021 baseline
+of the two old wards merged into it (2025 lies in the Conclusion 40-KL/TW period, which
+compares with 2021) — on a desktop and on a phone.
 
 Selectors use ids, URLs and data-testid, so the test holds in Vietnamese and in English.
 """
@@ -34,8 +35,8 @@ def _shots(tmp_path: Path) -> Path:
 def _merged_wards(hanoi, city_admin: User) -> None:
     old_1 = legacy_ward("00001", "Phường Phúc Xá (cũ)", successors=[hanoi.ward_a])
     old_2 = legacy_ward("00007", "Phường Trúc Bạch (cũ)", successors=[hanoi.ward_a])
-    record(old_1, 2015, 30, 120, actor=city_admin)
-    record(old_2, 2015, 20, 80, actor=city_admin)
+    record(old_1, 2021, 30, 120, actor=city_admin)
+    record(old_2, 2021, 20, 80, actor=city_admin)
 
 
 def _enter_and_check(tab: Page, hanoi, shots: Path, name: str) -> None:
@@ -53,7 +54,7 @@ def _enter_and_check(tab: Page, hanoi, shots: Path, name: str) -> None:
     assert (saved.civil_assigned, saved.civil_actual, saved.public_assigned) == (40, 38, 170)
 
     tab.goto("/staffing/?year=2025")
-    # 50 posts in 2015 (30 + 20 in the two old wards) → 40 in 2025: 10 fewer, 20%.
+    # 50 posts in 2021 (30 + 20 in the two old wards) → 40 in 2025: 10 fewer, 20%.
     expect(tab.get_by_test_id("total-civil-reduction")).to_contain_text("10")
     expect(tab.get_by_test_id("total-civil-percent")).to_have_text("20,00%")
     expect(tab.get_by_test_id("total-public-percent")).to_have_text("15,00%")
