@@ -4,6 +4,7 @@ The root conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, because Playwright's sync API 
 loop in the test thread and Django would otherwise refuse database access from it.
 """
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,21 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_missing_rea
 DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+DRAIN_SECONDS = 60
+
+
+def _wait_for_requests(live_server: LiveServer) -> None:
+    """Wait until the live server has finished the requests it is still handling.
+
+    With in-memory SQLite the server's request threads share the test's connection (and the
+    shared-cache database). A test that fails while a request is still running (a slow page,
+    a poll) would otherwise let that request hold a transaction or an unfinished statement
+    while the next test's flush runs: "database table is locked" for every test after it.
+    Closing the browser context ends keep-alive connections, so the threads end too."""
+    httpd = getattr(live_server.thread, "httpd", None)
+    deadline = time.monotonic() + DRAIN_SECONDS
+    for thread in list(getattr(httpd, "_threads", ())):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +59,11 @@ def _new_page(browser: Browser, live_server: LiveServer, viewport: ViewportSize)
             violations.append(message.text)
 
     page.on("console", watch)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+        _wait_for_requests(live_server)
     assert not violations, violations
 
 

@@ -16,7 +16,6 @@ from cchc.accounts.models import User
 from cchc.staffing.models import Headcount
 from cchc.staffing.tests.factories import legacy_ward, record
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.conftest import browser, page, phone_page  # noqa: F401 (fixtures)
 from tests.browser.test_journeys import log_in
 
 if reason := chromium_missing_reason():
@@ -65,7 +64,7 @@ def _enter_and_check(tab: Page, hanoi, shots: Path, name: str) -> None:
 
 
 def test_enter_headcount_and_see_the_rolled_up_reduction(
-    page: Page,  # noqa: F811
+    page: Page,
     hanoi,
     city_admin: User,
     officer_a: User,
@@ -76,7 +75,7 @@ def test_enter_headcount_and_see_the_rolled_up_reduction(
 
 
 def test_the_same_on_a_phone(
-    phone_page: Page,  # noqa: F811
+    phone_page: Page,
     hanoi,
     city_admin: User,
     officer_a: User,

@@ -13,18 +13,17 @@ from playwright.sync_api import Page, expect
 
 from cchc.composites.models import CompositeRun
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_journeys import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-ASEM = Path(__file__).resolve().parents[3] / "tests" / "data" / "asem"
+ASEM = Path(__file__).resolve().parents[1] / "data" / "asem"
 
 
 def test_import_run_and_read_the_ranks(
-    page: Page,  # noqa: F811
+    page: Page,
     hanoi,
     city_admin,
     tmp_path: Path,
