@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from cchc.composites import compute
 from cchc.composites.models import CompositeRun
+from cchc.core.xlsx import append_row
 
 BOLD = Font(bold=True)
 
@@ -28,7 +29,7 @@ def run_workbook(run: CompositeRun) -> bytes:
     if has_intervals:
         header += [_("Median rank"), _("Rank 5%"), _("Rank 95%")]
     header += [_("Strengths"), _("Weaknesses")]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = BOLD
     names = result.get("indicators", {})
@@ -44,15 +45,15 @@ def run_workbook(run: CompositeRun) -> bytes:
             "; ".join(names.get(c, c) for c in unit.get("strengths", [])),
             "; ".join(names.get(c, c) for c in unit.get("weaknesses", [])),
         ]
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.column_dimensions["B"].width = 32
     for name, frame in compute.datasets(run.index.meta, run.index.data, run.pipeline).items():
         data_sheet = book.create_sheet(name[:31])
-        data_sheet.append(["uCode", *[str(c) for c in frame.columns]])
+        append_row(data_sheet, ["uCode", *[str(c) for c in frame.columns]])
         for cell in data_sheet[1]:
             cell.font = BOLD
         for code, values in zip(frame.index, frame.to_numpy(), strict=True):
-            data_sheet.append([code, *[None if math.isnan(v) else float(v) for v in values]])
+            append_row(data_sheet, [code, *[None if math.isnan(v) else float(v) for v in values]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

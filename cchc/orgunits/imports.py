@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from cchc.core import audit, xlsx
 from cchc.core.text import fold
-from cchc.core.xlsx import Column, Row, RowError, cell_text
+from cchc.core.xlsx import Column, Row, RowError, append_row, cell_text, write_cell
 from cchc.orgunits.actions import check_code, create_unit, move_unit, update_unit
 from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.queries import chart_units, home_province
@@ -483,7 +483,7 @@ def template_xlsx() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Cơ cấu tổ chức"
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(1, index)
         cell.font = BOLD
@@ -504,7 +504,7 @@ def template_xlsx() -> bytes:
             unit.short_name,
         ]
         for index, value in enumerate(cells, start=1):
-            sheet.cell(row, index, value).number_format = "@"
+            write_cell(sheet, row, index, value).number_format = "@"
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()
@@ -516,9 +516,9 @@ def errors_xlsx(errors: list[list[Any]]) -> bytes:
     sheet = workbook.create_sheet("Lỗi")
     for index, width in enumerate((8, 40, 80), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(["Dòng (row)", "Cột (column)", "Lỗi (message)"])
+    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
     for row in errors:
-        sheet.append(list(row))
+        append_row(sheet, row)
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()

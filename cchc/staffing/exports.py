@@ -119,8 +119,8 @@ def summary_xlsx(summary: Summary) -> bytes:
             *_figures(summary.civil, summary.civil_actual, summary.public, summary.public_actual),
         ],
     )
-    sheet.append([])
-    sheet.append(["", rule_text(summary)])
+    append_row(sheet, [])
+    append_row(sheet, ["", rule_text(summary)])
     content = io.BytesIO()
     workbook.save(content)
     return content.getvalue()

@@ -432,7 +432,7 @@ def shares_template_xlsx() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Tỷ lệ kế thừa"
-    sheet.append([column.header for column in SHARE_COLUMNS])
+    append_row(sheet, [column.header for column in SHARE_COLUMNS])
     for index, column in enumerate(SHARE_COLUMNS, start=1):
         sheet.cell(1, index).font = BOLD
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -440,13 +440,14 @@ def shares_template_xlsx() -> bytes:
     predecessors = list(split.filter(n__gt=1).order_by("path"))
     for shares in shares_of(predecessors).values():
         for share in shares:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     unit_code(share.predecessor),
                     unit_code(share.successor),
                     float(share.share),
                     f"{share.predecessor.name} → {share.successor.name}",
-                ]
+                ],
             )
     content = io.BytesIO()
     workbook.save(content)
