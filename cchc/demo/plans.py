@@ -386,16 +386,7 @@ def _september(task: Task, admin: User, rng: random.Random) -> None:
         day = SEPTEMBER_DUE + datetime.timedelta(days=rng.choice([4, 9, 15]))
     else:
         day = SEPTEMBER_DUE - datetime.timedelta(days=rng.choice([0, 2, 5, 8, 12, 20]))
-    report = submit_report(
-        task,
-        actor=admin,
-        percent=100,
-        narrative="Đã hoàn thành nhiệm vụ.",
-        is_completion=True,
-        output=task.expected_output or "Báo cáo",
-        received_on=day,
-    )
-    accept_report(report, actor=admin, comment="Đạt yêu cầu.")
+    _complete(task, admin, day)
 
 
 def _report(tasks: list[Task], admin: User, rng: random.Random) -> None:
@@ -440,16 +431,21 @@ def _report(tasks: list[Task], admin: User, rng: random.Random) -> None:
                 received_on=day - datetime.timedelta(days=3),
             )
             return_report(first, actor=admin, reason="Thiếu tài liệu kiểm chứng.")
-        report = submit_report(
-            task,
-            actor=admin,
-            percent=100,
-            narrative="Đã hoàn thành nhiệm vụ.",
-            is_completion=True,
-            output=task.expected_output or "Báo cáo",
-            received_on=day,
-        )
-        accept_report(report, actor=admin, comment="Đạt yêu cầu.")
+        _complete(task, admin, day)
+
+
+def _complete(task: Task, admin: User, day: datetime.date) -> None:
+    """The task's completion report, received on `day` and accepted."""
+    report = submit_report(
+        task,
+        actor=admin,
+        percent=100,
+        narrative="Đã hoàn thành nhiệm vụ.",
+        is_completion=True,
+        output=task.expected_output or "Báo cáo",
+        received_on=day,
+    )
+    accept_report(report, actor=admin, comment="Đạt yêu cầu.")
 
 
 def _date(text: str) -> datetime.date:
