@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
-from cchc.indices.assessments import KINDS
+from cchc.indices.actions import KINDS
 from cchc.indices.models import Assessment, Framework, TargetGroup
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.forms import CheckboxList, UnitMultipleChoiceField
@@ -98,7 +98,7 @@ class ResponseForm(forms.Form):
     )
 
 
-# --- self-assessment rounds and assessments (views_rounds) --------------------------------------
+# --- self-assessment rounds and assessments (views/rounds) -------------------------------------
 
 
 class RoundOpenForm(forms.Form):

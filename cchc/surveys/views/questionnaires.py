@@ -27,9 +27,8 @@ from cchc.surveys.actions import (
     remove_question,
     update_questionnaire,
 )
-from cchc.surveys.forms import QuestionForm, QuestionnaireSettingsForm
+from cchc.surveys.forms import QuestionForm, QuestionnaireSettingsForm, add_action_error
 from cchc.surveys.models import Campaign, Question, Questionnaire, Section
-from cchc.surveys.views.inputs import add_action_error
 
 
 @dataclass

@@ -7,7 +7,6 @@ Every function here that changes data is an action: a transaction and its audit 
 """
 
 import datetime
-from collections import Counter
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import Membership, User
+from cchc.accounts.models import User
 from cchc.core import audit
 from cchc.indices.models import (
     Appraisal,
@@ -23,30 +22,12 @@ from cchc.indices.models import (
     AssessmentRound,
     CouncilMember,
     Criterion,
-    Framework,
     Proposal,
 )
-from cchc.indices.scoring import check_points
+from cchc.indices.queries import appraised_leaves, unit_scorers
+from cchc.indices.scoring import check_points, decided_points
 from cchc.plans.jobs import email_notifications
 from cchc.plans.models import Notification
-
-
-def appraised_leaves(framework: Framework) -> list[Criterion]:
-    """The leaves the council appraises: every leaf not scored by the survey (manual and
-    computed ones, bonus/penalty included), in the framework's order."""
-    criteria = list(framework.criteria.order_by("order"))
-    parents = {c.parent_id for c in criteria}
-    return [c for c in criteria if c.pk not in parents and c.method != Criterion.Method.SURVEY]
-
-
-def decided_points(
-    proposals: list[Decimal], members: int, majority_percent: Decimal
-) -> Decimal | None:
-    """The points more than `majority_percent` of the `members` proposed, or None."""
-    if not proposals:
-        return None
-    points, count = Counter(proposals).most_common(1)[0]
-    return points if 100 * count > majority_percent * members else None
 
 
 def _open_round(rating_round: AssessmentRound) -> None:
@@ -189,17 +170,6 @@ def _notify(users: list[int], assessment: Assessment, message: str, key: str) ->
     )
     ids = [n.pk for n in notices]
     transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
-
-
-def unit_scorers(assessment: Assessment) -> list[int]:
-    """The users who score and respond for the assessed unit (its focal points and heads)."""
-    return list(
-        Membership.objects.filter(
-            unit=assessment.unit,
-            role__in=[Membership.Role.FOCAL_POINT, Membership.Role.HEAD],
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
 
 
 @transaction.atomic

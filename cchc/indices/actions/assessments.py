@@ -27,7 +27,7 @@ from cchc.indices.models import (
     SelfScore,
     TargetGroup,
 )
-from cchc.indices.queries import computed_scores
+from cchc.indices.queries import computed_scores, scored_by_units
 from cchc.indices.scoring import check_points
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.jobs import email_notifications
@@ -41,14 +41,6 @@ KINDS: dict[str, tuple[str, ...]] = {
     TargetGroup.PUBLIC_SERVICE: (OrgUnit.Kind.PUBLIC_SERVICE,),
     TargetGroup.CENTRAL: (OrgUnit.Kind.DEPARTMENT,),
 }
-
-
-def scored_by_units(framework: Framework) -> list[Criterion]:
-    """The leaves the units score themselves: manual ones (computed and survey criteria get
-    their points elsewhere)."""
-    criteria = list(framework.criteria.order_by("order"))
-    parents = {c.parent_id for c in criteria}
-    return [c for c in criteria if c.pk not in parents and c.method == Criterion.Method.MANUAL]
 
 
 DEFAULT_MAJORITY: Decimal = AssessmentRound._meta.get_field("majority_percent").default
