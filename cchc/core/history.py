@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
@@ -199,7 +200,7 @@ def describe(events: Any) -> list[Line]:
         for name, values in (event.changes or {}).items():
             field = fields[event.pk].get(name)
             if isinstance(field, models.ForeignKey):
-                wanted[field.related_model].update(  # type: ignore[index]
+                wanted[field.related_model].update(
                     value for value in values if value not in (None, "")
                 )
     names = {
@@ -225,13 +226,14 @@ def describe(events: Any) -> list[Line]:
 
 
 def _fields(event: AuditEvent) -> dict[str, models.Field]:
-    model = event.target_type.model_class() if event.target_type_id else None
+    if event.target_type_id is None:
+        return {}
+    # get_for_id reads ContentType's cache: no query per event.
+    model = ContentType.objects.get_for_id(event.target_type_id).model_class()
     if model is None:
         return {}
     return {
-        field.name: field  # type: ignore[misc]
-        for field in model._meta.get_fields()
-        if isinstance(field, models.Field)
+        field.name: field for field in model._meta.get_fields() if isinstance(field, models.Field)
     }
 
 
@@ -250,7 +252,7 @@ def _value(field: models.Field | None, value: Any, names: dict[Any, dict[str, st
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        return names.get(field.related_model, {}).get(str(value), str(value))  # type: ignore[call-overload]
+        return names.get(field.related_model, {}).get(str(value), str(value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         return formats.date_format(moment, "SHORT_DATETIME_FORMAT") if moment else value
