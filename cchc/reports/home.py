@@ -27,6 +27,7 @@ from cchc.inspections.models import Recommendation
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import ExtensionRequest, Notification, ProgressReport, TallyRow, Task
 from cchc.plans.permissions import reviewed_by
+from cchc.ratings.actions import response_deadline
 from cchc.ratings.models import Rating, Responsibility
 from cchc.reports import briefing
 
@@ -65,6 +66,7 @@ def waiting_for(user: Any, today: datetime.date) -> list[Waiting]:
         *_returned_reports(user),
         *_reviews(user),
         *_explanations(user, today),
+        *_rating_responses(user, today),
         *_approvals(user),
         *_self_assessments(user, today),
         *_recommendations(user, today),
@@ -207,6 +209,34 @@ def _explanations(user: Any, today: datetime.date) -> list[Waiting]:
         )
         for record in records[:LIST_LIMIT]
     ]
+
+
+def _rating_responses(user: Any, today: datetime.date) -> list[Waiting]:
+    """Assessed ratings the person may still respond to: their own as head or responsible
+    person, and those of the units they head (Decree 335: the rated may explain in writing)."""
+    headed = [path for path, role in user.unit_roles if role == Membership.Role.HEAD]
+    mine = Q(person=user) & ~Q(kind=Rating.Kind.UNIT)
+    if headed:
+        mine |= Q(kind=Rating.Kind.UNIT, unit__path__in=headed)
+    ratings = (
+        Rating.objects.filter(mine, assessed_at__isnull=False, responded_at__isnull=True)
+        .select_related("round__policy")
+        .order_by("-round__month")
+    )
+    items = []
+    for rating in ratings[:LIST_LIMIT]:
+        deadline = response_deadline(rating)
+        if deadline is not None and deadline >= today:
+            items.append(
+                Waiting(
+                    "rating_response",
+                    _("Rating you may respond to"),
+                    f"{rating.label} · {rating.round.month:%m/%Y}",
+                    rating.get_absolute_url(),
+                    due=deadline,
+                )
+            )
+    return items
 
 
 def _approvals(user: Any) -> list[Waiting]:
