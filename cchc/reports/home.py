@@ -240,12 +240,23 @@ def _rating_responses(user: Any, today: datetime.date) -> list[Waiting]:
 
 
 def _approvals(user: Any) -> list[Waiting]:
-    """Assessed ratings the person approves as head of the assessing level (not their own)."""
-    if not (user.is_superuser or any(r == Membership.Role.HEAD for _p, r in user.unit_roles)):
-        return []
+    """Assessed ratings the person approves (`ratings.permissions.is_approver` as a filter):
+    heads approve their units' responsible persons; the head of the city also the units and
+    heads; never their own."""
+    if user.is_superuser:
+        approvable = Q()
+    else:
+        approvable = Q(pk__in=[])
+        for path, role in user.unit_roles:
+            if role != Membership.Role.HEAD:
+                continue
+            approvable |= Q(kind=Rating.Kind.PERSON, unit__path__startswith=path)
+            if path.count("/") == 2:  # a root unit ("/01/"): the city approves units and heads
+                approvable |= Q(unit__path__startswith=path) & ~Q(kind=Rating.Kind.PERSON)
+        if not user.unit_roles:
+            return []
     rounds = (
-        Rating.objects.for_user(user)
-        .filter(status=Rating.Status.ASSESSED)
+        Rating.objects.filter(approvable, status=Rating.Status.ASSESSED)
         .exclude(person=user)
         .values("round__month")
         .annotate(count=Count("pk"))

@@ -10,6 +10,15 @@ from cchc.core.tests.helpers import assert_constant_queries, html
 from cchc.plans.actions import close_month, return_report, send_reminders, submit_report
 from cchc.plans.models import TallyRow
 from cchc.plans.tests.factories import issued_city_plan, task_in
+from cchc.ratings.actions import assess_rating
+from cchc.ratings.models import Rating
+from cchc.ratings.tests.factories import (
+    SEPTEMBER,
+    appoint_head,
+    draft_city_plan,
+    rate,
+    worked_example,
+)
 from cchc.reports.briefing import Counts
 from cchc.reports.home import QUERY_BUDGET, SOON_DAYS
 from conftest import Hanoi, client_for
@@ -118,3 +127,36 @@ def test_the_home_page_queries_do_not_grow_with_tasks(
     client = client_for(officer_a)
     first, _second = assert_constant_queries(lambda: client.get("/"), add, budget=QUERY_BUDGET)
     assert len(first.context["waiting"]) >= 2
+
+
+def test_a_head_sees_the_ratings_to_respond_to_and_a_chairman_those_to_approve(
+    hanoi: Hanoi, city_admin: User, officer_a: User
+) -> None:
+    head = appoint_head(hanoi.ward_a, city_admin, username="head_a", full_name="Vũ Đức Bình")
+    chairman = appoint_head(hanoi.city, city_admin, username="chairman")
+    plan = draft_city_plan(hanoi.city, city_admin)
+    worked_example(plan, hanoi.ward_a, city_admin, responsible=officer_a)
+    ratings = {rating.kind: rating for rating in rate(SEPTEMBER, city_admin).ratings.all()}
+    for rating in ratings.values():
+        criteria = rating.round.policy.criteria.order_by("order")
+        assess_rating(rating, actor=city_admin, points={c.pk: c.max_points for c in criteria})
+
+    head_items = [
+        i for i in client_for(head).get("/").context["waiting"] if i.kind == "rating_response"
+    ]
+    assert sorted(item.url for item in head_items) == sorted(
+        ratings[kind].get_absolute_url() for kind in (Rating.Kind.UNIT, Rating.Kind.HEAD)
+    )
+    assert all(item.due and item.due >= TODAY for item in head_items)
+
+    approvals = [
+        i
+        for i in client_for(chairman).get("/").context["waiting"]
+        if i.kind == "ratings_to_approve"
+    ]
+    assert [(item.count, item.url) for item in approvals] == [(3, "/ratings/2026/9/")]
+    # The ward's head approves the ward's responsible person only (not their own rating).
+    ward = [
+        i for i in client_for(head).get("/").context["waiting"] if i.kind == "ratings_to_approve"
+    ]
+    assert [item.count for item in ward] == [1]
