@@ -40,7 +40,11 @@ run check messages bench: export DJANGO_DEBUG ?= true
 run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --no-input --verbosity 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) seed_demo --no-accounts
+	@# Send what the seeding queued (one line per e-mail), then end with the address and accounts.
+	$(MANAGE) db_worker --batch --no-startup-delay --no-reload --verbosity 0
+	@$(MANAGE) seed_demo --accounts-only
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)."
 	@trap 'kill 0' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(MANAGE) db_worker --no-reload & \
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)

@@ -215,7 +215,8 @@ TASKS = {
     }
 }
 
-# E-mail through Django's mailers: the console by default, SMTP when DJANGO_EMAIL_HOST is set.
+# E-mail through Django's mailers: SMTP when DJANGO_EMAIL_HOST is set, else the console, one line
+# per e-mail (recipients and subject: cchc/core/mail.py).
 if env_bool("DJANGO_EMAIL_USE_SSL", False) and env_bool("DJANGO_EMAIL_USE_TLS", False):
     raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_SSL (465) or DJANGO_EMAIL_USE_TLS, not both.")
 if os.environ.get("DJANGO_EMAIL_HOST"):
@@ -238,7 +239,7 @@ if os.environ.get("DJANGO_EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "cchc.core.mail.OneLineConsoleBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cchc@localhost")
 
 # Security: CSP everywhere; HTTPS settings switch on with DJANGO_HTTPS=true behind TLS.

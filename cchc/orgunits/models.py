@@ -130,21 +130,6 @@ class OrgUnit(models.Model):
         base = self.parent.path if self.parent_id and self.parent else "/"
         return f"{base}{self.path_segment(self.code, self.legacy)}/"
 
-    @staticmethod
-    def kind_counts(units: OrgUnitQuerySet) -> list[dict[str, Any]]:
-        """[{"kind": …, "label": …, "count": …}] for a set of units, in the order of Kind."""
-        counts = dict(
-            units.order_by()
-            .values_list("kind")
-            .annotate(n=models.Count("id"))
-            .values_list("kind", "n")
-        )
-        return [
-            {"kind": kind.value, "label": str(kind.label), "count": counts[kind.value]}
-            for kind in OrgUnit.Kind
-            if counts.get(kind.value)
-        ]
-
     def is_visible_to(self, user: "User | Any") -> bool:
         """The same rule as OrgUnitQuerySet.visible_to, for one unit already loaded."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:

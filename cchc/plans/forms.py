@@ -189,6 +189,59 @@ class TaskFilterForm(forms.Form):
         return tasks
 
 
+class WorkspaceFilterForm(TaskFilterForm):
+    """ "My tasks": open tasks by default (overdue first), searchable by code or title, narrowed
+    by status, content area, lead unit and a deadline range."""
+
+    OPEN, ALL = "", "all"
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    deadline_from = forms.DateField(
+        label=_("Deadline from"), required=False, widget=forms.DateInput(attrs=DATE_PLACEHOLDER)
+    )
+    deadline_to = forms.DateField(
+        label=_("Deadline to"), required=False, widget=forms.DateInput(attrs=DATE_PLACEHOLDER)
+    )
+
+    field_order = ["q", "status", "unit", "area", "deadline_from", "deadline_to"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (self.OPEN, _("Open")),
+            *TaskStatus.choices,
+            (self.ALL, _("All")),
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def apply(self, tasks: Any, today: datetime.date) -> Any:
+        if not self.is_valid():
+            return tasks.open()
+        data = self.cleaned_data
+        status = data.get("status", self.OPEN)
+        if status == self.OPEN:
+            tasks = tasks.open()
+        elif status != self.ALL:
+            tasks = tasks.filter(status_filter(status, today))
+        if data.get("area"):
+            tasks = tasks.filter(area=data["area"])
+        if data.get("unit"):
+            tasks = tasks.filter(lead_unit=data["unit"])
+        if data.get("q"):
+            tasks = tasks.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data.get("deadline_from"):
+            tasks = tasks.filter(deadline__gte=data["deadline_from"])
+        if data.get("deadline_to"):
+            tasks = tasks.filter(deadline__lte=data["deadline_to"])
+        return tasks
+
+
 class DeadlineField(forms.CharField):
     """A deadline typed as dd/mm/yyyy or a quarter ("Q2"), read in the plan's year."""
 

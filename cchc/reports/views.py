@@ -4,12 +4,13 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.orgunits.models import OrgUnit
 from cchc.reports import briefing as briefings
+from cchc.reports import home as home_queries
 from cchc.reports.exports import filename
 from cchc.reports.exports.docx import briefing_docx
 from cchc.reports.exports.pdf import briefing_pdf
@@ -20,14 +21,16 @@ RANKING_EDGE = 10  # the page shows the top and bottom ten units; the exports sh
 
 @member
 def home(request: AuthedRequest) -> HttpResponse:
-    units = OrgUnit.objects.visible_to(request.user).current()
-    memberships = request.user.memberships.select_related("unit")
+    """What waits for the person, most urgent first; the latest month's figures for those who
+    follow the city's or their units' results."""
+    user = request.user
     return render(
         request,
         "reports/home.html",
         {
-            "memberships": memberships,
-            "kind_counts": OrgUnit.kind_counts(units),
+            "waiting": home_queries.waiting_for(user, timezone.localdate()),
+            "latest": home_queries.latest_month(user),
+            "memberships": user.memberships.select_related("unit"),
         },
     )
 

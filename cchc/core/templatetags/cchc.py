@@ -3,6 +3,7 @@ import datetime
 from django import template
 from django.utils.translation import ngettext
 
+from cchc.core import history
 from cchc.core.rounding import half_up
 
 register = template.Library()
@@ -21,3 +22,9 @@ def duration(value: datetime.timedelta | None) -> str:
     if minutes or not hours:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+@register.simple_tag
+def history_lines(events: object) -> list[history.Line]:
+    """The audit events in words (`cchc.core.history.describe`)."""
+    return history.describe(events)

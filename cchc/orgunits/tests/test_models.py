@@ -128,16 +128,6 @@ def test_ancestors_are_ordered_from_the_root(hanoi: Hanoi, ward_a_child: OrgUnit
     assert [u.code for u in ward_a_child.ancestors()] == ["01", "00004"]
 
 
-def test_kind_counts_follow_kind_order_and_skip_empty_kinds(hanoi: Hanoi) -> None:
-    counts = OrgUnit.kind_counts(OrgUnit.objects.all())
-    assert [(row["kind"], row["count"]) for row in counts] == [
-        ("province", 1),
-        ("department", 2),
-        ("ward", 2),
-    ]
-    assert counts[0]["label"] == str(OrgUnit.Kind.PROVINCE.label)
-
-
 def test_is_current_is_false_once_valid_to_is_set(hanoi: Hanoi) -> None:
     assert hanoi.ward_a.is_current
     ended = OrgUnitFactory(valid_to=datetime.date(2025, 6, 30), parent=hanoi.city)

@@ -830,7 +830,7 @@ def test_workspace_officer_inbox_puts_overdue_first_and_counts_the_month(
 
     response = client_for(officer_a).get("/plans/workspace/")
 
-    assert [t.code for t in response.context["inbox"]] == [overdue.code, task.code]
+    assert [t.code for t in response.context["page"]] == [overdue.code, task.code]
     assert response.context["figures"] == {"in_term": 1, "overdue": 1, "on_time": 1, "late": 0}
     assert 'data-figure="overdue">1<' in html(response)
     assert list(response.context["reports"]) == []
@@ -848,7 +848,7 @@ def test_workspace_city_admin_sees_what_to_review(
 
     assert list(response.context["reports"]) == [report]
     assert list(response.context["extensions"]) == [extension]
-    assert [t.code for t in response.context["inbox"]] == ["T1"]
+    assert [t.code for t in response.context["page"]] == ["T1"]
     assert f'href="/plans/tasks/{task.pk}/"' in html(response)
 
 
@@ -859,7 +859,7 @@ def test_workspace_other_ward_sees_nothing_of_ward_a(
 
     response = client_for(officer_b).get("/plans/workspace/")
 
-    assert list(response.context["inbox"]) == []  # cooperating is not leading
+    assert list(response.context["page"]) == []  # cooperating is not leading
     assert list(response.context["reports"]) == []
     assert response.context["figures"] == {"in_term": 0, "overdue": 0, "on_time": 0, "late": 0}
 
@@ -900,7 +900,58 @@ def test_workspace_queries_do_not_grow_with_tasks(
 
     client = client_for(request.getfixturevalue(persona))
     _first, second = assert_constant_queries(lambda: client.get("/plans/workspace/"), add)
-    assert len(second.context["inbox"]) == 3
+    assert len(second.context["page"]) == 3
+
+
+def test_workspace_is_paged_searchable_and_filtered(
+    plan: Plan, hanoi: Hanoi, officer_a: User, city_admin: User
+) -> None:
+    for number in range(1, 56):
+        task_in(plan, hanoi.ward_a, city_admin, code=f"P{number:02d}", deadline=SOON)
+    late = task_in(plan, hanoi.ward_a, city_admin, code="Q1", deadline=PAST, title="Số hóa hồ sơ")
+    done = task_in(plan, hanoi.ward_a, city_admin, code="Q2", deadline=SOON)
+    accept_report(
+        report_on(done, officer_a, percent=100, is_completion=True, output="Xong"), actor=city_admin
+    )
+    client = client_for(officer_a)
+
+    first = client.get("/plans/workspace/")
+    assert first.context["page"].paginator.count == 56  # open ones: 55 + the overdue one
+    assert [t.code for t in first.context["page"]][:2] == ["Q1", "P01"]
+    assert len(first.context["page"]) == 50
+    second = client.get("/plans/workspace/", {"page": 2})
+    assert [t.code for t in second.context["page"]][-1] == "P55"
+
+    found = client.get("/plans/workspace/", {"q": "số hóa"})
+    assert [t.code for t in found.context["page"]] == [late.code]
+    overdue = client.get("/plans/workspace/", {"status": "overdue"})
+    assert [t.code for t in overdue.context["page"]] == ["Q1"]
+    on_time = client.get("/plans/workspace/", {"status": "on_time"})
+    assert [t.code for t in on_time.context["page"]] == ["Q2"]
+    everything = client.get("/plans/workspace/", {"status": "all"})
+    assert everything.context["page"].paginator.count == 57
+    ranged = client.get(
+        "/plans/workspace/",
+        {"status": "all", "deadline_to": PAST.strftime("%d/%m/%Y")},
+    )
+    assert [t.code for t in ranged.context["page"]] == ["Q1"]
+
+
+def test_workspace_filter_refuses_a_reversed_range_and_htmx_gets_the_list(
+    task: Task, officer_a: User
+) -> None:
+    client = client_for(officer_a)
+    reversed_range = client.get(
+        "/plans/workspace/", {"deadline_from": "31/12/2026", "deadline_to": "01/01/2026"}
+    )
+    assert "The start date is after the end date." in html(reversed_range)
+    assert [t.code for t in reversed_range.context["page"]] == ["T1"]  # open tasks, unfiltered
+
+    partial = client.get("/plans/workspace/", {"q": "T1"}, HTTP_HX_REQUEST="true")
+    text = html(partial)
+    assert text.lstrip().startswith('<section class="card mb-3" id="inbox"')
+    assert "<html" not in text
+    assert "T1" in text
 
 
 def test_workspace_anonymous_is_sent_to_login(anonymous: Client) -> None:

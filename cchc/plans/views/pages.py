@@ -60,7 +60,6 @@ from cchc.plans.permissions import (
 )
 
 PAGE_SIZE = 50
-INBOX_LIMIT = 100
 REVIEW_LIMIT = 50
 HISTORY_LIMIT = 20
 
@@ -385,12 +384,20 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 def workspace(request: AuthedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     mine = _my_tasks(user)
+    form = forms.WorkspaceFilterForm(
+        request.GET or None, units=OrgUnit.objects.filter(pk__in=mine.values("lead_unit"))
+    )
+    # Sorted by deadline: among open tasks the overdue ones (deadline < today) come first.
+    tasks = form.apply(mine, today).select_related("plan", "lead_unit", "area")
+    page = Paginator(tasks.order_by("deadline", "code"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    if request.htmx:
+        return render(request, "plans/workspace.html#inbox", {"page": page, "today": today})
     context = {
         "today": today,
-        # Open tasks sorted by deadline: the overdue ones (deadline < today) come first.
-        "inbox": mine.open()
-        .select_related("plan", "lead_unit", "area")
-        .order_by("deadline", "code")[:INBOX_LIMIT],
+        "form": form,
+        "page": page,
         "reports": ProgressReport.objects.filter(
             reviewed_by(user), status=ProgressReport.Status.SUBMITTED
         )

@@ -1,23 +1,9 @@
-import json
-import re
-
 from django.test import Client
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.tests.helpers import assert_shows, html, translated
-from cchc.orgunits.models import OrgUnit
 from conftest import Hanoi, client_for
-
-
-def _kind_counts(page: str) -> list[dict]:
-    match = re.search(r'<script id="kind-counts" type="application/json">(.*?)</script>', page)
-    assert match is not None
-    return json.loads(match.group(1))
-
-
-def _label(kind: OrgUnit.Kind) -> str:
-    return translated(kind.label)
 
 
 def test_home_shows_the_officers_role_and_unit(hanoi: Hanoi, officer_a: User) -> None:
@@ -29,25 +15,6 @@ def test_home_shows_the_officers_role_and_unit(hanoi: Hanoi, officer_a: User) ->
     assert_shows(response, Membership.Role.FOCAL_POINT.label)
     assert "Phường Hoàn Kiếm" not in page
     assert_shows(response, translated("Welcome, %(name)s") % {"name": officer_a})
-
-
-def test_home_counts_only_the_units_the_officer_sees(hanoi: Hanoi, officer_a: User) -> None:
-    page = html(client_for(officer_a).get("/"))
-    assert _kind_counts(page) == [{"kind": "ward", "label": _label(OrgUnit.Kind.WARD), "count": 1}]
-
-
-def test_home_counts_every_current_unit_for_the_city_admin(hanoi: Hanoi, city_admin: User) -> None:
-    response = client_for(city_admin).get("/")
-
-    page = html(response)
-    assert _kind_counts(page) == [
-        {"kind": "province", "label": _label(OrgUnit.Kind.PROVINCE), "count": 1},
-        {"kind": "department", "label": _label(OrgUnit.Kind.DEPARTMENT), "count": 2},
-        {"kind": "ward", "label": _label(OrgUnit.Kind.WARD), "count": 2},
-    ]
-    assert f'<td>{_label(OrgUnit.Kind.DEPARTMENT)}</td><td class="text-end">2</td>' in page
-    assert f'<a href="/units/{hanoi.home_affairs.pk}/">Sở Nội vụ</a>' in page
-    assert_shows(response, Membership.Role.CITY_ADMIN.label)
 
 
 def test_home_lists_every_membership_of_the_user(hanoi: Hanoi) -> None:
@@ -62,7 +29,6 @@ def test_home_lists_every_membership_of_the_user(hanoi: Hanoi) -> None:
     assert "Phường Hoàn Kiếm" in page
     assert_shows(response, Membership.Role.HEAD.label)
     assert_shows(response, Membership.Role.VIEWER.label)
-    assert [row["count"] for row in _kind_counts(page)] == [2]
 
 
 def test_home_user_without_role_is_told_to_ask_for_one(hanoi: Hanoi) -> None:
@@ -70,8 +36,8 @@ def test_home_user_without_role_is_told_to_ask_for_one(hanoi: Hanoi) -> None:
 
     assert response.status_code == 200
     assert_shows(response, "You have no role in any unit yet. Ask the city administrator.")
-    assert_shows(response, "No units.")
-    assert 'id="kind-counts"' not in html(response)
+    assert_shows(response, "Nothing is waiting for you.")
+    assert 'data-testid="latest-month"' not in html(response)
 
 
 def test_home_anonymous_is_redirected_to_login(anonymous: Client, db: None) -> None:
