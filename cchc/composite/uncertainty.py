@@ -178,11 +178,7 @@ class Replicator:
                 continue
             options = a["options"]
             option = options[min(int(ui * len(options)), len(options) - 1)]
-            step = next((s for s in doc["steps"] if s["step"] == a["step"]), None)
-            if step is None:
-                step = {"step": a["step"]}
-                doc["steps"].insert(_position(doc["steps"], a["step"]), step)
-            step.update(option)
+            _apply(doc, a["step"], option)
         return validate(doc), weights
 
     def ranks(self, u: np.ndarray) -> pd.Series:
@@ -194,6 +190,23 @@ class Replicator:
             self._prepared[key] = prepared
         scores = engine.finish(prepared, weights, doc).scores[self.top]
         return scores.rank(method="min", ascending=False)
+
+
+def _apply(doc: dict[str, Any], kind: str, option: dict[str, Any]) -> None:
+    """Override the keys of the document's `kind` step with `option` (adding the step where
+    it belongs when the pipeline has none)."""
+    step = next((s for s in doc["steps"] if s["step"] == kind), None)
+    if step is None:
+        step = {"step": kind}
+        doc["steps"].insert(_position(doc["steps"], kind), step)
+    step.update(option)
+
+
+def with_option(pipeline: dict[str, Any], kind: str, option: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `pipeline` with one alternative `option` of its `kind` step, validated."""
+    doc = json.loads(json.dumps(pipeline))
+    _apply(doc, kind, option)
+    return validate(doc)
 
 
 def _position(steps: list[dict[str, Any]], kind: str) -> int:

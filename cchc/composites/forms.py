@@ -1,5 +1,6 @@
 """HTTP input of the composite index pages; the actions check the rules."""
 
+import json
 from typing import Any
 
 from django import forms
@@ -31,7 +32,53 @@ class PipelineForm(forms.Form):
         return cls(initial={"text": pipelines.dumps(pipeline), "version": version})
 
 
+# The alternatives the run form offers for each step whose choice is doubted (COINr's
+# sensitivity analysis: each is tried beside the pipeline's own setting). The keys of each
+# option override those of the pipeline's step (cchc.composite.uncertainty).
+NORMALISATIONS = {
+    "minmax": (_("Min–max 0–100"), {"method": "minmax", "lower": 0, "upper": 100}),
+    "zscore": (_("z-score (mean 0, sd 1)"), {"method": "zscore", "mean": 0, "sd": 1}),
+    "rank": (_("Ranks"), {"method": "rank"}),
+}
+AGGREGATIONS = {
+    "arithmetic": (_("Arithmetic mean"), {"method": "arithmetic"}),
+    "geometric": (_("Geometric mean (values must be positive)"), {"method": "geometric"}),
+    "harmonic": (_("Harmonic mean (values must be non-zero)"), {"method": "harmonic"}),
+}
+IMPUTATIONS = {
+    "none": (_("No imputation"), {"method": "none"}),
+    "mean": (_("Indicator mean"), {"method": "mean"}),
+    "median": (_("Indicator median"), {"method": "median"}),
+}
+TREATMENTS = {
+    "none": (_("No outlier treatment"), {"winmax": 0, "log": False}),
+    "strict": (
+        _("Stricter: |skewness| > 1.5 and kurtosis > 3"),
+        {"skew_threshold": 1.5, "kurt_threshold": 3.0},
+    ),
+    "loose": (
+        _("Looser: |skewness| > 2.5 and kurtosis > 4.5"),
+        {"skew_threshold": 2.5, "kurt_threshold": 4.5},
+    ),
+}
+# (field, step, name of the assumption, options)
+ALTERNATIVES = [
+    ("normalisations", "normalise", "normalisation", NORMALISATIONS),
+    ("aggregations", "aggregate", "aggregation", AGGREGATIONS),
+    ("imputations", "impute", "imputation", IMPUTATIONS),
+    ("treatments", "treat", "treatment", TREATMENTS),
+]
+
+
+def _choices(options: dict[str, tuple[Any, dict[str, Any]]]) -> list[tuple[str, Any]]:
+    return [(key, label) for key, (label, _option) in options.items()]
+
+
 class RunForm(forms.Form):
+    """A run and the assumptions of its uncertainty analysis: noisy weights at the levels
+    chosen, and the alternatives tried beside the pipeline's own normalisation, aggregation,
+    imputation and outlier treatment."""
+
     replications = forms.IntegerField(
         label=_("Replications for rank intervals"),
         min_value=0,
@@ -41,5 +88,96 @@ class RunForm(forms.Form):
     )
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31, initial=1)
     weight_noise = forms.IntegerField(
-        label=_("Weight noise (± %)"), min_value=1, max_value=90, initial=25
+        label=_("Weight noise (± %)"),
+        min_value=0,
+        max_value=90,
+        initial=25,
+        help_text=_("0: the weights are not varied."),
     )
+    noise_levels = forms.TypedMultipleChoiceField(
+        label=_("Levels whose weights are varied"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    normalisations = forms.MultipleChoiceField(
+        label=_("Also try the normalisation"),
+        choices=_choices(NORMALISATIONS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    aggregations = forms.MultipleChoiceField(
+        label=_("Also try the aggregation"),
+        choices=_choices(AGGREGATIONS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    imputations = forms.MultipleChoiceField(
+        label=_("Also try the imputation"),
+        choices=_choices(IMPUTATIONS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    treatments = forms.MultipleChoiceField(
+        label=_("Also try the outlier treatment"),
+        choices=_choices(TREATMENTS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, max_level: int = 2, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["noise_levels"]
+        field.choices = [
+            (
+                level,
+                _("Level %(n)s (indicators)") % {"n": level}
+                if level == 1
+                else _("Level %(n)s") % {"n": level},
+            )
+            for level in range(1, max(max_level, 2))
+        ]  # type: ignore[assignment]
+        field.initial = list(range(2, max_level)) or [1]
+
+    def assumptions(self, pipeline: dict[str, Any]) -> list[dict[str, Any]]:
+        """The assumptions chosen, in the engine's terms (cchc.composite.uncertainty); call
+        after is_valid(). Each alternative list starts with the pipeline's own setting."""
+        data = self.cleaned_data
+        chosen: list[dict[str, Any]] = []
+        if data["weight_noise"] and data["noise_levels"]:
+            factor = data["weight_noise"] / 100
+            levels = {str(level): factor for level in data["noise_levels"]}
+            chosen.append({"name": "weights", "type": "noisy_weights", "levels": levels})
+        for field, step, name, options in ALTERNATIVES:
+            picked = [options[key][1] for key in data[field]]
+            if picked:
+                own = pipelines.step_of(pipeline, step)
+                nominal: dict[str, Any] = {} if own or step != "treat" else TREATMENTS["none"][1]
+                chosen.append(
+                    {"name": name, "type": "alternatives", "step": step,
+                     "options": [nominal, *picked]}
+                )  # fmt: skip
+        return chosen
+
+
+def describe(assumptions: list[dict[str, Any]]) -> list[str]:
+    """One line per assumption of a run, in the words of the run form."""
+    lines = []
+    names = {step: (field, options) for field, step, _name, options in ALTERNATIVES}
+    for assumption in assumptions:
+        if assumption["type"] == "noisy_weights":
+            for level, factor in sorted(assumption["levels"].items()):
+                lines.append(
+                    _("Weights of level %(level)s varied by up to ±%(noise)s%%")
+                    % {"level": level, "noise": round(factor * 100)}
+                )
+            continue
+        field, options = names.get(assumption["step"], ("", {}))
+        labels = [
+            str(next((label for label, opt in options.values() if opt == option), None) or "")
+            or (_("the pipeline's own") if i == 0 else json.dumps(option, ensure_ascii=False))
+            for i, option in enumerate(assumption["options"])
+        ]
+        label = RunForm.base_fields[field].label if field else assumption["step"]
+        lines.append(f"{label}: {', '.join(labels)}")
+    return lines

@@ -197,7 +197,8 @@ def test_survey_sampling_error_widens_the_interval_of_the_uncertain_unit():
     # Without weight noise the narrow unit (±0.4 points, neighbours 1 point away) keeps its
     # rank, except where the wide one crosses it.
     flat = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.0, 1000, seed=3).table
-    assert (flat["q05"] == flat["nominal"]).all() and (flat["q95"] == flat["nominal"]).all()
+    assert (flat["q05"] == flat["nominal"]).all()
+    assert (flat["q95"] == flat["nominal"]).all()
 
 
 def test_survey_sampling_error_is_reproducible_and_keeps_the_weight_draws():
@@ -208,9 +209,7 @@ def test_survey_sampling_error_is_reproducible_and_keeps_the_weight_draws():
     # Bounds equal to the points themselves change nothing: the weights drawn are the same.
     same = {"S": (points["S"], points["S"])}
     plain = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9)
-    fixed = uncertainty.weighted_sum_rank_intervals(
-        points, maxima, 0.25, 300, seed=9, ranges=same
-    )
+    fixed = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9, ranges=same)
     assert plain.table.equals(fixed.table)
 
 

@@ -344,6 +344,7 @@ EXPECTED = [
         "percent": 90.25,
         "rank": 1,
         "group": "A",
+        "rank_interval": {"median": 1.0, "q05": 1.0, "q95": 1.0},
     },
     {
         "unit_code": "00070",
@@ -354,6 +355,7 @@ EXPECTED = [
         "percent": 71.43,
         "rank": 2,
         "group": "C",
+        "rank_interval": {"median": 2.0, "q05": 2.0, "q95": 2.0},
     },
 ]
 
@@ -363,6 +365,22 @@ def test_index_results_json_live_and_published(scored: AssessmentRound, city_adm
     publish_round(scored, actor=city_admin)
     Appraisal.objects.update(points=D(0))
     assert json.loads(index_results(str(scored.pk), "--json")) == EXPECTED
+
+
+def test_index_results_json_gives_the_stored_rank_interval(
+    scored: AssessmentRound, city_admin: User
+) -> None:
+    """The published figures are the frozen ones, as the public page's; a round published
+    before rank intervals existed has none: null."""
+    publish_round(scored, actor=city_admin)
+    Result.objects.filter(unit__code="00004").update(rank_median=1.5, rank_q05=1, rank_q95=2)
+    Result.objects.filter(unit__code="00070").update(rank_median=None, rank_q05=None, rank_q95=None)
+    first, second = json.loads(index_results(str(scored.pk), "--json"))
+    assert first["rank_interval"] == {"median": 1.5, "q05": 1.0, "q95": 2.0}
+    assert second["rank_interval"] is None
+    lines = index_results(str(scored.pk)).splitlines()
+    assert lines[1].endswith("group A  rank 1–2 (median 1.5)")
+    assert lines[2].endswith("group C")
 
 
 def test_index_results_json_has_null_group_below_c(
@@ -391,8 +409,12 @@ def test_index_results_text(scored: AssessmentRound) -> None:
         "90.25%",
         "group",
         "A",
+        "rank",
+        "1–1",
+        "(median",
+        "1)",
     ]
-    assert lines[2].split()[-7:] == ["survey", "—", "total", "50.00", "71.43%", "group", "C"]
+    assert lines[2].split()[-11:-4] == ["survey", "—", "total", "50.00", "71.43%", "group", "C"]
     assert lines[3] == "2 units ranked."
 
 
