@@ -177,10 +177,11 @@ def build_citizens(wards: list[Any]) -> tuple[list[str], list[str]]:
     conference announced by each (their ids)."""
     from decimal import Decimal
 
+    from sipas_load import announce
+
     from cchc.accounts.models import User
     from cchc.surveys.actions import create_campaign
     from cchc.surveys.models import Questionnaire
-    from sipas_load import announce
 
     admin = User.objects.get(username="admin")
     today = datetime.date.today()
@@ -320,12 +321,9 @@ class Official:
         return self.send("POST", f"/plans/tasks/{task}/report/", body, content_type)
 
 
-def official_loop(
-    port: int, person: dict[str, Any], month: str, until: float, samples: list[Sample]
-) -> None:
-    """One official's closed loop until `until` (time.monotonic)."""
-    me = Official(port, person["address"])
-    me.login(person["username"])
+def official_loop(me: Official, person: dict[str, Any], month: str, until: float,
+                  samples: list[Sample]) -> None:  # fmt: skip
+    """One logged-in official's closed loop until `until` (time.monotonic)."""
     round_ = 0
 
     def timed(page: str, answer: tuple[int, float, bytes, Any]) -> bytes:
@@ -339,18 +337,14 @@ def official_loop(
             timed("task page", me.send("GET", f"/plans/tasks/{task}/"))
             timed("submit report (PDF)", me.report(task, round_))
             page = timed("task page", me.send("GET", f"/plans/tasks/{task}/"))
-            found = re.search(rb"/plans/reports/(\d+)/accept/", page)
+            found = re.search(rb"/plans/reports/(\d+)/(accept)/", page)
+            decision = "accept" if round_ % 2 == 0 else "return"
             if found is None:
                 samples.append(("accept/return report", -2, 0.0))  # nothing to decide
-            elif round_ % 2 == 0:
-                timed(
-                    "accept/return report",
-                    me.form(f"/plans/reports/{found[1].decode()}/accept/", {}),
-                )
             else:
-                path = f"/plans/reports/{found[1].decode()}/return/"
-                reason = "Thiếu tài liệu minh chứng kết quả."
-                timed("accept/return report", me.form(path, {"reason": reason}))
+                path = f"/plans/reports/{found[1].decode()}/{decision}/"
+                reason = {"reason": "Thiếu tài liệu minh chứng kết quả."}
+                timed("accept/return report", me.form(path, {} if decision == "accept" else reason))
             timed("briefing", me.send("GET", f"/briefing/{month}/"))
             timed("ratings", me.send("GET", f"/ratings/{month}/"))
             timed("tasks XLSX", me.send("GET", "/plans/tasks.xlsx"))
@@ -359,34 +353,42 @@ def official_loop(
         round_ += 1
 
 
-def healthz_loop(port: int, person: dict[str, Any], until: float, samples: list[Sample]) -> None:
+def healthz_loop(me: Official, until: float, samples: list[Sample]) -> None:
     while time.monotonic() < until:
         try:
-            answer = exchange(port, "GET", "/healthz", None, person["address"], TIMEOUT_S)
+            answer = exchange(me.port, "GET", "/healthz", None, me.address, TIMEOUT_S)
             samples.append(("/healthz", answer[0], answer[1]))
         except OSError:
             samples.append(("/healthz", -1, 0.0))
 
 
-def officials_process(args: tuple[int, dict[str, Any], float, bool]) -> list[Sample]:
-    """The officials' closed loops (or the /healthz baseline), one thread each."""
-    port, data, seconds, baseline = args
+def officials_process(
+    port: int, data: dict[str, Any], seconds: float, baseline: bool, ready: Any, out: Any
+) -> None:
+    """Log every official in (not timed), set `ready`, then run their closed loops (or the
+    /healthz baseline) for `seconds`, one thread each; put the samples on `out`."""
+    people = data["officials"]
+    officials = [Official(port, person["address"]) for person in people]
+    if not baseline:
+        with ThreadPoolExecutor(8) as pool:
+            pairs = zip(officials, people, strict=True)
+            list(pool.map(lambda pair: pair[0].login(pair[1]["username"]), pairs))
+    ready.set()
     samples: list[Sample] = []
-    until = time.monotonic() + seconds
+    started = time.monotonic()
+    until = started + seconds
     threads = [
         threading.Thread(
             target=healthz_loop if baseline else official_loop,
-            args=(port, person, until, samples)
-            if baseline
-            else (port, person, data["month"], until, samples),
+            args=(me, until, samples) if baseline else (me, person, data["month"], until, samples),
         )
-        for person in data["officials"]
+        for me, person in zip(officials, people, strict=True)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return samples
+    out.put((samples, time.monotonic() - started))
 
 
 # Citizens ---------------------------------------------------------------------------------
@@ -416,13 +418,33 @@ def citizen(args: tuple[int, dict[str, Any], int, float]) -> list[tuple[str, int
         return [("no answer", -1, 0.0, "")]
 
 
-def citizens_process(args: tuple[int, dict[str, Any], float]) -> list[tuple[str, int, float, str]]:
-    port, data, seconds = args
+def citizens_process(port: int, data: dict[str, Any], seconds: float, ready: Any, out: Any) -> None:
+    """Once `ready` (the officials are logged in), the open loop for `seconds`."""
+    ready.wait()
     total = int((SURVEY_RATE + PETITION_RATE) * seconds)
     start = time.perf_counter()
     with ThreadPoolExecutor(CITIZEN_THREADS) as pool:
         jobs = [(port, data, i, start) for i in range(total)]
-        return [sample for part in pool.map(citizen, jobs) for sample in part]
+        samples = [sample for part in pool.map(citizen, jobs) for sample in part]
+    out.put((samples, time.perf_counter() - start))
+
+
+def in_processes(*targets: tuple[Any, tuple[Any, ...]]) -> list[Any]:
+    """Run each (function, args) in its own forked process with a shared `ready` event and a
+    result queue appended to its args; return their results in order."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    queues = [context.Queue() for _ in targets]
+    processes = [
+        context.Process(target=function, args=(*args, ready, queue))
+        for (function, args), queue in zip(targets, queues, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    results = [queue.get() for queue in queues]
+    for process in processes:
+        process.join()
+    return results
 
 
 # The run ----------------------------------------------------------------------------------
@@ -450,26 +472,24 @@ def measure(database: str, seconds: float, officials: int, directory: Path) -> N
     port = free_port()
     log = directory / "gunicorn.log"
     server = start_gunicorn(port, log)
-    context = multiprocessing.get_context("fork")
     try:
         print(f"  gunicorn: {WORKERS} workers on 127.0.0.1:{port}, {database}", flush=True)
         warm = {**data, "officials": data["officials"][: WORKERS * 2]}
-        with context.Pool(1) as pool:  # every worker imports its views once, not timed
-            pool.map(officials_process, [(port, warm, 3.0, False)])
+        in_processes((officials_process, (port, warm, 3.0, False)))  # views imported, untimed
         before = counts()
-        started = time.monotonic()
-        with context.Pool(2) as pool:
-            officials_run = pool.apply_async(officials_process, [(port, data, seconds, False)])
-            citizens_run = pool.apply_async(citizens_process, [(port, data, seconds)])
-            samples, citizens = officials_run.get(), citizens_run.get()
-        elapsed = time.monotonic() - started
-        with context.Pool(1) as pool:
-            base = pool.apply(officials_process, [(port, data, max(5.0, seconds / 4), True)])
+        (samples, officials_s), (citizens, citizens_s) = in_processes(
+            (officials_process, (port, data, seconds, False)),
+            (citizens_process, (port, data, seconds)),
+        )
+        elapsed = max(officials_s, citizens_s)  # from the moment every official is logged in
+        ((base, base_s),) = in_processes(
+            (officials_process, (port, data, max(5.0, seconds / 4), True))
+        )
     finally:
         server.terminate()
         server.wait(timeout=60)
     after = counts()
-    report(database, samples, citizens, base, before, after, elapsed, max(5.0, seconds / 4))
+    report(database, samples, citizens, base, before, after, elapsed, base_s)
 
 
 def report(
@@ -508,8 +528,9 @@ def report(
             continue
         p95 = percentile(latencies, 0.95)
         print(
-            f"  {database}: {page:<22} n={len(latencies):>6,}  p50 {statistics.median(latencies):7.0f}"
-            f"  p95 {p95:7.0f}  p99 {percentile(latencies, 0.99):7.0f} ms"
+            f"  {database}: {page:<22} n={len(latencies):>6,}"
+            f"  p50 {statistics.median(latencies):7.0f}  p95 {p95:7.0f}"
+            f"  p99 {percentile(latencies, 0.99):7.0f} ms"
         )
         emit(
             BENCH,
@@ -553,7 +574,8 @@ def main(argv: list[str]) -> int:
             failed |= subprocess.call([sys.executable, __file__, database, *options], cwd=ROOT)  # noqa: S603
         return failed
     print(
-        f"rush [{args.database}]: {args.officials} officials, {args.duration:g} s; load {os.getloadavg()[0]:.1f}",
+        f"rush [{args.database}]: {args.officials} officials, {args.duration:g} s; "
+        f"load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     with workdir() as directory:

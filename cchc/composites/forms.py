@@ -174,8 +174,10 @@ def describe(assumptions: list[dict[str, Any]]) -> list[str]:
             continue
         field, options = names.get(assumption["step"], ("", {}))
         labels = [
-            str(next((label for label, opt in options.values() if opt == option), None) or "")
-            or (_("the pipeline's own") if i == 0 else json.dumps(option, ensure_ascii=False))
+            str(
+                next((label for label, opt in options.values() if opt == option), None)
+                or (_("the pipeline's own") if i == 0 else json.dumps(option, ensure_ascii=False))
+            )
             for i, option in enumerate(assumption["options"])
         ]
         label = RunForm.base_fields[field].label if field else assumption["step"]
