@@ -116,7 +116,7 @@ class Postgres(Database):
         return [str(row[0]) for row in rows]
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return list(self.connection.execute(sql).fetchall())  # type: ignore[arg-type]
+        return list(self.connection.execute(sql).fetchall())
 
     def columns(self, table: str) -> set[str]:
         rows = self.connection.execute(

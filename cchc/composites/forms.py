@@ -1,7 +1,7 @@
 """HTTP input of the composite index pages; the actions check the rules."""
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,22 +35,24 @@ class PipelineForm(forms.Form):
 # The alternatives the run form offers for each step whose choice is doubted (COINr's
 # sensitivity analysis: each is tried beside the pipeline's own setting). The keys of each
 # option override those of the pipeline's step (cchc.composite.uncertainty).
-NORMALISATIONS = {
+Options = dict[str, tuple[Any, dict[str, Any]]]
+
+NORMALISATIONS: Options = {
     "minmax": (_("Min–max 0–100"), {"method": "minmax", "lower": 0, "upper": 100}),
     "zscore": (_("z-score (mean 0, sd 1)"), {"method": "zscore", "mean": 0, "sd": 1}),
     "rank": (_("Ranks"), {"method": "rank"}),
 }
-AGGREGATIONS = {
+AGGREGATIONS: Options = {
     "arithmetic": (_("Arithmetic mean"), {"method": "arithmetic"}),
     "geometric": (_("Geometric mean (values must be positive)"), {"method": "geometric"}),
     "harmonic": (_("Harmonic mean (values must be non-zero)"), {"method": "harmonic"}),
 }
-IMPUTATIONS = {
+IMPUTATIONS: Options = {
     "none": (_("No imputation"), {"method": "none"}),
     "mean": (_("Indicator mean"), {"method": "mean"}),
     "median": (_("Indicator median"), {"method": "median"}),
 }
-TREATMENTS = {
+TREATMENTS: Options = {
     "none": (_("No outlier treatment"), {"winmax": 0, "log": False}),
     "strict": (
         _("Stricter: |skewness| > 1.5 and kurtosis > 3"),
@@ -62,7 +64,7 @@ TREATMENTS = {
     ),
 }
 # (field, step, name of the assumption, options)
-ALTERNATIVES = [
+ALTERNATIVES: list[tuple[str, str, str, Options]] = [
     ("normalisations", "normalise", "normalisation", NORMALISATIONS),
     ("aggregations", "aggregate", "aggregation", AGGREGATIONS),
     ("imputations", "impute", "imputation", IMPUTATIONS),
@@ -127,7 +129,7 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, max_level: int = 2, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["noise_levels"]
+        field = cast(forms.TypedMultipleChoiceField, self.fields["noise_levels"])
         field.choices = [
             (
                 level,
@@ -136,7 +138,7 @@ class RunForm(forms.Form):
                 else _("Level %(n)s") % {"n": level},
             )
             for level in range(1, max(max_level, 2))
-        ]  # type: ignore[assignment]
+        ]
         field.initial = list(range(2, max_level)) or [1]
 
     def assumptions(self, pipeline: dict[str, Any]) -> list[dict[str, Any]]:

@@ -145,7 +145,9 @@ def test_no_rank_interval_section_for_a_round_published_without_them(
     city_admin: User, hanoi: Hanoi
 ) -> None:
     rating_round = make_round(city_admin, [hanoi.ward_a])
-    result(rating_round, hanoi.ward_a, percent="80", rank=1, group="B", unit_areas=areas("20"))
+    result(
+        rating_round, hanoi.ward_a, percent="80", rank=1, group="B", unit_areas=areas("20", "30")
+    )
     data = exports.published_results(rating_round)
     assert exports.interval_rows(data) == []
     assert len(Document(io.BytesIO(exports.results_docx(data))).tables) == 3
