@@ -54,6 +54,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from _common import ROOT, drop_postgres, emit, setup_django, setup_postgres, workdir
+from ratings import city_units
 from sipas_load import exchange, free_port, percentile, petition_submit, submission
 
 BENCH = "rush"
@@ -67,7 +68,6 @@ CITIZEN_THREADS = 24
 TIMEOUT_S = 60.0
 P95_TARGET_MS = 800.0
 PASSWORD = "rush-" + secrets.token_urlsafe(12)
-DEPARTMENTS, LOWER_UNITS, PUBLIC_SERVICE = 60, 540, 2_800  # bench/ratings.py's 3,400 units
 EXPECTED = {
     "workspace": 200,
     "task page": 200,
@@ -94,38 +94,10 @@ PDF = (
 
 
 def build_units(city: Any) -> None:
-    """The benches' 3,400 units under the city (codes RB…, not the real units')."""
-    from cchc.orgunits.models import OrgUnit
-
-    top = []
-    for n in range(DEPARTMENTS + LOWER_UNITS):
-        if n < DEPARTMENTS:
-            code, kind, name = f"RBS{n:03d}", "department", f"Sở Thử {n}"
-        else:
-            kind = ("ward", "commune")[n % 2]
-            code, name = f"RB{n:04d}", f"{('Phường', 'Xã')[n % 2]} Thử {n}"
-        top.append(
-            OrgUnit(code=code, kind=kind, name=name, parent=city, path=f"{city.path}{code}/")
-        )
-    for unit in top:
-        unit.depth, unit.search_name = city.depth + 1, unit.name.lower()
-    top = OrgUnit.objects.bulk_create(top, batch_size=2_000)
-    below = []
-    for n in range(PUBLIC_SERVICE):
-        parent = top[n % len(top)]
-        code = f"RBP{n:04d}"
-        below.append(
-            OrgUnit(
-                code=code,
-                kind="public_service",
-                name=f"Đơn vị sự nghiệp {n}",
-                parent=parent,
-                path=f"{parent.path}{code}/",
-                depth=parent.depth + 1,
-                search_name=f"don vi su nghiep {n}",
-            )
-        )
-    OrgUnit.objects.bulk_create(below, batch_size=2_000)
+    """The benches' 3,400 units under the city (bench/ratings.py's; codes RB…, not the real
+    units')."""
+    codes = {"department": "RBS{:03d}", "lower": "RB{:04d}", "public_service": "RBP{:04d}"}
+    city_units(city, lambda kind, n: codes[kind].format(n))
 
 
 def build_officials(count: int, wards: list[Any]) -> list[dict[str, Any]]:

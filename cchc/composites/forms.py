@@ -72,8 +72,14 @@ ALTERNATIVES: list[tuple[str, str, str, Options]] = [
 ]
 
 
-def _choices(options: dict[str, tuple[Any, dict[str, Any]]]) -> list[tuple[str, Any]]:
-    return [(key, label) for key, (label, _option) in options.items()]
+def _alternatives(label: Any, options: Options) -> forms.MultipleChoiceField:
+    """Check boxes of the alternatives of one step, none ticked by default."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[(key, text) for key, (text, _option) in options.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class RunForm(forms.Form):
@@ -102,30 +108,10 @@ class RunForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    normalisations = forms.MultipleChoiceField(
-        label=_("Also try the normalisation"),
-        choices=_choices(NORMALISATIONS),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    aggregations = forms.MultipleChoiceField(
-        label=_("Also try the aggregation"),
-        choices=_choices(AGGREGATIONS),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    imputations = forms.MultipleChoiceField(
-        label=_("Also try the imputation"),
-        choices=_choices(IMPUTATIONS),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    treatments = forms.MultipleChoiceField(
-        label=_("Also try the outlier treatment"),
-        choices=_choices(TREATMENTS),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    normalisations = _alternatives(_("Also try the normalisation"), NORMALISATIONS)
+    aggregations = _alternatives(_("Also try the aggregation"), AGGREGATIONS)
+    imputations = _alternatives(_("Also try the imputation"), IMPUTATIONS)
+    treatments = _alternatives(_("Also try the outlier treatment"), TREATMENTS)
 
     def __init__(self, *args: Any, max_level: int = 2, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
