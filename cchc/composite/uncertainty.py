@@ -178,11 +178,7 @@ class Replicator:
                 continue
             options = a["options"]
             option = options[min(int(ui * len(options)), len(options) - 1)]
-            step = next((s for s in doc["steps"] if s["step"] == a["step"]), None)
-            if step is None:
-                step = {"step": a["step"]}
-                doc["steps"].insert(_position(doc["steps"], a["step"]), step)
-            step.update(option)
+            _apply(doc, a["step"], option)
         return validate(doc), weights
 
     def ranks(self, u: np.ndarray) -> pd.Series:
@@ -194,6 +190,23 @@ class Replicator:
             self._prepared[key] = prepared
         scores = engine.finish(prepared, weights, doc).scores[self.top]
         return scores.rank(method="min", ascending=False)
+
+
+def _apply(doc: dict[str, Any], kind: str, option: dict[str, Any]) -> None:
+    """Override the keys of the document's `kind` step with `option` (adding the step where
+    it belongs when the pipeline has none)."""
+    step = next((s for s in doc["steps"] if s["step"] == kind), None)
+    if step is None:
+        step = {"step": kind}
+        doc["steps"].insert(_position(doc["steps"], kind), step)
+    step.update(option)
+
+
+def with_option(pipeline: dict[str, Any], kind: str, option: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `pipeline` with one alternative `option` of its `kind` step, validated."""
+    doc = json.loads(json.dumps(pipeline))
+    _apply(doc, kind, option)
+    return validate(doc)
 
 
 def _position(steps: list[dict[str, Any]], kind: str) -> int:
@@ -299,6 +312,7 @@ def weighted_sum_rank_intervals(
     factor: float,
     replications: int,
     seed: int | None = None,
+    ranges: dict[str, tuple[pd.Series, pd.Series]] | None = None,
 ) -> RankIntervals:
     """Rank intervals of an index that sums its columns' points over a unit's maximum (the
     reform index: the points of each area, and the survey's, over the unit's maximum points),
@@ -307,6 +321,12 @@ def weighted_sum_rank_intervals(
     factors for every unit. ``points``: index unit codes, one column per area (missing = 0);
     ``maxima``: each unit's maximum (same index). Ranks are competition ranks, highest score
     first (ties share the lowest rank), as the nominal one; quantiles as :func:`rank_intervals`.
+
+    ``ranges`` adds a second assumption, measurement error: for a column, each unit's
+    (lower, upper) bounds of its points (e.g. the survey points' 95 % Wilson interval); each
+    replication draws the unit's points of that column uniformly within its bounds,
+    independently per unit (a unit without bounds, NaN, keeps its points). The weights are drawn
+    first, so the weights of a replication are the same with or without ``ranges``.
     """
     if replications < 2:
         raise PipelineError(["at least 2 replications"])
@@ -316,7 +336,18 @@ def weighted_sum_rank_intervals(
     scale = maxima.reindex(points.index).to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     weights = 1.0 + (2.0 * rng.random((replications, x.shape[1])) - 1.0) * factor
-    scores = pd.DataFrame((weights @ x.T) / scale, columns=points.index)
+    drawn = weights @ x.T
+    for column, (lower, upper) in sorted((ranges or {}).items()):
+        j = list(points.columns).index(column)
+        low = lower.reindex(points.index).to_numpy(dtype=float)
+        high = upper.reindex(points.index).to_numpy(dtype=float)
+        known = np.isfinite(low) & np.isfinite(high)
+        if np.any(known & (low > high)):
+            raise PipelineError([f"{column}: a lower bound is above its upper bound"])
+        low, high = np.where(known, low, x[:, j]), np.where(known, high, x[:, j])
+        values = low + rng.random((replications, x.shape[0])) * (high - low)
+        drawn += weights[:, [j]] * (values - x[:, j])
+    scores = pd.DataFrame(drawn / scale, columns=points.index)
     out = scores.rank(axis=1, method="min", ascending=False).to_numpy()
     nominal = pd.Series(x.sum(axis=1) / scale, index=points.index)
     table = pd.DataFrame(

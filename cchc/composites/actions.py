@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cchc.composite import engine, uncertainty
 from cchc.composite import pipeline as pipelines
-from cchc.composite import uncertainty
 from cchc.composites import compute
 from cchc.composites.jobs import run_composite
 from cchc.composites.models import CompositeIndex, CompositeRun
@@ -61,32 +61,76 @@ def start_run(
     replications: int,
     seed: int,
     weight_noise: float | None = None,
+    assumptions: list[dict[str, Any]] | None = None,
 ) -> CompositeRun:
     """Queue a run of the index's current pipeline (a background job computes it), with
-    `replications` for rank intervals over noisy weights ±`weight_noise` (0–1) per level.
-    Audit: "composites.run". Refuses more than MAX_REPLICATIONS or one replication."""
+    `replications` for rank intervals over the `assumptions` (cchc.composite.uncertainty: noisy
+    weights per level, alternative normalisation, aggregation, imputation, treatment); without
+    them, noisy weights ±`weight_noise` (0–1, default 0.25) at every level below the index.
+    Audit: "composites.run". Refuses more than MAX_REPLICATIONS or one replication, no
+    assumption, an invalid one, and an alternative the index's data cannot run (e.g. a geometric
+    mean over zeros), naming it."""
     refuse_unless_admin(actor)
     if replications < 0 or replications == 1 or replications > MAX_REPLICATIONS:
         raise ValidationError(
             _("Replications: 0 (none) or 2 to %(max)s.") % {"max": MAX_REPLICATIONS}
         )
-    assumptions: list[dict[str, Any]] = []
+    chosen: list[dict[str, Any]] = []
     if replications:
-        fw, _data = compute.load(index.meta, index.data)
-        assumptions = uncertainty.default_assumptions(fw, weight_noise or 0.25)
+        fw, data = compute.load(index.meta, index.data)
+        if assumptions is None:
+            chosen = uncertainty.default_assumptions(fw, weight_noise or 0.25)
+        else:
+            chosen = assumptions
+        check_runnable(index.pipeline, chosen, fw, data)
     run = CompositeRun.objects.create(
         index=index,
         pipeline=json.loads(json.dumps(index.pipeline)),
         replications=replications,
         seed=seed,
-        assumptions=assumptions,
+        assumptions=chosen,
         created_by=actor,
     )
     audit.record(
         actor,
         "composites.run",
         run,
-        details={"index": index.pk, "replications": replications, "seed": seed},
+        details={
+            "index": index.pk,
+            "replications": replications,
+            "seed": seed,
+            "assumptions": [a.get("name") or a["type"] for a in chosen],
+        },
     )
     transaction.on_commit(lambda: run_composite.enqueue(run.pk))
     return run
+
+
+def check_runnable(
+    pipeline: dict[str, Any], assumptions: list[dict[str, Any]], fw: Any, data: Any
+) -> None:
+    """Refuse assumptions the engine rejects, and any alternative option that fails on the
+    index's data (each is run once alone, so a replication never fails half-way)."""
+    if not assumptions:
+        raise ValidationError(_("Choose at least one assumption for the rank intervals."))
+    try:
+        uncertainty.check_assumptions(assumptions, fw)
+    except pipelines.PipelineError as error:
+        raise ValidationError([str(e) for e in error.errors]) from error
+    errors = []
+    for assumption in assumptions:
+        for option in assumption.get("options", [])[1:]:
+            variant = uncertainty.with_option(pipeline, assumption["step"], option)
+            try:
+                engine.run(fw, data, variant)
+            except (pipelines.PipelineError, ValueError) as error:
+                errors.append(
+                    _("%(name)s %(option)s cannot run on this data: %(error)s")
+                    % {
+                        "name": assumption.get("name") or assumption["step"],
+                        "option": json.dumps(option, ensure_ascii=False),
+                        "error": error,
+                    }
+                )
+    if errors:
+        raise ValidationError(errors)

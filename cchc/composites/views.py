@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.accounts.http import AuthedRequest
-from cchc.composites import exports
+from cchc.composites import compute, exports
 from cchc.composites.actions import start_run, update_pipeline
-from cchc.composites.forms import ImportForm, PipelineForm, RunForm
+from cchc.composites.forms import ImportForm, PipelineForm, RunForm, describe
 from cchc.composites.imports import import_composite_index
 from cchc.composites.models import CompositeIndex, CompositeRun
 from cchc.composites.permissions import get_index_for_user, get_run_for_user
@@ -61,9 +61,17 @@ def _detail_context(request: AuthedRequest, index: CompositeIndex, **forms: Any)
         "index": index,
         "pipeline_form": forms.get("pipeline_form")
         or PipelineForm.for_index(index.pipeline, index.version),
-        "run_form": forms.get("run_form") or RunForm(),
+        "run_form": forms.get("run_form") or RunForm(max_level=max_level(index)),
         "runs": CompositeRun.objects.for_user(request.user).filter(index=index)[:20],
     }
+
+
+def max_level(index: CompositeIndex) -> int:
+    """The index's number of levels (indicators are level 1), for the run form's choices."""
+    try:
+        return compute.parse_meta(index.meta).max_level
+    except ValueError:
+        return 2
 
 
 @city_admin
@@ -95,7 +103,7 @@ def pipeline_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_start(request: AuthedRequest, pk: int) -> HttpResponse:
     index = get_index_for_user(request.user, pk)
-    form = RunForm(request.POST)
+    form = RunForm(request.POST, max_level=max_level(index))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -104,7 +112,7 @@ def run_start(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 replications=data["replications"],
                 seed=data["seed"],
-                weight_noise=data["weight_noise"] / 100,
+                assumptions=form.assumptions(index.pipeline),
             )
         except ValidationError as error:
             add_action_error(form, error)
@@ -153,7 +161,8 @@ def _run_context(run: CompositeRun, level: str | None) -> dict[str, Any]:
         if u.get("rank_interval")
     ]
     return {"run": run, "index": run.index, "levels": levels, "level": chosen, "top": top,
-            "rows": rows, "chart": chart, "result": result}  # fmt: skip
+            "rows": rows, "chart": chart, "result": result,
+            "assumptions": describe(run.assumptions or [])}  # fmt: skip
 
 
 @city_admin

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row
 from cchc.indices.models import AssessmentRound, Framework, Result
+from cchc.indices.results import RANK_REPLICATIONS, RANK_WEIGHT_NOISE
 from cchc.indices.scoring import area_means
 from cchc.orgunits.queries import home_province
 
@@ -73,6 +74,17 @@ XLSX_RANKING_HEADERS = [
     "Hạng có thể từ (5%)",
     "Hạng có thể đến (95%)",
 ]
+
+# The DOCX and PDF give the rank interval the public page shows in a table of its own.
+INTERVAL_HEADING = "III. KHOẢNG XẾP HẠNG (ĐỘ VỮNG CỦA THỨ HẠNG)"
+INTERVAL_HEADERS = ["Hạng", "Đơn vị", "Hạng trung vị", "Hạng có thể từ (5%)", "Đến (95%)"]
+INTERVAL_NOTE = (
+    "Hạng mà đơn vị giữ trong 90% của {replications} lần tính lại chỉ số, mỗi lần trọng số "
+    "của từng lĩnh vực thay đổi ngẫu nhiên trong khoảng ±{noise}% và điểm điều tra xã hội học "
+    "tính từ phiếu khảo sát được lấy ngẫu nhiên trong khoảng tin cậy 95% của nó. Khoảng hẹp: "
+    "thứ hạng vững; khoảng rộng: thứ hạng có thể thay đổi khi cách tính thay đổi. Thông số "
+    "minh họa, không thay thế thứ hạng chính thức ở mục II."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -230,6 +242,28 @@ def ranking_rows(data: Published) -> list[list[str]]:
         ]
         for r in data.results
     ]
+
+
+def interval_rows(data: Published) -> list[list[str]]:
+    """Rank, unit, median rank, 5th and 95th percentile of the units with a stored interval
+    (a round published before rank intervals existed has none: no rows)."""
+    return [
+        [
+            str(r.rank),
+            r.unit_name,
+            number(r.rank_median, 1),
+            number(r.rank_q05, 1),
+            number(r.rank_q95, 1),
+        ]
+        for r in data.results
+        if r.rank_q05 is not None and r.rank_q95 is not None
+    ]
+
+
+def interval_note() -> str:
+    return INTERVAL_NOTE.format(
+        replications=number(RANK_REPLICATIONS, 0), noise=number(RANK_WEIGHT_NOISE * 100, 0)
+    )
 
 
 def count_rows(data: Published) -> list[list[str]]:
@@ -474,6 +508,12 @@ def results_docx(data: Published) -> bytes:
     _table(
         document, RANKING_HEADERS, ranking_rows(data), numeric={0, 2, 3, 4, 5, 7, 8}, widths=widths
     )
+    intervals = interval_rows(data)
+    if intervals:
+        _heading(document, INTERVAL_HEADING)
+        _text(document.add_paragraph(), interval_note(), italic=True)
+        widths = [1.1, 6.4, 2.6, 3.0, 2.4]
+        _table(document, INTERVAL_HEADERS, intervals, numeric={0, 2, 3, 4}, widths=widths)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -498,6 +538,12 @@ def _pdf_data(data: Published) -> dict[str, Any]:
         "counts": count_rows(data),
         "headers": RANKING_HEADERS,
         "ranking": ranking_rows(data),
+        "interval_heading": INTERVAL_HEADING,
+        "interval_headers": INTERVAL_HEADERS,
+        "interval_note": interval_note(),
+        "intervals": interval_rows(data),
+        "areas_heading": ("IV." if interval_rows(data) else "III.")
+        + " TỶ LỆ ĐIỂM TRUNG BÌNH THEO LĨNH VỰC",
         "areas": [
             [h.code, h.title, number(h.max), number(data.means.get(h.code))] for h in data.areas
         ],

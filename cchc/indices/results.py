@@ -29,7 +29,7 @@ from cchc.indices.models import (
     SurveyPoints,
 )
 from cchc.indices.scoring import competition_ranks, index_percent
-from cchc.surveys.queries import index_points
+from cchc.surveys.queries import index_point_ranges
 
 ZERO = Decimal(0)
 SURVEY = Criterion.Method.SURVEY
@@ -178,12 +178,23 @@ def survey_points(framework: Framework, unit_ids: Iterable[int]) -> dict[int, De
     first (the city's explicit figure, cchc.indices.actions.survey), else the satisfaction survey's
     (cchc.surveys.queries.index_points: the overall satisfied percent of the unit's accepted
     responses in the framework's year × the survey maximum / 100). Two queries."""
+    return survey_figures(framework, unit_ids)[0]
+
+
+def survey_figures(
+    framework: Framework, unit_ids: Iterable[int]
+) -> tuple[dict[int, Decimal], dict[int, tuple[Decimal, Decimal]]]:
+    """`survey_points` and, for the points computed from the satisfaction survey, their
+    sampling error: (lower, upper) points from the elements' 95% Wilson intervals
+    (cchc.surveys.queries.index_point_ranges). Imported points have none. Two queries."""
     unit_ids = list(unit_ids)
     rows = SurveyPoints.objects.filter(framework=framework, unit_id__in=unit_ids)
     imported = dict(rows.values_list("unit_id", "points"))
     missing = [pk for pk in unit_ids if pk not in imported]
-    from_survey = index_points(framework.year, missing, framework.survey_max) if missing else {}
-    return {**from_survey, **imported}
+    computed = index_point_ranges(framework.year, missing, framework.survey_max) if missing else {}
+    points = {unit: figures[0] for unit, figures in computed.items()} | imported
+    ranges = {unit: (low, high) for unit, (_points, low, high) in computed.items()}
+    return points, ranges
 
 
 def previous_round(round_: AssessmentRound) -> AssessmentRound | None:
@@ -223,7 +234,7 @@ def compute_results(round_: AssessmentRound) -> list[UnitResult]:
         .values_list("unit_id", "unit__name", "unit__code")
     )
     points = root_points(round_, tree)
-    survey = survey_points(framework, [unit for unit, _name, _code in units])
+    survey, survey_ranges = survey_figures(framework, [unit for unit, _name, _code in units])
     previous = previous_percents(round_)
     results = [
         _unit_result(framework, unit, name, code, points.get(unit, {}), survey.get(unit))
@@ -233,7 +244,8 @@ def compute_results(round_: AssessmentRound) -> list[UnitResult]:
         result.rank = rank
         result.previous_percent = previous.get(result.unit_id)
     _add_areas(tree, framework, results, points)
-    add_rank_intervals(framework, results)
+    survey_column = tree.survey_code or tree.survey_title or _("Sociological survey")
+    add_rank_intervals(framework, results, {survey_column: survey_ranges})
     return sorted(results, key=lambda r: (r.rank, r.unit_name, r.unit_id))
 
 
@@ -298,11 +310,17 @@ def _add_areas(
         )
 
 
-def add_rank_intervals(framework: Framework, results: list[UnitResult]) -> None:
+def add_rank_intervals(
+    framework: Framework,
+    results: list[UnitResult],
+    ranges: dict[str, dict[int, tuple[Decimal, Decimal]]] | None = None,
+) -> None:
     """Each result's rank interval (median, 5th and 95th percentile of its rank) over
     RANK_REPLICATIONS draws of noisy weights on its areas' points (cchc.composite's
-    weighted_sum_rank_intervals), over the same maximum as its index percent. The survey points
-    are taken as computed or imported (their sampling error is not drawn). No query."""
+    weighted_sum_rank_intervals), over the same maximum as its index percent. `ranges`: per
+    area column (the survey's), each unit's (lower, upper) points: every draw also takes that
+    area's points uniformly within them (the survey points' sampling error; imported survey
+    points have no range and stay as they are). No query."""
     if len(results) < 2:
         for result in results:
             result.rank_median = result.rank_q05 = result.rank_q95 = float(result.rank)
@@ -319,8 +337,28 @@ def add_rank_intervals(framework: Framework, results: list[UnitResult]) -> None:
         index=keys,
         dtype=float,
     )
+    bounds = {
+        column: tuple(
+            pd.Series(
+                [
+                    float(by_unit[r.unit_id][side]) if r.unit_id in by_unit else None
+                    for r in results
+                ],
+                index=keys,
+                dtype=float,
+            )
+            for side in (0, 1)
+        )
+        for column, by_unit in (ranges or {}).items()
+        if by_unit and column in points.columns
+    }
     table = weighted_sum_rank_intervals(
-        points, maxima, RANK_WEIGHT_NOISE, RANK_REPLICATIONS, seed=RANK_SEED
+        points,
+        maxima,
+        RANK_WEIGHT_NOISE,
+        RANK_REPLICATIONS,
+        seed=RANK_SEED,
+        ranges={column: (low, high) for column, (low, high) in bounds.items()},
     ).table
     for result, key in zip(results, keys, strict=True):
         row = table.loc[key]

@@ -229,6 +229,18 @@ def index_points(year: int, unit_ids: Iterable[int], maximum: Decimal) -> dict[i
     before the shares and their mean are taken. A unit below its required sample still gets
     points (the results show the flag). Units without such responses are left out. One query.
     """
+    ranges = index_point_ranges(year, unit_ids, maximum)
+    return {unit: figures[0] for unit, figures in ranges.items()}
+
+
+def index_point_ranges(
+    year: int, unit_ids: Iterable[int], maximum: Decimal
+) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """`index_points` with their sampling error: per unit (points, lower, upper), the bounds
+    being the mean of the elements' 95% Wilson bounds (each element's interval on its pooled
+    answers, as `unit_results` shows them) × `maximum` / 100, to two decimals. The mean of the
+    bounds bounds the mean of the shares (elements' errors taken as moving together: the
+    cautious choice, since the elements are rated by the same respondents). One query."""
     accepted = Q(status=ACCEPTED)
     rows = (
         Response.objects.filter(
@@ -241,20 +253,26 @@ def index_points(year: int, unit_ids: Iterable[int], maximum: Decimal) -> dict[i
         .annotate(**_tally_sums("", accepted))
         .order_by()
     )
-    points: dict[int, Decimal] = {}
+    points: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
     for values in rows:
         row: dict[str, Any] = dict(values)
-        shares = [
-            share
-            for element in ELEMENTS
-            if (
-                share := satisfied_share(
-                    row[f"total_{element}_satisfied"] or 0, row[f"total_{element}_answered"] or 0
-                )
-            )
-            is not None
-        ]
+        shares, lows, highs = [], [], []
+        for element in ELEMENTS:
+            satisfied = row[f"total_{element}_satisfied"] or 0
+            answered = row[f"total_{element}_answered"] or 0
+            share = satisfied_share(satisfied, answered)
+            if share is None:
+                continue
+            low, high = wilson_interval(satisfied, answered)
+            shares.append(share)
+            lows.append(_cents(low))
+            highs.append(_cents(high))
         overall = mean_share(shares)
-        if overall is not None:
-            points[row["campaign_unit__unit_id"]] = scaled_points(overall, maximum)
+        low_mean, high_mean = mean_share(lows), mean_share(highs)
+        if overall is not None and low_mean is not None and high_mean is not None:
+            points[row["campaign_unit__unit_id"]] = (
+                scaled_points(overall, maximum),
+                scaled_points(low_mean, maximum),
+                scaled_points(high_mean, maximum),
+            )
     return points

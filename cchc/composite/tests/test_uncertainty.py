@@ -166,3 +166,57 @@ def test_weighted_sum_intervals_refuse_bad_settings():
         uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 1)
     with pytest.raises(pipeline.PipelineError):
         uncertainty.weighted_sum_rank_intervals(points, maxima, 1.5, 10)
+
+
+def _survey_points():
+    import pandas as pd
+
+    # Six units one appraisal point apart, the same survey points; u2's survey rests on few
+    # answers (a wide interval), u3's on many (a narrow one).
+    points = pd.DataFrame(
+        {"A": [50.0, 49.0, 48.0, 47.0, 46.0, 45.0], "S": [20.0] * 6},
+        index=[f"u{n}" for n in range(6)],
+    )
+    maxima = pd.Series([100.0] * 6, index=points.index)
+    nan = float("nan")
+    lower = pd.Series([nan, nan, 10.0, 19.6, nan, nan], index=points.index)
+    upper = pd.Series([nan, nan, 30.0, 20.4, nan, nan], index=points.index)
+    return points, maxima, {"S": (lower, upper)}
+
+
+def test_survey_sampling_error_widens_the_interval_of_the_uncertain_unit():
+    points, maxima, ranges = _survey_points()
+    for factor in (0.0, 0.25):
+        t = uncertainty.weighted_sum_rank_intervals(
+            points, maxima, factor, 1000, seed=3, ranges=ranges
+        ).table
+        wide = t.loc["u2", "q95"] - t.loc["u2", "q05"]
+        narrow = t.loc["u3", "q95"] - t.loc["u3", "q05"]
+        assert wide > narrow
+        assert wide >= 4  # ±10 survey points reach from first to last place
+    # Without weight noise the narrow unit (±0.4 points, neighbours 1 point away) keeps its
+    # rank, except where the wide one crosses it.
+    flat = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.0, 1000, seed=3).table
+    assert (flat["q05"] == flat["nominal"]).all()
+    assert (flat["q95"] == flat["nominal"]).all()
+
+
+def test_survey_sampling_error_is_reproducible_and_keeps_the_weight_draws():
+    points, maxima, ranges = _survey_points()
+    a = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9, ranges=ranges)
+    b = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9, ranges=ranges)
+    assert a.table.equals(b.table)
+    # Bounds equal to the points themselves change nothing: the weights drawn are the same.
+    same = {"S": (points["S"], points["S"])}
+    plain = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9)
+    fixed = uncertainty.weighted_sum_rank_intervals(points, maxima, 0.25, 300, seed=9, ranges=same)
+    assert plain.table.equals(fixed.table)
+
+
+def test_survey_bounds_upside_down_refused():
+    points, maxima, ranges = _survey_points()
+    lower, upper = ranges["S"]
+    with pytest.raises(pipeline.PipelineError, match="lower bound is above"):
+        uncertainty.weighted_sum_rank_intervals(
+            points, maxima, 0.25, 10, seed=1, ranges={"S": (upper.fillna(50), lower.fillna(0))}
+        )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cchc.composite import pipeline as pipelines
 from cchc.composites.actions import start_run, update_pipeline
+from cchc.composites.forms import RunForm, describe
 from cchc.composites.imports import import_composite_index
 from cchc.composites.models import CompositeIndex, CompositeRun
 from cchc.core.models import AuditEvent
@@ -170,6 +171,74 @@ def test_failed_run_keeps_the_error(asem, city_admin, django_capture_on_commit_c
     assert "positive" in run.error
 
 
+def test_run_over_alternative_steps_records_them_and_refuses_one_that_cannot_run(
+    asem, city_admin, django_capture_on_commit_callbacks
+):
+    """Noisy weights at level 2 only, and the pipeline's own normalisation, imputation and
+    treatment against alternatives: each replication picks one of each."""
+    form = RunForm(
+        {
+            "replications": 30,
+            "seed": 5,
+            "weight_noise": 10,
+            "noise_levels": ["2"],
+            "normalisations": ["zscore", "rank"],
+            "imputations": ["mean"],
+            "treatments": ["none", "strict"],
+        },
+        max_level=4,
+    )
+    assert form.is_valid(), form.errors
+    assumptions = form.assumptions(asem.pipeline)
+    assert [a["name"] for a in assumptions] == [
+        "weights",
+        "normalisation",
+        "imputation",
+        "treatment",
+    ]
+    assert assumptions[0]["levels"] == {"2": 0.1}
+    assert assumptions[1]["options"] == [
+        {},
+        {"method": "zscore", "mean": 0, "sd": 1},
+        {"method": "rank"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start_run(asem, actor=city_admin, replications=30, seed=5, assumptions=assumptions)
+    run.refresh_from_db()
+    assert run.status == CompositeRun.Status.DONE
+    assert run.assumptions == assumptions
+    intervals = [u["rank_interval"] for u in run.result["units"]]
+    assert all(i["q05"] <= i["median"] <= i["q95"] for i in intervals)
+    assert describe(run.assumptions) == [
+        "Trọng số cấp 2 thay đổi tối đa ±10%",
+        "Thử thêm cách chuẩn hóa: cách của quy trình, "
+        "Điểm chuẩn z (trung bình 0, độ lệch chuẩn 1), Thứ hạng",
+        "Thử thêm cách gán giá trị thiếu: cách của quy trình, Trung bình của chỉ tiêu",
+        "Thử thêm cách xử lý giá trị ngoại lai: cách của quy trình, "
+        "Không xử lý giá trị ngoại lai, Chặt hơn: |độ lệch| > 1,5 và độ nhọn > 3",
+    ]
+    # The same seed gives the same intervals.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = start_run(asem, actor=city_admin, replications=30, seed=5, assumptions=assumptions)
+    again.refresh_from_db()
+    assert again.result["units"] == run.result["units"]
+    # A geometric mean over the min–max 0–100 scores (zeros) cannot run: refused, nothing queued.
+    geometric = RunForm(
+        {"replications": 30, "seed": 5, "weight_noise": 0, "aggregations": ["geometric"]},
+        max_level=4,
+    )
+    assert geometric.is_valid(), geometric.errors
+    with pytest.raises(ValidationError, match="positive"):
+        start_run(asem, actor=city_admin, replications=30, seed=5,
+                  assumptions=geometric.assumptions(asem.pipeline))  # fmt: skip
+    nothing = RunForm({"replications": 30, "seed": 5, "weight_noise": 0}, max_level=4)
+    assert nothing.is_valid()
+    with pytest.raises(ValidationError, match="ít nhất một giả định"):
+        start_run(asem, actor=city_admin, replications=30, seed=5,
+                  assumptions=nothing.assumptions(asem.pipeline))  # fmt: skip
+    assert CompositeRun.objects.count() == 2
+
+
 # --- views -------------------------------------------------------------------------------
 
 
@@ -190,6 +259,10 @@ def test_list_import_detail_pages(admin_client_, client_a, city_admin):
     page = admin_client_.get(reverse("composites:detail", args=[index.pk])).content.decode()
     assert "cchc.composite.pipeline" in page
     assert 'data-testid="run-form"' in page
+    for name in ("noise_levels", "normalisations", "aggregations", "imputations", "treatments"):
+        assert f'name="{name}"' in page
+    assert 'name="noise_levels" value="3"' in page
+    assert 'name="noise_levels" value="4"' not in page
     assert client_a.get(reverse("composites:detail", args=[index.pk])).status_code == 403
 
 
@@ -224,7 +297,7 @@ def test_run_pages_results_chart_and_xlsx(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_.post(
             reverse("composites:run_start", args=[asem.pk]),
-            {"replications": 20, "seed": 1, "weight_noise": 25},
+            {"replications": 20, "seed": 1, "weight_noise": 25, "noise_levels": [2, 3]},
         )
     run = CompositeRun.objects.get()
     url = reverse("composites:run", args=[asem.pk, run.pk])

@@ -87,7 +87,7 @@ def test_docx_has_the_title_block_and_the_ranking(
     anonymous: Client, published: AssessmentRound
 ) -> None:
     document = Document(io.BytesIO(download(anonymous, "public_docx", published)))
-    header, counts, ranking = document.tables
+    header, counts, ranking, _intervals = document.tables
     assert header.cell(0, 0).text.startswith("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI\nSỞ NỘI VỤ")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
     text = "\n".join(p.text for p in document.paragraphs)
@@ -118,6 +118,42 @@ def test_docx_has_the_title_block_and_the_ranking(
         "—",
         "—",
     ]
+
+
+def test_docx_and_pdf_carry_the_rank_interval_the_public_page_shows(
+    anonymous: Client, published: AssessmentRound
+) -> None:
+    """Ba Đình's stored interval (median 1, 5th 1, 95th 2) in a table of its own; Hoàn Kiếm's
+    row, published without one, is left out of it."""
+    document = Document(io.BytesIO(download(anonymous, "public_docx", published)))
+    intervals = document.tables[-1]
+    assert [c.text for c in intervals.rows[0].cells] == exports.INTERVAL_HEADERS
+    assert [[c.text for c in row.cells] for row in intervals.rows[1:]] == [
+        ["1", "Phường Ba Đình", "1,0", "1,0", "2,0"]
+    ]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert exports.INTERVAL_HEADING in text
+    assert "trong 90% của 1.000 lần tính lại" in text
+    assert "±25%" in text
+    pdf = pdf_text(download(anonymous, "public_pdf", published))
+    assert exports.INTERVAL_HEADING in pdf
+    assert "Hạng trung vị" in pdf
+    assert "IV. TỶ LỆ ĐIỂM TRUNG BÌNH THEO LĨNH VỰC" in pdf
+
+
+def test_no_rank_interval_section_for_a_round_published_without_them(
+    city_admin: User, hanoi: Hanoi
+) -> None:
+    rating_round = make_round(city_admin, [hanoi.ward_a])
+    result(
+        rating_round, hanoi.ward_a, percent="80", rank=1, group="B", unit_areas=areas("20", "30")
+    )
+    data = exports.published_results(rating_round)
+    assert exports.interval_rows(data) == []
+    assert len(Document(io.BytesIO(exports.results_docx(data))).tables) == 3
+    pdf = pdf_text(exports.results_pdf(data))
+    assert exports.INTERVAL_HEADING not in pdf
+    assert "III. TỶ LỆ ĐIỂM TRUNG BÌNH THEO LĨNH VỰC" in pdf
 
 
 def test_pdf_has_the_ranking_and_the_group_counts(

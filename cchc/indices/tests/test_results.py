@@ -342,6 +342,7 @@ EXPECTED = [
         "percent": 90.25,
         "rank": 1,
         "group": "A",
+        "rank_interval": {"median": 1.0, "q05": 1.0, "q95": 1.0},
     },
     {
         "unit_code": "00070",
@@ -352,6 +353,7 @@ EXPECTED = [
         "percent": 71.43,
         "rank": 2,
         "group": "C",
+        "rank_interval": {"median": 2.0, "q05": 2.0, "q95": 2.0},
     },
 ]
 
@@ -361,6 +363,22 @@ def test_index_results_json_live_and_published(scored: AssessmentRound, city_adm
     publish_round(scored, actor=city_admin)
     Appraisal.objects.update(points=D(0))
     assert json.loads(index_results(str(scored.pk), "--json")) == EXPECTED
+
+
+def test_index_results_json_gives_the_stored_rank_interval(
+    scored: AssessmentRound, city_admin: User
+) -> None:
+    """The published figures are the frozen ones, as the public page's; a round published
+    before rank intervals existed has none: null."""
+    publish_round(scored, actor=city_admin)
+    Result.objects.filter(unit__code="00004").update(rank_median=1.5, rank_q05=1, rank_q95=2)
+    Result.objects.filter(unit__code="00070").update(rank_median=None, rank_q05=None, rank_q95=None)
+    first, second = json.loads(index_results(str(scored.pk), "--json"))
+    assert first["rank_interval"] == {"median": 1.5, "q05": 1.0, "q95": 2.0}
+    assert second["rank_interval"] is None
+    lines = index_results(str(scored.pk)).splitlines()
+    assert lines[1].endswith("group A  rank 1–2 (median 1.5)")
+    assert lines[2].endswith("group C")
 
 
 def test_index_results_json_has_null_group_below_c(
@@ -389,8 +407,12 @@ def test_index_results_text(scored: AssessmentRound) -> None:
         "90.25%",
         "group",
         "A",
+        "rank",
+        "1–1",
+        "(median",
+        "1)",
     ]
-    assert lines[2].split()[-7:] == ["survey", "—", "total", "50.00", "71.43%", "group", "C"]
+    assert lines[2].split()[-11:-4] == ["survey", "—", "total", "50.00", "71.43%", "group", "C"]
     assert lines[3] == "2 units ranked."
 
 
@@ -454,3 +476,36 @@ def test_a_single_unit_keeps_its_rank(rating_round: AssessmentRound, hanoi: Hano
     finalise_with(rating_round, hanoi.ward_b, leaves(D(20)), status=Assessment.Status.SUBMITTED)
     (only,) = compute_results(rating_round)
     assert (only.rank, only.rank_median, only.rank_q05, only.rank_q95) == (1, 1, 1, 1)
+
+
+def test_rank_intervals_draw_the_survey_points_within_their_wilson_interval(
+    framework: Framework, city_admin: User, hanoi: Hanoi
+) -> None:
+    """Six wards one appraisal point apart, all with full survey points: four imported (no
+    sampling error), W from one satisfied response (a wide Wilson interval), N from twelve (a
+    narrow one). W's rank interval is wider than N's; the same round gives the same one."""
+    from cchc.surveys.tests.factories import accepted, campaign_of
+
+    units = wards(hanoi, 6)
+    wide, narrow = units[2], units[3]
+    rating_round = make_round(framework, city_admin, units)
+    campaign = campaign_of(city_admin, [(wide, 100), (narrow, 100)])
+    accepted(campaign.units.get(unit=wide), city_admin, rating=5)
+    for _ in range(12):
+        accepted(campaign.units.get(unit=narrow), city_admin, rating=5)
+    for n, unit in enumerate(units):
+        imported = None if unit in (wide, narrow) else framework.survey_max
+        points = {"1.1": D(15), "1.2": D(15), "2.1": D(30 - n), "4": D(0)}
+        finalise_with(rating_round, unit, points, survey=imported)
+    rating_round = AssessmentRound.objects.select_related("framework").get(pk=rating_round.pk)
+
+    results = by_unit(compute_results(rating_round))
+    w, n = results[wide.name], results[narrow.name]
+    assert w.survey == n.survey == framework.survey_max  # every answer satisfied
+    assert (w.rank, n.rank) == (3, 4)
+    assert w.rank_q95 - w.rank_q05 > n.rank_q95 - n.rank_q05
+    assert w.rank_q95 == 6  # its survey points may be far lower: last place is within reach
+    again = by_unit(compute_results(rating_round))
+    assert [(r.rank_median, r.rank_q05, r.rank_q95) for r in results.values()] == [
+        (r.rank_median, r.rank_q05, r.rank_q95) for r in again.values()
+    ]

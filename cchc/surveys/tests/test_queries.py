@@ -16,7 +16,8 @@ from cchc.surveys.actions import (
     review_response,
 )
 from cchc.surveys.models import ELEMENTS, Answer, AnswerCount, Campaign, Response
-from cchc.surveys.queries import distribution, index_points, unit_results
+from cchc.surveys.queries import distribution, index_point_ranges, index_points, unit_results
+from cchc.surveys.scoring import mean_share, scaled_points
 from cchc.surveys.tests.factories import accepted, answers, campaign_of, default_questionnaire
 from conftest import Hanoi
 
@@ -212,6 +213,25 @@ def test_index_points_scale_the_overall_share(
     assert index_points(2026, [hanoi.ward_a.pk], D(100)) == {hanoi.ward_a.pk: D("68.89")}
     assert index_points(2027, [hanoi.ward_a.pk], D(30)) == {}
     assert index_points(2026, [], D(30)) == {}
+
+
+def test_index_point_ranges_are_the_mean_of_the_elements_wilson_bounds(
+    campaign: Campaign, hanoi: Hanoi, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        ranges = index_point_ranges(2026, [hanoi.ward_a.pk, hanoi.ward_b.pk], D(30))
+
+    assert list(ranges) == [hanoi.ward_a.pk]
+    points, low, high = ranges[hanoi.ward_a.pk]
+    assert points == D("20.67")  # as index_points
+    # The bounds: the mean of the elements' Wilson bounds the results page shows, × 30 / 100.
+    unit = next(u for u in unit_results(campaign) if u.campaign_unit.unit_id == hanoi.ward_a.pk)
+    lows = [e.low for e in unit.elements if e.low is not None]
+    highs = [e.high for e in unit.elements if e.high is not None]
+    assert len(lows) == len(highs) > 1
+    assert low == scaled_points(mean_share(lows) or D(0), D(30))
+    assert high == scaled_points(mean_share(highs) or D(0), D(30))
+    assert low < points < high
 
 
 def test_index_points_pool_the_years_campaigns_and_skip_others(

@@ -24,14 +24,30 @@ def as_json(result: UnitResult) -> dict[str, Any]:
         "percent": number(result.percent),
         "rank": result.rank,
         "group": result.group or None,
+        "rank_interval": rank_interval(result),
     }
+
+
+def rank_interval(result: UnitResult) -> dict[str, float] | None:
+    """The rank interval the public page shows (median, 5th and 95th percentile of the rank
+    over the recalculations, cchc.indices.results); None for a round published without one."""
+    if result.rank_q05 is None or result.rank_q95 is None or result.rank_median is None:
+        return None
+    return {"median": result.rank_median, "q05": result.rank_q05, "q95": result.rank_q95}
+
+
+def interval_text(result: UnitResult) -> str:
+    interval = rank_interval(result)
+    if interval is None:
+        return ""
+    return f"  rank {interval['q05']:g}–{interval['q95']:g} (median {interval['median']:g})"
 
 
 class Command(BaseCommand):
     help = (
-        "Print each unit's appraised, survey and total points, index %, rank and group in a "
-        "self-assessment round: the frozen results of a published round, else the live ones "
-        "computed from the finalised appraisals."
+        "Print each unit's appraised, survey and total points, index %, rank, group and rank "
+        "interval (median, 5th–95th percentile) in a self-assessment round: the frozen results "
+        "of a published round, else the live ones computed from the finalised appraisals."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -55,6 +71,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r.rank:>4}  {r.unit_code:<10}{r.unit_name[:50]:<51}appraised {r.appraised:>7.2f}"
                 f"  survey {survey:>6}  total {r.total:>7.2f}  {r.percent:>6.2f}%"
-                f"  group {r.group or '—'}"
+                f"  group {r.group or '—'}{interval_text(r)}"
             )
         self.stdout.write(self.style.SUCCESS(f"{len(results)} units ranked."))
