@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a
 modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py,
 bench/tally.py (the month close), bench/ratings.py (rating the closed month),
 bench/indices.py (the reform index's results, results page and annex import), bench/composite.py
-(the composite index engine and its uncertainty analysis, no database) and
+(the composite index engine and its uncertainty analysis, no database), bench/retention.py (the
+personal-data retention job over 1,000,000 records) and
 bench/sipas_load.py (the public survey submission under load through gunicorn), the last four on
 SQLite and PostgreSQL, each running itself once per database.
 
@@ -40,6 +41,7 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "procedures.py",
             BENCH_DIR / "staffing.py",
             BENCH_DIR / "composite.py",
+            BENCH_DIR / "retention.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

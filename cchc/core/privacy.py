@@ -9,6 +9,9 @@ the wording → add a new version to `CONSENT_WORDINGS` and point `CONSENT_VERSI
 See docs/domain/personal-data.md.
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core import audit
@@ -85,3 +88,11 @@ def record_export(
         unit=unit,
         details={"what": what, "rows": rows, "personal_rows": personal_rows},
     )
+
+
+def batch_end(ids: "QuerySet[Any]", size: int | None) -> int | None:
+    """The last id of the next batch of the retention job: the `size`-th of `ids` (a
+    values_list("pk", flat=True) ordered by pk, already past the previous batch), or the last
+    one when fewer are left (every one with `size` None); None when none is left."""
+    upper = ids[size - 1 : size] if size else ids.none()
+    return next(iter(upper), None) or ids.order_by("-pk").first()

@@ -5,6 +5,8 @@ and the public journey. cron runs `manage.py erase_expired` daily; `erase_expire
 same work as a Django task for a worker."""
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from cchc.core import audit
+from cchc.core.privacy import batch_end
 from cchc.dialogues.jobs import anonymise_expired_petitions
 from cchc.privacy.models import DataRequest
 from cchc.surveys.jobs import anonymise_expired_responses
@@ -26,29 +29,66 @@ def cutoffs(now: datetime.datetime) -> dict[str, datetime.datetime]:
     return {kind: now - datetime.timedelta(days=int(days[kind])) for kind in KINDS}
 
 
-def _anonymise_requests(cutoff: datetime.datetime, *, dry_run: bool) -> int:
+def _anonymise_requests(
+    cutoff: datetime.datetime, *, after: int = 0, size: int | None = None, dry_run: bool = False
+) -> tuple[int, int]:
+    """The paper requests' side, batched like the petitions' (dialogues.jobs)."""
     expired = DataRequest.objects.filter(handled_at__lt=cutoff, anonymised_at__isnull=True)
     if dry_run:
-        return expired.count()
-    return expired.update(requester_name="", requester_contact="", anonymised_at=timezone.now())
+        return expired.count(), after
+    last = batch_end(expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True), size)
+    if last is None:
+        return 0, after
+    erased = expired.filter(pk__gt=after, pk__lte=last).update(
+        requester_name="", requester_contact="", anonymised_at=timezone.now()
+    )
+    return erased, last
 
 
-def erase_expired(now: datetime.datetime | None = None, *, dry_run: bool = False) -> dict[str, Any]:
+def _in_batches(kind: str, step: Callable[..., tuple[int, int]], size: int) -> int:
+    """Run `step` batch after batch until nothing is left; each batch is its own transaction
+    holding its audit event "privacy.erase_expired" (the kind, how many, the id range), so
+    what a batch erased is committed and audited together, or not at all. Returns the total."""
+    total, after = 0, 0
+    while True:
+        with transaction.atomic():
+            erased, last = step(after=after, size=size)
+            if erased:
+                audit.record(
+                    None,
+                    "privacy.erase_expired",
+                    details={"kind": kind, "erased": erased, "ids": [after + 1, last]},
+                )
+        if last == after:
+            return total
+        total, after = total + erased, last
+
+
+def erase_expired(
+    now: datetime.datetime | None = None, *, dry_run: bool = False, batch: int | None = None
+) -> dict[str, Any]:
     """Erase (or, with `dry_run`, count) the personal data past its retention period:
-    {"expired": {kind: count}, "dry_run": bool, "cutoffs": {kind: ISO date}}. One transaction;
-    one audit event "privacy.erase_expired" with the counts when anything was erased."""
+    {"expired": {kind: count}, "dry_run": bool, "cutoffs": {kind: ISO date}}.
+
+    Each kind is erased in batches of `batch` records (settings.CCHC_RETENTION_BATCH) taken
+    in id order, each batch committed in its own transaction with its own audit event
+    "privacy.erase_expired" ({"kind", "erased", "ids": [first, last]}): locks stay short, and a
+    run that stops half-way leaves whole batches erased and audited; the next run carries on
+    with what is still not erased."""
     now = now or timezone.now()
     limits = cutoffs(now)
-    with transaction.atomic():
-        expired = {
-            "petition": anonymise_expired_petitions(limits["petition"], dry_run=dry_run),
-            "survey_response": anonymise_expired_responses(
-                timezone.localdate(limits["survey_response"]), dry_run=dry_run
-            ),
-            "data_request": _anonymise_requests(limits["data_request"], dry_run=dry_run),
-        }
-        if not dry_run and any(expired.values()):
-            audit.record(None, "privacy.erase_expired", details={"expired": expired})
+    size = batch or settings.CCHC_RETENTION_BATCH
+    steps: dict[str, Callable[..., tuple[int, int]]] = {
+        "petition": partial(anonymise_expired_petitions, limits["petition"]),
+        "survey_response": partial(
+            anonymise_expired_responses, timezone.localdate(limits["survey_response"])
+        ),
+        "data_request": partial(_anonymise_requests, limits["data_request"]),
+    }
+    if dry_run:
+        expired = {kind: step(dry_run=True)[0] for kind, step in steps.items()}
+    else:
+        expired = {kind: _in_batches(kind, step, size) for kind, step in steps.items()}
     return {
         "expired": expired,
         "dry_run": dry_run,
