@@ -737,6 +737,9 @@ class SurveyResponseIn(Schema):
 class SurveyResponseOut(Schema):
     id: int
     status: str  # received, or flagged (e.g. the same client sent the same answers before)
+    # With a contact given: the receipt code to show the respondent; with it and the contact
+    # (or a one-time code sent there) they see, correct or erase their data at /privacy/my-data/.
+    receipt: str = ""
 
 
 class RefusalOut(Schema):

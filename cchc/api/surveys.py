@@ -198,8 +198,9 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     campaign's salted hash of its address, never stored itself) or a unit over its rate limit
     gets 429 with a message in Vietnamese (or the language cookie's) and Retry-After.
 
-    201 with the response's `id` and `status`. 404 when no unit has this token, 410 when its
-    campaign is closed. 422 lists every problem per question code (loc ["body", "answers",
+    201 with the response's `id`, `status` and, when a contact was given, its `receipt` code
+    (show it to the respondent: it names the response on the public "my data" page). 404 when
+    no unit has this token, 410 when its campaign is closed. 422 lists every problem per question code (loc ["body", "answers",
     code]): unknown question, required question unanswered, rating off the scale, option not
     of the question, several options for a single choice, text too long or with control
     characters) or at ["body", "contact"]; nothing is stored."""
@@ -232,7 +233,7 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
         )
     except ValidationError as error:
         return _answer_errors(request, error)
-    return Status(201, {"id": stored.pk, "status": stored.status})
+    return Status(201, {"id": stored.pk, "status": stored.status, "receipt": stored.receipt})
 
 
 @router.get("/privacy/consent", auth=None, tags=["privacy"], summary="The consent wording (public)")

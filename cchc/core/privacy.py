@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core import audit
+from cchc.core.text import fold
 
 CONSENT_VERSION = "2026-01"
 
@@ -88,6 +89,17 @@ def record_export(
         unit=unit,
         details={"what": what, "rows": rows, "personal_rows": personal_rows},
     )
+
+
+def same_contact(stored: str, given: str) -> bool:
+    """True when `given` is the contact `stored` (case, accents, spaces, dots, dashes and
+    brackets aside): how a citizen proves control of a petition or survey response. An empty
+    contact on either side proves nothing."""
+
+    def normalise(contact: str) -> str:
+        return "".join(ch for ch in fold(contact) if ch not in " .-()")
+
+    return bool(normalise(given)) and normalise(given) == normalise(stored)
 
 
 def batch_end(ids: "QuerySet[Any]", size: int | None) -> int | None:

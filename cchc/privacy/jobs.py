@@ -2,7 +2,8 @@
 docs/domain/personal-data.md): per kind of record, the personal data whose retention period
 (settings.CCHC_RETENTION_DAYS) has run out is erased set-wise, keeping the records, their counts
 and the public journey. cron runs `manage.py erase_expired` daily; `erase_expired_daily` is the
-same work as a Django task for a worker."""
+same work as a Django task for a worker. `send_code` sends a one-time code of the public "my
+data" page."""
 
 import datetime
 from collections.abc import Callable
@@ -10,15 +11,20 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cchc.core import audit
 from cchc.core.privacy import batch_end
 from cchc.dialogues.jobs import anonymise_expired_petitions
-from cchc.privacy.models import DataRequest
+from cchc.dialogues.models import Petition
+from cchc.privacy.models import DataRequest, OneTimeCode
+from cchc.privacy.sms import send_sms
 from cchc.surveys.jobs import anonymise_expired_responses
+from cchc.surveys.models import Response
 
 KINDS = ("petition", "survey_response", "data_request")
 
@@ -94,6 +100,33 @@ def erase_expired(
         "dry_run": dry_run,
         "cutoffs": {kind: limit.date().isoformat() for kind, limit in limits.items()},
     }
+
+
+@task()
+def send_code(code_id: int, code: str) -> bool:
+    """Send the one-time code `code` (row `code_id`) to the contact on record of its petition
+    or survey response: an e-mail through Django's mail, a text message through
+    settings.CCHC_SMS_SENDER (cchc/privacy/sms.py). Sends nothing — and returns False — once
+    the code was used, has expired or its record lost its contact: a retry after that is
+    harmless. The digits sit in the job's arguments only until they expire (minutes)."""
+    found = OneTimeCode.objects.filter(pk=code_id).first()
+    if found is None or found.used_at is not None or found.expires_at <= timezone.now():
+        return False
+    model = Petition if found.record == OneTimeCode.Record.PETITION else Response
+    contact = model.objects.filter(pk=found.record_id).values_list("contact", flat=True).first()
+    if not contact:
+        return False
+    minutes = settings.CCHC_PRIVACY_CODE_MINUTES
+    with translation.override("vi"):
+        text = _(
+            "Your CCHC one-time code is %(code)s. It works once, for %(minutes)s minutes. "
+            "Nobody from the unit will ever ask you for it."
+        ) % {"code": code, "minutes": minutes}
+        if found.channel == OneTimeCode.Channel.EMAIL:
+            send_mail(_("Your one-time code"), text, None, [contact])
+        else:
+            send_sms(contact, text)
+    return True
 
 
 @task()

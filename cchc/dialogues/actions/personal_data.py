@@ -16,25 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
-from cchc.core.privacy import CONSENT_WORDINGS
-from cchc.core.text import fold, has_control_characters
+from cchc.core.privacy import CONSENT_WORDINGS, same_contact
+from cchc.core.text import has_control_characters
 from cchc.dialogues.models import CONTACT_LIMIT, Attachment, Petition
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
 
-def _normalise(contact: str) -> str:
-    """A contact as compared: folded (case, accents), without spaces, dots and dashes."""
-    return "".join(ch for ch in fold(contact) if ch not in " .-()")
-
-
 def proves_control(petition: Petition, contact: str) -> bool:
     """True when `contact` is the contact stored on `petition` (spaces, dots, dashes and case
     aside). A petition without a contact cannot be proven this way (staff handle a request on
     paper instead)."""
-    given = _normalise(contact)
-    return bool(given) and bool(petition.contact) and given == _normalise(petition.contact)
+    return same_contact(petition.contact, contact)
 
 
 def petitioner_data(petition: Petition) -> dict[str, Any]:
