@@ -358,3 +358,44 @@ def test_a_wrong_contact_for_a_receipt_shows_nothing(anonymous, survey) -> None:
     response = _post(anonymous, code=kept.receipt, contact="an@example.vn", step="show")
     assert response.status_code == 404
     assert "Bình" not in response.content.decode()
+
+
+def test_the_thanks_page_shows_the_receipt_only_with_a_contact(anonymous, hanoi, city_admin):
+    unit = campaign_of(city_admin, [(hanoi.ward_a, 100)]).units.get()
+    form = {code: str(v) if not isinstance(v, list) else v for code, v in answers(4).items()}
+    sent = anonymous.post(
+        f"/surveys/f/{unit.token}/", {**form, "share_contact": "on", "contact": "an@x.vn"}
+    )
+    stored = Response.objects.get()
+    assert sent["Location"] == f"/surveys/f/{unit.token}/thanks/?receipt={stored.receipt}"
+    page = anonymous.get(sent["Location"]).content.decode()
+    assert stored.receipt in page
+    assert URL in page
+    # Without a contact: no receipt, a plain thanks page; a receipt of nothing shows nothing.
+    bare = anonymous.post(f"/surveys/f/{unit.token}/", form)
+    assert bare["Location"] == f"/surveys/f/{unit.token}/thanks/"
+    forged = anonymous.get(f"/surveys/f/{unit.token}/thanks/?receipt=PKS-AAAAAAAA").content
+    assert b"PKS-AAAAAAAA" not in forged
+
+
+def test_the_api_gives_the_receipt(anonymous, hanoi, city_admin) -> None:
+    unit = campaign_of(city_admin, [(hanoi.ward_a, 100)]).units.get()
+    body = {
+        "token": unit.token,
+        "answers": answers(),
+        "contact": "an@x.vn",
+        "consent_version": CONSENT_VERSION,
+    }
+    sent = anonymous.post("/api/v1/surveys/responses", body, content_type="application/json")
+    assert sent.status_code == 201
+    assert sent.json()["receipt"] == Response.objects.get().receipt != ""
+
+
+def test_the_job_sends_nothing_for_a_code_already_used(given, monkeypatch) -> None:
+    from cchc.privacy.jobs import send_code
+
+    monkeypatch.setattr("cchc.privacy.actions.secrets.randbelow", lambda n: 31)
+    sent = send_one_time_code(given)
+    prove_with_code(given, "000031")
+    assert send_code.call(sent.pk, "000031") is False
+    assert SENT == []
