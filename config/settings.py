@@ -364,8 +364,9 @@ CCHC_RETENTION_DAYS = {
     # A paper data-subject request's requester name and contact: from its answer.
     "data_request": int(os.environ.get("CCHC_RETENTION_DATA_REQUEST_DAYS", 365)),
 }
-# The retention job erases each kind in batches of this many records, each committed in its own
-# transaction with its audit event (short locks; a run cut short resumes where it stopped).
+# The retention job erases each kind in batches (id ranges this wide, so at most this many
+# records), each committed in its own transaction with its audit event (short locks; a run cut
+# short resumes where it stopped).
 CCHC_RETENTION_BATCH = int(os.environ.get("CCHC_RETENTION_BATCH", 20_000))
 CCHC_PRIVACY_REQUEST_DAYS = int(os.environ.get("CCHC_PRIVACY_REQUEST_DAYS", 15))
 CCHC_PRIVACY_REMIND_DAYS = int(os.environ.get("CCHC_PRIVACY_REMIND_DAYS", 3))

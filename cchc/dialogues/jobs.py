@@ -27,11 +27,12 @@ def _delete_files(names: list[str]) -> None:
 def anonymise_expired_petitions(
     cutoff: datetime.datetime, *, after: int = 0, size: int | None = None, dry_run: bool = False
 ) -> tuple[int, int]:
-    """Erase the petitioner's name, contact, consent record and attachments of the next `size`
-    petitions (by id, after the id `after`; all of them when `size` is None) closed before
-    `cutoff` and not erased yet, in set-wise statements over that id range (the attachments'
-    files one by one, streamed): memory stays bounded whatever the number of petitions. The
-    petitions, their answers, commitments and public journey stay.
+    """Erase the petitioner's name, contact, consent record and attachments of the petitions in
+    the next batch (the id range `size` wide from the first one past the id `after`; all of
+    them when `size` is None) closed before `cutoff` and not erased yet, in set-wise statements
+    over that id range (the attachments' files deleted once the batch commits): memory stays
+    bounded whatever the number of petitions. The petitions, their answers, commitments and
+    public journey stay.
 
     Returns (how many petitions were erased, the last id of the batch); (0, `after`) when
     nothing is left. With `dry_run`, (how many would be erased, `after`). The caller runs each
@@ -40,7 +41,7 @@ def anonymise_expired_petitions(
     expired = expired_petitions(cutoff)
     if dry_run:
         return expired.count(), after
-    ids = expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)
+    ids = expired.filter(pk__gt=after).values_list("pk", flat=True)
     last = batch_end(ids, size)
     if last is None:
         return 0, after

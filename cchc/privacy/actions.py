@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
-from cchc.core.text import has_control_characters
+from cchc.core.privacy import corrected_contact
 from cchc.dialogues.actions import (
     correct_petition_contact,
     erase_petitioner_data,
@@ -322,16 +322,9 @@ def correct_contact(record: Held, *, contact: str) -> Held:
     too long or control-character contact."""
     if isinstance(record, Petition):
         return correct_petition_contact(record, contact=contact)
-    contact = contact.strip()
     if not record.contact or record.anonymised_at is not None:
         raise ValidationError(_("This record holds no contact to correct."))
-    if not contact:
-        raise ValidationError({"contact": _("Write the corrected contact.")})
-    if len(contact) > CONTACT_LIMIT or has_control_characters(contact):
-        raise ValidationError(
-            {"contact": _("The contact is at most %(n)s characters.") % {"n": CONTACT_LIMIT}}
-        )
-    record.contact = contact
+    record.contact = corrected_contact(contact, limit=CONTACT_LIMIT)
     record.save(update_fields=["contact"])
     audit.record(None, "privacy.correct_contact", record, unit=_unit(record))
     return record

@@ -42,7 +42,7 @@ def _anonymise_requests(
     expired = DataRequest.objects.filter(handled_at__lt=cutoff, anonymised_at__isnull=True)
     if dry_run:
         return expired.count(), after
-    last = batch_end(expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True), size)
+    last = batch_end(expired.filter(pk__gt=after).values_list("pk", flat=True), size)
     if last is None:
         return 0, after
     erased = expired.filter(pk__gt=after, pk__lte=last).update(
@@ -76,11 +76,11 @@ def erase_expired(
     """Erase (or, with `dry_run`, count) the personal data past its retention period:
     {"expired": {kind: count}, "dry_run": bool, "cutoffs": {kind: ISO date}}.
 
-    Each kind is erased in batches of `batch` records (settings.CCHC_RETENTION_BATCH) taken
-    in id order, each batch committed in its own transaction with its own audit event
-    "privacy.erase_expired" ({"kind", "erased", "ids": [first, last]}): locks stay short, and a
-    run that stops half-way leaves whole batches erased and audited; the next run carries on
-    with what is still not erased."""
+    Each kind is erased in batches — id ranges `batch` wide (settings.CCHC_RETENTION_BATCH)
+    from the first id still to erase —, each batch committed in its own transaction with its
+    own audit event "privacy.erase_expired" ({"kind", "erased", "ids": [first, last]}): locks
+    stay short, and a run that stops half-way leaves whole batches erased and audited; the
+    next run carries on with what is still not erased."""
     now = now or timezone.now()
     limits = cutoffs(now)
     size = batch or settings.CCHC_RETENTION_BATCH

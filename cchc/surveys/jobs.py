@@ -20,11 +20,11 @@ def expired_responses(cutoff: datetime.date) -> "QuerySet[Response]":
 def anonymise_expired_responses(
     cutoff: datetime.date, *, after: int = 0, size: int | None = None, dry_run: bool = False
 ) -> tuple[int, int]:
-    """Erase the contact, the consent record and the written (free-text) answers of the next
-    `size` responses (by id, after the id `after`; all of them when `size` is None) whose
-    campaign's period ended before `cutoff`, in two set-wise statements over that id range:
-    memory stays bounded. The ratings, chosen options, tallies and stored counts stay, so
-    every result and ranking is the same.
+    """Erase the contact, the consent record and the written (free-text) answers of the
+    responses in the next batch (the id range `size` wide from the first one past the id
+    `after`; all of them when `size` is None) whose campaign's period ended before `cutoff`, in
+    two set-wise statements over that id range: memory stays bounded. The ratings, chosen
+    options, tallies and stored counts stay, so every result and ranking is the same.
 
     Returns (how many responses were erased, the last id of the batch); (0, `after`) when
     nothing is left. With `dry_run`, (how many would be erased, `after`). The caller runs each
@@ -36,7 +36,7 @@ def anonymise_expired_responses(
     expired = Response.objects.filter(campaign_unit__in=units, anonymised_at__isnull=True)
     if dry_run:
         return expired.count(), after
-    last = batch_end(expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True), size)
+    last = batch_end(expired.filter(pk__gt=after).values_list("pk", flat=True), size)
     if last is None:
         return 0, after
     batch = expired.filter(pk__gt=after, pk__lte=last)

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
-from cchc.core.privacy import CONSENT_WORDINGS, same_contact
-from cchc.core.text import has_control_characters
+from cchc.core.privacy import CONSENT_WORDINGS, corrected_contact, same_contact
 from cchc.dialogues.models import CONTACT_LIMIT, Attachment, Petition
 
 if TYPE_CHECKING:
@@ -72,16 +71,9 @@ def correct_petition_contact(
 
     Refuses an empty, too long or control-character contact, and a petition whose data was
     erased or that has no contact (nothing to correct)."""
-    contact = contact.strip()
     if not petition.contact or petition.anonymised_at is not None:
         raise ValidationError(_("This petition holds no contact to correct."))
-    if not contact:
-        raise ValidationError({"contact": _("Write the corrected contact.")})
-    if len(contact) > CONTACT_LIMIT or has_control_characters(contact):
-        raise ValidationError(
-            {"contact": _("The contact is at most %(n)s characters.") % {"n": CONTACT_LIMIT}}
-        )
-    petition.contact = contact
+    petition.contact = corrected_contact(contact, limit=CONTACT_LIMIT)
     petition.save(update_fields=["contact"])
     audit.record(
         actor, "dialogues.correct_contact", petition, unit=petition.unit, details={"by": _by(actor)}
