@@ -200,7 +200,7 @@ def test_a_wrong_code_is_refused_counted_and_audited(anonymous, given) -> None:
     assert response.status_code == 422
     assert "Nguyễn Văn An" not in response.content.decode()
     assert response.context["form"].errors["one_time_code"] == [
-        "This is not the code we sent. Check it and try again."
+        "Đây không phải mã chúng tôi đã gửi. Xin kiểm tra và thử lại."
     ]
     assert OneTimeCode.objects.get().attempts == 1
     assert AuditEvent.objects.get(verb="privacy.refuse_code").details == {"reason": "wrong"}
@@ -236,7 +236,7 @@ def test_a_used_code_cannot_be_used_again(anonymous, given, monkeypatch) -> None
     again = _post(anonymous, code=given.code, one_time_code="000777", step="show")
     assert again.status_code == 422
     assert again.context["form"].errors["one_time_code"] == [
-        "This one-time code was already used: ask for a new one."
+        "Mã dùng một lần này đã được sử dụng: hãy yêu cầu mã mới."
     ]
 
 
