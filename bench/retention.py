@@ -12,7 +12,8 @@ Measured on SQLite and on PostgreSQL, each in its own process:
 - baseline in the same process: the per-row loop (load each expired petition and response,
   blank its fields, save it, and its written answers) timed on the first NAIVE_SAMPLE of each
   kind and scaled to all of them (the figure says so);
-- `privacy.jobs.erase_expired`: the set-wise job over the rest, under tracemalloc for the peak
+- `privacy.jobs.erase_expired`: the set-wise job over the rest, in committed id batches
+  (settings.CCHC_RETENTION_BATCH), each audited, under tracemalloc for the peak
   of Python allocations, and ru_maxrss after it; target under 60 s;
 - a correctness check: exactly the expired records lost their personal data (the kept ones
   and every tally stay the same).
@@ -179,6 +180,7 @@ def measure(database: str) -> None:
     from django.db.models import Sum
 
     settings.CCHC_RETENTION_DAYS = {"petition": 365, "survey_response": 365, "data_request": 365}
+    from cchc.core.models import AuditEvent
     from cchc.dialogues.models import Petition
     from cchc.privacy.jobs import erase_expired
     from cchc.surveys.models import Answer, Response
@@ -212,6 +214,10 @@ def measure(database: str) -> None:
     kept_texts = len(range(0, RESPONSES, TEXT_EVERY)) - len(range(0, RESPONSES // 2, TEXT_EVERY))
     assert Answer.objects.exclude(text="").count() == kept_texts
     assert Response.objects.aggregate(total=Sum("access_satisfied"))["total"] == tallies_before
+    # Every committed batch wrote its audit event, and together they account for every record.
+    batches = AuditEvent.objects.filter(verb="privacy.erase_expired")
+    erased = sum(details["erased"] for details in batches.values_list("details", flat=True))
+    assert erased == sum(result["expired"].values()), (erased, result)
 
     records = PETITIONS + RESPONSES
     emit(

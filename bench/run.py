@@ -4,9 +4,10 @@ Usage: .venv/bin/python bench/run.py [name ...]   (`make bench` runs them all; a
 modules whose file name contains it, e.g. `tree`.) The modules are bench/bench_*.py,
 bench/tally.py (the month close), bench/ratings.py (rating the closed month),
 bench/indices.py (the reform index's results, results page and annex import), bench/composite.py
-(the composite index engine and its uncertainty analysis, no database) and
-bench/sipas_load.py (the public survey submission under load through gunicorn) and bench/rush.py
-(the month-end rush: officials and citizens at once through gunicorn, 60 s), the last ones on
+(the composite index engine and its uncertainty analysis, no database), bench/retention.py (the
+personal-data retention job over 1,000,000 records), bench/sipas_load.py (the public survey
+submission under load through gunicorn) and bench/rush.py (the month-end rush: officials and
+citizens at once through gunicorn, 60 s), the database ones on
 SQLite and PostgreSQL, each running itself once per database.
 
 Each module prints its own figures as it goes; the summary repeats the figures that have a
@@ -42,6 +43,7 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "staffing.py",
             BENCH_DIR / "composite.py",
             BENCH_DIR / "rush.py",
+            BENCH_DIR / "retention.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

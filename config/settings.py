@@ -365,5 +365,19 @@ CCHC_RETENTION_DAYS = {
     # A paper data-subject request's requester name and contact: from its answer.
     "data_request": int(os.environ.get("CCHC_RETENTION_DATA_REQUEST_DAYS", 365)),
 }
+# The retention job erases each kind in batches (id ranges this wide, so at most this many
+# records), each committed in its own transaction with its audit event (short locks; a run cut
+# short resumes where it stopped).
+CCHC_RETENTION_BATCH = int(os.environ.get("CCHC_RETENTION_BATCH", 20_000))
 CCHC_PRIVACY_REQUEST_DAYS = int(os.environ.get("CCHC_PRIVACY_REQUEST_DAYS", 15))
 CCHC_PRIVACY_REMIND_DAYS = int(os.environ.get("CCHC_PRIVACY_REMIND_DAYS", 3))
+# One-time codes a citizen asks for on the public "my data" page, sent to the contact on record
+# of their petition or survey response: valid this many minutes, burnt after this many wrong
+# tries; at most this many sent per minute per client (and per record).
+CCHC_PRIVACY_CODE_MINUTES = int(os.environ.get("CCHC_PRIVACY_CODE_MINUTES", 10))
+CCHC_PRIVACY_CODE_ATTEMPTS = int(os.environ.get("CCHC_PRIVACY_CODE_ATTEMPTS", 5))
+CCHC_PRIVACY_CODE_RATE_PER_MINUTE = int(os.environ.get("CCHC_PRIVACY_CODE_RATE_PER_MINUTE", 3))
+# How a one-time code reaches a phone number: the dotted path of a function
+# (phone: str, text: str) -> None. The default only writes the message to the log (development):
+# an operator must plug in their SMS gateway's sender (docs/operations.md, "Text messages").
+CCHC_SMS_SENDER = os.environ.get("CCHC_SMS_SENDER", "cchc.privacy.sms.log_sender")

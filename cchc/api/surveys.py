@@ -96,6 +96,9 @@ class SurveyResponseIn(Schema):
 class SurveyResponseOut(Schema):
     id: int
     status: str  # received, or flagged (e.g. the same client sent the same answers before)
+    # With a contact given: the receipt code to show the respondent; with it and the contact
+    # (or a one-time code sent there) they see, correct or erase their data at /privacy/my-data/.
+    receipt: str = ""
 
 
 router = Router()
@@ -262,11 +265,13 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     campaign's salted hash of its address, never stored itself) or a unit over its rate limit
     gets 429 with a message in Vietnamese (or the language cookie's) and Retry-After.
 
-    201 with the response's `id` and `status`. 404 when no unit has this token, 410 when its
-    campaign is closed. 422 lists every problem per question code (loc ["body", "answers",
-    code]): unknown question, required question unanswered, rating off the scale, option not
-    of the question, several options for a single choice, text too long or with control
-    characters) or at ["body", "contact"]; nothing is stored."""
+    201 with the response's `id`, `status` and, when a contact was given, its `receipt` code
+    (show it to the respondent: it names the response on the public "my data" page). 404 when
+    no unit has this token, 410 when its campaign is closed. 422 lists every problem per
+    question code (loc ["body", "answers", code]): unknown question, required question
+    unanswered, rating off the scale, option not of the question, several options for a single
+    choice, text too long or with control characters) or at ["body", "contact"]; nothing is
+    stored."""
     if surveys_throttle.body_too_large(request):
         return refusal(request, 413, _("The response is too long to be sent."))
     campaign_unit = (
@@ -296,7 +301,7 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
         )
     except ValidationError as error:
         return _answer_errors(request, error)
-    return Status(201, {"id": stored.pk, "status": stored.status})
+    return Status(201, {"id": stored.pk, "status": stored.status, "receipt": stored.receipt})
 
 
 @router.get("/privacy/consent", auth=None, tags=["privacy"], summary="The consent wording (public)")

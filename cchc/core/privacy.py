@@ -9,9 +9,14 @@ the wording → add a new version to `CONSENT_WORDINGS` and point `CONSENT_VERSI
 See docs/domain/personal-data.md.
 """
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core import audit
+from cchc.core.text import fold, has_control_characters
 
 CONSENT_VERSION = "2026-01"
 
@@ -85,3 +90,39 @@ def record_export(
         unit=unit,
         details={"what": what, "rows": rows, "personal_rows": personal_rows},
     )
+
+
+def corrected_contact(contact: str, *, limit: int) -> str:
+    """The corrected contact a citizen typed (Law 91/2025/QH15 Art. 4, the right to correct),
+    stripped. Refuses an empty one, one over `limit` characters or with control characters."""
+    contact = contact.strip()
+    if not contact:
+        raise ValidationError({"contact": _("Write the corrected contact.")})
+    if len(contact) > limit or has_control_characters(contact):
+        raise ValidationError(
+            {"contact": _("The contact is at most %(n)s characters.") % {"n": limit}}
+        )
+    return contact
+
+
+def same_contact(stored: str, given: str) -> bool:
+    """True when `given` is the contact `stored` (case, accents, spaces, dots, dashes and
+    brackets aside): how a citizen proves control of a petition or survey response. An empty
+    contact on either side proves nothing."""
+
+    def normalise(contact: str) -> str:
+        return "".join(ch for ch in fold(contact) if ch not in " .-()")
+
+    return bool(normalise(given)) and normalise(given) == normalise(stored)
+
+
+def batch_end(ids: "QuerySet[Any]", size: int | None) -> int | None:
+    """The last id of the next batch of the retention job: `ids` are the ids still to erase
+    past the previous batch (a values_list("pk", flat=True)); the batch is the id range of
+    width `size` starting at the first of them (so at most `size` records, found by one
+    index range scan, with no sorting of the rest), or every one of them with `size` None.
+    None when none is left."""
+    if size is None:
+        return ids.order_by("-pk").first()
+    first = ids.order_by("pk").first()
+    return None if first is None else first + size - 1

@@ -10,7 +10,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -354,24 +353,3 @@ class LookupForm(forms.Form):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
-
-
-class MyDataForm(forms.Form):
-    """A petitioner proves control of a petition with the contact they gave, then asks to see,
-    correct or erase their data, or to withdraw their consent (Law 91/2025/QH15 Art. 4)."""
-
-    class Step(models.TextChoices):
-        SHOW = "show", _("See my data")
-        CORRECT = "correct", _("Correct my contact")
-        WITHDRAW = "withdraw", _("Withdraw my consent (erase my contact)")
-        ERASE = "erase", _("Erase my name, contact and attachments")
-
-    contact = forms.CharField(
-        label=_("The phone number or e-mail you gave with the petition"),
-        max_length=CONTACT_LIMIT,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    step = forms.ChoiceField(choices=Step.choices, initial=Step.SHOW, widget=forms.HiddenInput)
-    new_contact = forms.CharField(
-        label=_("Corrected contact"), max_length=CONTACT_LIMIT, required=False
-    )

@@ -1,23 +1,38 @@
-"""Data-subject requests received on paper: recorded, answered (carrying out an erasure or a
-withdrawal of consent on the petition concerned), reminded before their deadline. Each action
-runs in one transaction and writes its audit event in it."""
+"""Data-subject requests: those received on paper (recorded, answered — carrying out an
+erasure or a withdrawal of consent on the petition concerned —, reminded before their
+deadline), and the citizen's own on the public "my data" page (a one-time code sent to the
+contact on record, then see, correct, withdraw consent, erase, for a petition or a survey
+response). Each action runs in one transaction and writes its audit event in it."""
 
 import datetime
+import hashlib
+import hmac
+import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
-from cchc.dialogues.actions import erase_petitioner_data, withdraw_contact_consent
-from cchc.dialogues.models import Petition
+from cchc.core.privacy import corrected_contact
+from cchc.dialogues.actions import (
+    correct_petition_contact,
+    erase_petitioner_data,
+    withdraw_contact_consent,
+)
+from cchc.dialogues.models import CONTACT_LIMIT, Petition
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.jobs import email_notifications
 from cchc.plans.models import Notification
-from cchc.privacy.models import DataRequest
+from cchc.privacy.jobs import send_code
+from cchc.privacy.models import DataRequest, OneTimeCode
+from cchc.privacy.queries import Held, record_kind
+from cchc.surveys.models import Answer
 
 
 def _prefixes(path: str) -> list[str]:
@@ -185,3 +200,172 @@ def remind_requests(today: datetime.date) -> int:
     ids = [n.pk for n in created]
     transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
     return len(created)
+
+
+# --- the citizen's own requests on the public "my data" page ---------------------------------
+
+
+def _unit(record: Held) -> OrgUnit:
+    return record.unit if isinstance(record, Petition) else record.campaign_unit.unit
+
+
+def code_digest(kind: str, record_id: int, code: str) -> str:
+    """The keyed hash a one-time code is stored as (settings.CCHC_HASH_KEY): bound to its
+    record, so the same digits for another record never match."""
+    key = settings.CCHC_HASH_KEY.encode()
+    return hmac.new(key, f"{kind}:{record_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def masked_destination(contact: str) -> str:
+    """Where a code was sent, shown without revealing it: "an•••@example.vn", "09•••78"."""
+    contact = contact.strip()
+    if "@" in contact:
+        name, _at, domain = contact.partition("@")
+        return f"{name[:2]}•••@{domain}"
+    return f"{contact[:2]}•••{contact[-2:]}" if len(contact) > 4 else "•••"
+
+
+@transaction.atomic
+def send_one_time_code(record: Held, *, now: datetime.datetime | None = None) -> OneTimeCode:
+    """Make a new one-time code for `record` and send it to the contact on record (an e-mail
+    through Django's mail, a phone number through settings.CCHC_SMS_SENDER), by the job
+    `privacy.jobs.send_code` once this transaction commits. Only the code's keyed hash is
+    stored; earlier codes of the record stop working. Writes "privacy.send_code" (the kind of
+    record and the channel, not the contact).
+
+    Refuses a record that holds no contact (there is nowhere to send a code)."""
+    now = now or timezone.now()
+    if not record.contact:
+        raise ValidationError(
+            _("This record holds no contact to send a code to: write to the unit instead.")
+        )
+    kind = record_kind(record)
+    channel = OneTimeCode.Channel.EMAIL if "@" in record.contact else OneTimeCode.Channel.SMS
+    code = f"{secrets.randbelow(10**6):06d}"
+    OneTimeCode.objects.filter(record=kind, record_id=record.pk, used_at__isnull=True).update(
+        expires_at=now
+    )
+    found = OneTimeCode.objects.create(
+        record=kind,
+        record_id=record.pk,
+        code_hash=code_digest(kind, record.pk, code),
+        channel=channel,
+        created_at=now,
+        expires_at=now + datetime.timedelta(minutes=settings.CCHC_PRIVACY_CODE_MINUTES),
+    )
+    audit.record(
+        None, "privacy.send_code", record, unit=_unit(record), details={"channel": channel}
+    )
+    transaction.on_commit(partial(send_code.enqueue, found.pk, code))
+    return found
+
+
+class CodeRefused(ValidationError):
+    """A one-time code that proves nothing; `reason` says why (wrong, expired, used, burnt,
+    none)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message, code=reason)
+        self.reason = reason
+
+
+def prove_with_code(
+    record: Held, code: str, *, now: datetime.datetime | None = None
+) -> OneTimeCode:
+    """Check the one-time `code` given for `record` and use it up: returns the code's row
+    (`used_at` set), and writes "privacy.prove_with_code". Raises CodeRefused — and writes
+    "privacy.refuse_code" with the reason — for a code never sent, a wrong code (counted: after
+    CCHC_PRIVACY_CODE_ATTEMPTS wrong tries the live code is burnt), an expired one, one
+    replaced by a newer code, or one already used. The counting and the refusal's audit event
+    are committed even though the proof fails."""
+    now = now or timezone.now()
+    kind = record_kind(record)
+    codes = list(OneTimeCode.objects.filter(record=kind, record_id=record.pk).order_by("-pk")[:20])
+    digest = code_digest(kind, record.pk, "".join(code.split()))
+    match = next((c for c in codes if hmac.compare_digest(c.code_hash, digest)), None)
+    latest = codes[0] if codes else None
+    limit = settings.CCHC_PRIVACY_CODE_ATTEMPTS
+    refusal: tuple[str, str] | None = None
+    if latest is None:
+        refusal = ("none", _("No one-time code was sent for this record: ask for one."))
+    elif match is not None and match.used_at is not None:
+        refusal = ("used", _("This one-time code was already used: ask for a new one."))
+    elif match is not None and match.pk != latest.pk:
+        refusal = ("replaced", _("A newer code was sent since: use the latest one."))
+    elif match is not None and match.attempts >= limit:
+        refusal = ("burnt", _("Too many wrong codes were tried: ask for a new one."))
+    elif match is not None and match.expires_at <= now:
+        refusal = ("expired", _("This one-time code has expired: ask for a new one."))
+    elif match is None:
+        OneTimeCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
+        refusal = ("wrong", _("This is not the code we sent. Check it and try again."))
+    if match is None or refusal is not None:  # a refusal is always set when nothing matched
+        reason, message = refusal or ("wrong", "")
+        audit.record(
+            None, "privacy.refuse_code", record, unit=_unit(record), details={"reason": reason}
+        )
+        raise CodeRefused(message, reason)
+    with transaction.atomic():
+        used = OneTimeCode.objects.filter(pk=match.pk, used_at__isnull=True).update(used_at=now)
+        if not used:  # used by a concurrent request in the meantime
+            raise CodeRefused(_("This one-time code was already used: ask for a new one."), "used")
+        match.used_at = now
+        audit.record(None, "privacy.prove_with_code", record, unit=_unit(record))
+    return match
+
+
+@transaction.atomic
+def correct_contact(record: Held, *, contact: str) -> Held:
+    """The citizen corrects the contact of their petition (dialogues.correct_petition_contact)
+    or survey response (Law 91/2025/QH15 Art. 4). Writes "dialogues.correct_contact" or
+    "privacy.correct_contact" without the values. Refuses a record without a contact, an empty,
+    too long or control-character contact."""
+    if isinstance(record, Petition):
+        return correct_petition_contact(record, contact=contact)
+    if not record.contact or record.anonymised_at is not None:
+        raise ValidationError(_("This record holds no contact to correct."))
+    record.contact = corrected_contact(contact, limit=CONTACT_LIMIT)
+    record.save(update_fields=["contact"])
+    audit.record(None, "privacy.correct_contact", record, unit=_unit(record))
+    return record
+
+
+@transaction.atomic
+def withdraw_consent(record: Held) -> Held:
+    """The citizen withdraws the consent under which the contact is kept: the contact and the
+    consent record go at once (Law 91/2025/QH15 Art. 4, 9). Petitions:
+    dialogues.withdraw_contact_consent; responses write "privacy.withdraw_consent". Refuses a
+    record with no contact."""
+    if isinstance(record, Petition):
+        return withdraw_contact_consent(record)
+    if not record.contact:
+        raise ValidationError(_("This record holds no contact: there is no consent to withdraw."))
+    record.contact = record.contact_consent_version = ""
+    record.contact_consent_at = None
+    record.save(update_fields=["contact", "contact_consent_version", "contact_consent_at"])
+    audit.record(None, "privacy.withdraw_consent", record, unit=_unit(record))
+    return record
+
+
+@transaction.atomic
+def erase_data(record: Held) -> Held:
+    """Erase the citizen's personal data from `record`. A petition: name, contact, consent and
+    attachments (dialogues.erase_petitioner_data). A survey response: the contact, the consent
+    record and the written answers; its ratings, chosen options, status and the stored counts
+    stay, so the survey's results and rankings do not move. Writes "privacy.erase_response"
+    (how many written answers went). Idempotent."""
+    if isinstance(record, Petition):
+        return erase_petitioner_data(record, reason="request")
+    if record.anonymised_at is not None:
+        return record
+    texts = Answer.objects.filter(response=record).exclude(text="").update(text="")
+    record.contact = record.contact_consent_version = ""
+    record.contact_consent_at = None
+    record.anonymised_at = timezone.now()
+    record.save(
+        update_fields=["contact", "contact_consent_version", "contact_consent_at", "anonymised_at"]
+    )
+    audit.record(
+        None, "privacy.erase_response", record, unit=_unit(record), details={"texts": texts}
+    )
+    return record

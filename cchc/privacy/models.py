@@ -92,3 +92,36 @@ class DataRequest(models.Model):
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return self.status == self.Status.OPEN and self.due_on < day
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to the contact on record of a petition or a survey response, so that
+    the citizen proves control of it without retyping the contact (docs/domain/personal-data.md,
+    decision 0031). Only a keyed hash of the code is stored (settings.CCHC_HASH_KEY); it is
+    valid CCHC_PRIVACY_CODE_MINUTES, used once, and burnt after CCHC_PRIVACY_CODE_ATTEMPTS wrong
+    tries. A newer code for the same record replaces the older ones."""
+
+    class Record(models.TextChoices):
+        PETITION = "petition", _("Petition")
+        SURVEY_RESPONSE = "survey_response", _("Survey response")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+
+    record = models.CharField(max_length=16, choices=Record.choices)
+    record_id = models.PositiveBigIntegerField()
+    code_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["record", "record_id"], name="privacy_code_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record} #{self.record_id} · {self.created_at:%d/%m/%Y %H:%M}"

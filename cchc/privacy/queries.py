@@ -1,11 +1,15 @@
-"""What the platform holds about an official (Law 91/2025/QH15: the data subject's right to
-see their data; docs/domain/personal-data.md). Read-only."""
+"""What the platform holds about a data subject (Law 91/2025/QH15: the right to see one's
+data; docs/domain/personal-data.md): an official's download, and the citizen's petition or
+survey response found by its code on the public "my data" page. Read-only."""
 
 from typing import Any
 
 from cchc.accounts.models import HeadTerm, Membership, User
 from cchc.core.models import AuditEvent
+from cchc.core.privacy import CONSENT_WORDINGS, PAPER_PREFIX
+from cchc.dialogues.models import Petition
 from cchc.ratings.models import Discipline, Rating, Responsibility
+from cchc.surveys.models import Response
 
 AUDIT_LIMIT = 10_000
 
@@ -57,5 +61,53 @@ def official_data(user: User) -> dict[str, Any]:
             for at, verb, target in AuditEvent.objects.filter(actor=user)
             .order_by("-pk")
             .values_list("created_at", "verb", "target_repr")[:AUDIT_LIMIT]
+        ],
+    }
+
+
+Held = Petition | Response
+
+
+def find_record(code: str) -> Held | None:
+    """The petition whose code, or the survey response whose receipt code, is `code` (spaces
+    and case aside); None when there is none. Changes nothing."""
+    code = "".join(code.split()).upper()
+    if not code:
+        return None
+    if code.startswith("PKS-"):
+        return (
+            Response.objects.select_related("campaign_unit__campaign", "campaign_unit__unit")
+            .filter(receipt=code)
+            .first()
+        )
+    return Petition.objects.filter(code=code).first()
+
+
+def record_kind(record: Held) -> str:
+    """ "petition" or "survey_response" (OneTimeCode.Record)."""
+    return "petition" if isinstance(record, Petition) else "survey_response"
+
+
+def response_data(response: Response) -> dict[str, Any]:
+    """What the platform holds about the respondent of `response` (shown to them once they
+    proved control): the survey, the contact, the consent's wording, version and time, and
+    their written answers. The ratings are anonymous and counted, not personal. Changes
+    nothing."""
+    campaign_unit = response.campaign_unit
+    return {
+        "code": response.receipt,
+        "survey": f"{campaign_unit.campaign.title} · {campaign_unit.unit.name}",
+        "sent_at": response.created_at,
+        "contact": response.contact,
+        "consent_version": response.contact_consent_version,
+        "consent_wording": str(
+            CONSENT_WORDINGS.get(response.contact_consent_version.removeprefix(PAPER_PREFIX), "")
+        ),
+        "consent_at": response.contact_consent_at,
+        "texts": [
+            (question, text)
+            for question, text in response.answers.exclude(text="")
+            .order_by("question__section__order", "question__order", "pk")
+            .values_list("question__text_vi", "text")
         ],
     }

@@ -73,6 +73,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# The receipt codes' letters: no 0/O, 1/I/L to misread when a citizen copies the code down.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_receipt() -> str:
+    """A survey response's receipt code, "PKS-" and 8 random letters (31^8 ≈ 8.5 × 10^11): not
+    guessable, short enough to write down."""
+    return "PKS-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+
+
 class Questionnaire(models.Model):
     """One version of a questionnaire. A published version never changes: a change is a new
     draft version (actions.new_version), and every campaign keeps the version it ran."""
@@ -414,6 +424,10 @@ class Response(models.Model):
     contact_consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     # When the contact and the free-text answers were erased (retention job or request).
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # A response that keeps a contact gets a random receipt code shown on the thanks page: with
+    # the contact (or a one-time code sent to it) it proves control on the public "my data"
+    # page (cchc/privacy). Empty when no contact was given.
+    receipt = models.CharField(_("receipt code"), max_length=16, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -450,6 +464,9 @@ class Response(models.Model):
             models.Index(fields=["campaign_unit", "answers_hash"], name="surveys_response_dupes"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["receipt"], condition=~Q(receipt=""), name="surveys_response_receipt"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(review_reason=""),
                 name="surveys_rejection_has_reason",

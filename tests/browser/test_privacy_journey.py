@@ -2,10 +2,12 @@
 citizen reads the notice on the petition form, sees the contact field appear only once the
 consent box is ticked (no JavaScript: CSS), sends the petition with a contact, later looks it
 up by its code, proves it is theirs with the contact, asks to erase it, and sees the journey
-without it. Screenshots of the form and of "my data" land in the test's tmp folder.
+without it; a survey respondent gets a receipt code, proves control with a one-time code sent
+to their e-mail and erases their written answer. Screenshots land in the test's tmp folder.
 """
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -15,6 +17,7 @@ from cchc.accounts.models import User
 from cchc.core.privacy import CONSENT_VERSION
 from cchc.dialogues.actions import announce_conference
 from cchc.dialogues.models import Petition
+from cchc.surveys.models import Response
 from tests.browser.chromium import chromium_missing_reason
 
 if reason := chromium_missing_reason():
@@ -84,3 +87,54 @@ def test_a_citizen_sends_a_petition_with_consent_then_erases_the_contact(
     assert (petition.submitter_name, petition.contact) == ("", "")
     assert petition.anonymised_at is not None
     assert "0912" not in citizen.content()
+
+
+def test_a_respondent_proves_control_with_a_one_time_code_and_erases_their_answers(
+    phone_page: Page, hanoi, city_admin: User, tmp_path, settings
+) -> None:
+    """A survey respondent who gave an e-mail: the thanks page shows the receipt code; later,
+    on "my data", they ask for a one-time code instead of retyping the contact, type the code
+    received by e-mail, see their written answer and erase it."""
+    from django.core import mail
+
+    from cchc.surveys.tests.factories import SERVICE_CODES, campaign_of
+
+    settings.CCHC_PRIVACY_CODE_RATE_PER_MINUTE = 10
+    unit = campaign_of(city_admin, [(hanoi.ward_a, 100)]).units.get()
+    citizen = phone_page
+    citizen.set_default_navigation_timeout(60_000)
+    citizen.set_default_timeout(30_000)
+    citizen.goto(f"/surveys/f/{unit.token}/")
+    citizen.check("#id_A1_0")
+    for question in ("A2", "A3", "A4"):
+        citizen.check(f"#id_{question}_0")
+    for question in SERVICE_CODES:
+        citizen.check(f"#id_{question}_4")  # "very satisfied"
+    citizen.locator("#id_D2").fill("Cán bộ Nguyễn Thị Hoa tiếp tôi rất chu đáo.")
+    citizen.locator("#id_share_contact").check()
+    citizen.locator("#id_contact").fill("binh@example.vn")
+    citizen.get_by_test_id("survey-submit").click()
+    receipt = citizen.get_by_test_id("survey-receipt")
+    expect(receipt).to_contain_text("PKS-")
+    code = Response.objects.get().receipt
+    citizen.screenshot(path=str(tmp_path / "survey-receipt.png"), full_page=True)
+
+    # Later: "my data", with a one-time code sent to the e-mail given.
+    receipt.get_by_role("link").click()
+    form = citizen.get_by_test_id("prove-form")
+    form.locator("#id_code").fill(code)
+    form.get_by_test_id("send-code").click()
+    expect(citizen.get_by_test_id("code-sent")).to_contain_text("bi•••@example.vn")
+    digits = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    citizen.get_by_test_id("otp-form").locator("#id_one_time_code").fill(digits)
+    citizen.screenshot(path=str(tmp_path / "one-time-code.png"), full_page=True)
+    citizen.get_by_test_id("otp-submit").click()
+    expect(citizen.get_by_test_id("my-data")).to_contain_text("Nguyễn Thị Hoa")
+    expect(citizen.get_by_test_id("my-data")).to_contain_text("binh@example.vn")
+    citizen.screenshot(path=str(tmp_path / "respondent-data.png"), full_page=True)
+    citizen.get_by_test_id("erase-my-data").click()
+    expect(citizen.get_by_test_id("my-data-done")).to_be_visible()
+    stored = Response.objects.get()
+    assert (stored.contact, stored.anonymised_at is not None) == ("", True)
+    assert not stored.answers.exclude(text="").exists()
+    assert stored.answers.filter(rating=5).exists()

@@ -123,10 +123,12 @@ def test_form_works_with_javascript_off(no_script_page: Page, unit: CampaignUnit
     page.fill("#id_contact", "0912 345 678")
     page.get_by_test_id("survey-submit").click()
 
-    expect(page).to_have_url(re.compile(rf"/surveys/f/{unit.token}/thanks/(#.*)?$"))
+    # A contact was kept: the thanks page shows the response's receipt code (scripts off too).
+    expect(page).to_have_url(re.compile(rf"/surveys/f/{unit.token}/thanks/\?receipt=PKS-\w+$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("survey-thanks")).to_be_visible()
     stored = Response.objects.get()
+    expect(page.get_by_test_id("survey-receipt")).to_contain_text(stored.receipt)
     assert stored.campaign_unit == unit
     assert stored.status == Response.Status.RECEIVED
     assert stored.contact == "0912 345 678"

@@ -41,7 +41,7 @@ def test_submit_stores_a_received_response_without_authentication(client, unit) 
     response = submit(client, {"token": unit.token, "answers": answers(4, C4=2)})
     assert response.status_code == 201, response.content
     stored = Response.objects.get()
-    assert response.json() == {"id": stored.pk, "status": "received"}
+    assert response.json() == {"id": stored.pk, "status": "received", "receipt": ""}
     assert stored.campaign_unit == unit
     assert stored.channel == Response.Channel.WEB
     assert stored.client_hash == unit.campaign.hash_client("127.0.0.1")

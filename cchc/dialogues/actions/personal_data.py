@@ -16,25 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core import audit
-from cchc.core.privacy import CONSENT_WORDINGS
-from cchc.core.text import fold, has_control_characters
+from cchc.core.privacy import CONSENT_WORDINGS, corrected_contact, same_contact
 from cchc.dialogues.models import CONTACT_LIMIT, Attachment, Petition
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
 
-def _normalise(contact: str) -> str:
-    """A contact as compared: folded (case, accents), without spaces, dots and dashes."""
-    return "".join(ch for ch in fold(contact) if ch not in " .-()")
-
-
 def proves_control(petition: Petition, contact: str) -> bool:
     """True when `contact` is the contact stored on `petition` (spaces, dots, dashes and case
     aside). A petition without a contact cannot be proven this way (staff handle a request on
     paper instead)."""
-    given = _normalise(contact)
-    return bool(given) and bool(petition.contact) and given == _normalise(petition.contact)
+    return same_contact(petition.contact, contact)
 
 
 def petitioner_data(petition: Petition) -> dict[str, Any]:
@@ -78,16 +71,9 @@ def correct_petition_contact(
 
     Refuses an empty, too long or control-character contact, and a petition whose data was
     erased or that has no contact (nothing to correct)."""
-    contact = contact.strip()
     if not petition.contact or petition.anonymised_at is not None:
         raise ValidationError(_("This petition holds no contact to correct."))
-    if not contact:
-        raise ValidationError({"contact": _("Write the corrected contact.")})
-    if len(contact) > CONTACT_LIMIT or has_control_characters(contact):
-        raise ValidationError(
-            {"contact": _("The contact is at most %(n)s characters.") % {"n": CONTACT_LIMIT}}
-        )
-    petition.contact = contact
+    petition.contact = corrected_contact(contact, limit=CONTACT_LIMIT)
     petition.save(update_fields=["contact"])
     audit.record(
         actor, "dialogues.correct_contact", petition, unit=petition.unit, details={"by": _by(actor)}

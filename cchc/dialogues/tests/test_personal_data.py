@@ -4,7 +4,6 @@ the consent on the public form, no contact without consent, the petitioner's own
 
 import datetime
 import io
-import os
 
 import openpyxl
 import pytest
@@ -18,7 +17,6 @@ from cchc.core.models import AuditEvent
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.dialogues.actions import erase_petitioner_data, route_petition, screen_petition
 from cchc.dialogues.models import Attachment, Petition
-from cchc.dialogues.queries import journey
 from cchc.dialogues.tests.conftest import petition_for
 from conftest import _member, client_for
 
@@ -102,67 +100,10 @@ def given(conference) -> Petition:
     return petition
 
 
-def _my_data(client: Client, petition: Petition, **data: str):
-    return client.post(f"/dialogues/p/{petition.code}/my-data/", data)
-
-
-def test_a_wrong_contact_proves_nothing_and_shows_nothing(anonymous, given) -> None:
-    wrong = _my_data(anonymous, given, contact="0987654321", step="show")
-    unknown = anonymous.post("/dialogues/p/KN-1999-000001/my-data/", {"contact": "0912345678"})
-    assert wrong.status_code == unknown.status_code == 404
-    assert "Nguyễn Văn An" not in wrong.content.decode()
-    assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
-
-
-def test_the_petitioner_sees_their_data_and_consent(anonymous, given) -> None:
-    # Spaces, dots and dashes aside, the contact given proves control.
-    response = _my_data(anonymous, given, contact="0912.345.678", step="show")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Nguyễn Văn An" in html
-    assert "anh-ngap.png" in html
-    assert str(CONSENT_WORDINGS[CONSENT_VERSION]) in html
-    assert CONSENT_VERSION in html
-
-
-def test_erasing_removes_the_personal_data_and_keeps_the_journey(anonymous, given) -> None:
-    path = Attachment.objects.get().file.path
-    before = journey(given, public=True)
-    response = _my_data(anonymous, given, contact="0912345678", step="erase")
-    assert response.status_code == 200
-    given.refresh_from_db()
-    assert (given.submitter_name, given.contact, given.contact_consent_version) == ("", "", "")
-    assert given.anonymised_at is not None
-    assert not Attachment.objects.exists()
-    assert not os.path.exists(path)
-    # The petition and its public journey stay readable, unchanged.
-    page = anonymous.get(given.get_journey_url())
-    assert page.status_code == 200
-    assert journey(given, public=True).status == before.status
-    event = AuditEvent.objects.get(verb="dialogues.erase_personal_data")
-    assert event.details == {"by": "citizen", "reason": "request", "files": 1}
-    assert "0912" not in str(event.details) + str(event.changes)
-    # Proving control again is no longer possible: there is no contact left.
-    assert _my_data(anonymous, given, contact="0912345678", step="show").status_code == 404
-
-
-def test_withdrawing_consent_erases_the_contact_only(anonymous, given) -> None:
-    _my_data(anonymous, given, contact="0912345678", step="withdraw")
-    given.refresh_from_db()
-    assert given.contact == ""
-    assert given.contact_consent_at is None
-    assert given.submitter_name == "Nguyễn Văn An"
-    assert AuditEvent.objects.filter(verb="dialogues.withdraw_consent").count() == 1
-
-
-def test_correcting_the_contact(anonymous, given) -> None:
-    response = _my_data(
-        anonymous, given, contact="0912345678", step="correct", new_contact="an@example.vn"
-    )
-    assert response.status_code == 200
-    given.refresh_from_db()
-    assert given.contact == "an@example.vn"
-    assert given.contact_consent_version == CONSENT_VERSION
+def test_the_old_my_data_address_leads_to_the_privacy_page(anonymous, given) -> None:
+    response = anonymous.get(f"/dialogues/p/{given.code.lower()}/my-data/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/privacy/my-data/?code={given.code}"
 
 
 def test_erasing_twice_writes_nothing_more(given) -> None:

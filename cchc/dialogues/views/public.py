@@ -12,10 +12,13 @@ submit_petition. Looking a petition up by its code (the lookup form and the jour
 limited per client too, so codes cannot be walked through by a script.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,14 +29,9 @@ from cchc.core.throttle import Verdict, body_too_large
 from cchc.dialogues.actions import (
     MAX_FILE_BYTES,
     MAX_FILES,
-    correct_petition_contact,
-    erase_petitioner_data,
-    petitioner_data,
-    proves_control,
     submit_petition,
-    withdraw_contact_consent,
 )
-from cchc.dialogues.forms import LookupForm, MyDataForm, PublicPetitionForm
+from cchc.dialogues.forms import LookupForm, PublicPetitionForm
 from cchc.dialogues.models import Conference, Petition, PublicStatus
 from cchc.dialogues.queries import journey
 from cchc.dialogues.throttle import (
@@ -218,45 +216,8 @@ def petition_journey(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_GET
 def my_data(request: HttpRequest, code: str) -> HttpResponse:
-    """A petitioner's own data: they prove control of the petition `code` with the contact they
-    gave (every POST proves it again: nothing is kept between steps), then see it, correct the
-    contact, withdraw their consent or erase it all. A wrong code or contact gets the same
-    answer, and each try counts against the lookup's rate limit."""
-    code = code.strip().upper()
-    form = MyDataForm(request.POST or None)
-    context: dict[str, object] = {"code": code, "form": form, "privacy": petition_notice()}
-    if request.method == "GET":
-        return render(request, "dialogues/public_my_data.html", context)
-    if not (verdict := lookup_allowed(request)).allowed:
-        return _too_many(request, verdict)
-    petition = Petition.objects.filter(code=code).first()
-    if (
-        not form.is_valid()
-        or petition is None
-        or not proves_control(petition, form.cleaned_data["contact"])
-    ):
-        form.add_error(
-            None, _("No petition has this code with this contact. Check both and try again.")
-        )
-        return render(request, "dialogues/public_my_data.html", context, status=404)
-    step = form.cleaned_data["step"]
-    try:
-        if step == MyDataForm.Step.CORRECT:
-            correct_petition_contact(petition, contact=form.cleaned_data["new_contact"])
-        elif step == MyDataForm.Step.WITHDRAW:
-            withdraw_contact_consent(petition)
-        elif step == MyDataForm.Step.ERASE:
-            erase_petitioner_data(petition, reason="request")
-    except ValidationError as error:
-        add_action_error(form, error, aliases={"contact": "new_contact"})
-        context["data"] = petitioner_data(petition)
-        return render(request, "dialogues/public_my_data.html", context, status=422)
-    if step == MyDataForm.Step.SHOW:
-        context["data"] = petitioner_data(petition)
-        context["proven_contact"] = form.cleaned_data["contact"]
-        return render(request, "dialogues/public_my_data.html", context)
-    context["done"] = step
-    context["petition"] = petition
-    return render(request, "dialogues/public_my_data.html", context)
+    """The petitioner's own data moved to the "my data" page of cchc/privacy, which serves
+    petitions and survey responses alike (proof by contact or one-time code): sent there."""
+    return redirect(f"{reverse('privacy:subject')}?{urlencode({'code': code.strip().upper()})}")

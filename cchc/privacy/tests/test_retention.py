@@ -70,7 +70,7 @@ def petitions(hanoi, officer_a) -> list[Petition]:
     return made
 
 
-def test_petitions_past_retention_lose_exactly_their_personal_data(petitions) -> None:
+def test_petitions_past_retention_lose_exactly_their_personal_data(petitions, settings) -> None:
     journeys = {p.pk: journey(Petition.objects.get(pk=p.pk), public=True) for p in petitions}
     counts = (Petition.objects.count(), Petition.objects.filter(status="closed").count())
 
@@ -95,7 +95,9 @@ def test_petitions_past_retention_lose_exactly_their_personal_data(petitions) ->
         assert Attachment.objects.filter(petition=row).count() == 1
     assert counts == (Petition.objects.count(), Petition.objects.filter(status="closed").count())
     event = AuditEvent.objects.get(verb="privacy.erase_expired")
-    assert event.details == {"expired": {"petition": 2, "survey_response": 0, "data_request": 0}}
+    # One batch: the id range CCHC_RETENTION_BATCH wide from the first expired petition.
+    end = petitions[0].pk + settings.CCHC_RETENTION_BATCH - 1
+    assert event.details == {"kind": "petition", "erased": 2, "ids": [1, end]}
 
 
 def test_a_second_run_erases_nothing_and_writes_nothing(petitions) -> None:
@@ -106,6 +108,51 @@ def test_a_second_run_erases_nothing_and_writes_nothing(petitions) -> None:
         "data_request": 0,
     }
     assert AuditEvent.objects.filter(verb="privacy.erase_expired").count() == 1
+
+
+def test_batches_are_committed_and_audited_one_by_one(petitions) -> None:
+    result = erase_expired(NOW, batch=1)
+
+    assert result["expired"]["petition"] == 2
+    events = AuditEvent.objects.filter(verb="privacy.erase_expired").order_by("pk")
+    first, second = sorted(p.pk for p in petitions[:2])
+    assert [e.details for e in events] == [
+        {"kind": "petition", "erased": 1, "ids": [1, first]},
+        {"kind": "petition", "erased": 1, "ids": [first + 1, second]},
+    ]
+
+
+def test_a_run_cut_short_keeps_whole_batches_and_the_next_run_finishes(
+    petitions, monkeypatch
+) -> None:
+    from cchc.privacy import jobs
+
+    calls = {"n": 0}
+    real = jobs.audit.record
+
+    def fail_on_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the machine stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs.audit, "record", fail_on_second_batch)
+    with pytest.raises(RuntimeError):
+        erase_expired(NOW, batch=1)
+    first, second = sorted(p.pk for p in petitions[:2])
+    # The first batch is erased and audited; the second rolled back whole (nothing half-written).
+    assert Petition.objects.get(pk=first).anonymised_at is not None
+    cut = Petition.objects.get(pk=second)
+    assert cut.anonymised_at is None
+    assert (cut.submitter_name, cut.contact) == (petitions[1].submitter_name, petitions[1].contact)
+    kept = Attachment.objects.get(petition=cut)
+    assert kept.file.storage.exists(kept.file.name)  # files go only once their batch commits
+    assert AuditEvent.objects.filter(verb="privacy.erase_expired").count() == 1
+
+    monkeypatch.setattr(jobs.audit, "record", real)
+    assert erase_expired(NOW, batch=1)["expired"]["petition"] == 1
+    assert Petition.objects.get(pk=second).anonymised_at is not None
+    assert AuditEvent.objects.filter(verb="privacy.erase_expired").count() == 2
 
 
 def _respond(unit, actor, contact: str, text: str, rating: int) -> Response:

@@ -26,6 +26,7 @@ from cchc.surveys.models import (
     Question,
     Questionnaire,
     Response,
+    new_receipt,
 )
 
 Clean = int | str | list[str] | None
@@ -237,6 +238,7 @@ def record_response(
         contact=contact.strip()[:200],
         contact_consent_version=consent_version if contact.strip() else "",
         contact_consent_at=timezone.now() if contact.strip() else None,
+        receipt=new_receipt() if contact.strip() else "",
         entered_by=actor,
     )
     for element, (answered, satisfied) in _tallies(questionnaire, questions, cleaned).items():

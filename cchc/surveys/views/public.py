@@ -12,10 +12,13 @@ then record_response on the web channel with the client's salted address hash. A
 honeypot stores the response flagged, not dropped. The address itself is never stored.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -147,7 +150,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
     form = PublicResponseForm(questionnaire, language, data=request.POST)
     if form.is_valid():
         try:
-            record_response(
+            stored = record_response(
                 campaign_unit,
                 form.answers(),
                 channel=Response.Channel.WEB,
@@ -159,7 +162,10 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_record_error(error)
         else:
-            return _remember(redirect("surveys:public_thanks", token), language, chosen)
+            thanks = reverse("surveys:public_thanks", args=[token])
+            if stored.receipt:  # a contact was kept: the receipt proves control later
+                thanks += "?" + urlencode({"receipt": stored.receipt})
+            return _remember(redirect(thanks), language, chosen)
     return _render_form(request, campaign_unit, form, 422)
 
 
@@ -170,5 +176,11 @@ def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
     campaign_unit = find_campaign_unit(token)
     if campaign_unit is None:
         return _remember(_unavailable(request, None), language, chosen)
-    response = render(request, "surveys/public_thanks.html", {"campaign_unit": campaign_unit})
+    # The receipt is shown only when it is one of this unit's responses' (a string in the
+    # address alone shows nothing).
+    receipt = request.GET.get("receipt", "").strip().upper()[:16]
+    if receipt and not campaign_unit.responses.filter(receipt=receipt).exists():
+        receipt = ""
+    context = {"campaign_unit": campaign_unit, "receipt": receipt}
+    response = render(request, "surveys/public_thanks.html", context)
     return _remember(response, language, chosen)
