@@ -163,6 +163,12 @@ VERBS: dict[str, Any] = {
     "privacy.erase_expired": gettext_lazy("erased expired personal data"),
     "privacy.export": gettext_lazy("exported personal data"),
     "privacy.record_request": gettext_lazy("recorded a data request"),
+    "privacy.correct_contact": gettext_lazy("corrected the contact"),
+    "privacy.erase_response": gettext_lazy("erased a survey response's personal data"),
+    "privacy.prove_with_code": gettext_lazy("proved control with a one-time code"),
+    "privacy.refuse_code": gettext_lazy("refused a one-time code"),
+    "privacy.send_code": gettext_lazy("sent a one-time code"),
+    "privacy.withdraw_consent": gettext_lazy("withdrew consent"),
     # core
     "job.requeued": gettext_lazy("requeued a failed job"),
     # demo

@@ -297,8 +297,3 @@ def test_pages_have_no_inline_scripts_styles_or_handlers(pages: dict[str, Any]) 
         found = _inline_code(response)
         assert found.scripts, name  # the check looked at real script tags
         assert found.blocked == [], name
-
-
-def test_home_page_passes_chart_data_as_json_not_script(pages: dict[str, Any]) -> None:
-    scripts = _inline_code(pages["home (admin)"]).scripts
-    assert {"id": "kind-counts", "type": "application/json"} in scripts
