@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -21,8 +22,11 @@ from cchc.procedures.models import Procedure, Review, ReviewCampaign, Simplifica
 from cchc.procedures.tests.factories import (
     DECISION_DATE,
     campaign_over,
+    catalogue,
+    plan_data,
     plan_for,
     procedure_of,
+    row,
     workflow_for,
 )
 
@@ -342,3 +346,97 @@ def test_the_overview_counts_only_the_readers_units(
     assert 'data-testid="overview-figures"' in html(viewer)
     other = login(officer_b).get(reverse("procedures:overview"), {"year": 2026})
     assert other.context["figures"].total.workflows == 0
+
+
+# --- a procedure both wards implement: each sees its own records only -------------------------
+
+
+@pytest.fixture
+def shared(hanoi: Any, city_admin: User) -> Procedure:
+    catalogue(city_admin, [row(units=f"{hanoi.ward_a.code};{hanoi.ward_b.code}")])
+    return Procedure.objects.get()
+
+
+def test_a_shared_procedure_shows_each_ward_only_its_own_plans_and_workflows(
+    hanoi: Any, shared: Procedure, officer_a: User, officer_b: User, login: Login
+):
+    plan_a = plan_for(officer_a, shared, hanoi.ward_a)
+    plan_b = plan_for(officer_b, shared, hanoi.ward_b)
+    workflow_b = workflow_for(officer_b, shared, hanoi.ward_b)
+    page = login(officer_a).get(reverse("procedures:detail", args=[shared.pk]))
+    assert list(page.context["plans"]) == [plan_a]
+    assert list(page.context["workflows"]) == []
+    assert login(officer_a).get(plan_b.get_absolute_url()).status_code == 404
+    assert login(officer_a).get(workflow_b.get_absolute_url()).status_code == 404
+    other = login(officer_b).get(reverse("procedures:detail", args=[shared.pk]))
+    assert list(other.context["plans"]) == [plan_b]
+    assert list(other.context["workflows"]) == [workflow_b]
+
+
+def test_the_city_viewer_reads_both_wards_plans(
+    hanoi: Any, shared: Procedure, officer_a: User, officer_b: User, city_viewer: User, login: Login
+):
+    plans = {plan_for(officer_a, shared, hanoi.ward_a), plan_for(officer_b, shared, hanoi.ward_b)}
+    page = login(city_viewer).get(reverse("procedures:detail", args=[shared.pk]))
+    assert set(page.context["plans"]) == plans
+    listed = login(city_viewer).get(reverse("procedures:plans"))
+    assert set(listed.context["page"]) == plans
+
+
+def test_a_ward_writes_a_plan_only_for_itself(
+    hanoi: Any, shared: Procedure, officer_a: User, login: Login
+):
+    client = login(officer_a)
+    form = client.get(reverse("procedures:plan_create", args=[shared.pk]))
+    assert list(form.context["form"].fields["unit"].queryset) == [hanoi.ward_a]
+    response = client.post(
+        reverse("procedures:plan_create", args=[shared.pk]),
+        plan_data(unit=str(hanoi.ward_b.pk)),
+    )
+    assert response.status_code == 200  # the form refuses another ward as the unit
+    assert "unit" in response.context["form"].errors
+    assert not SimplificationPlan.objects.exists()
+
+
+def test_the_catalogue_xlsx_holds_only_the_readers_procedures(
+    birth: Procedure, officer_a: User, officer_b: User, login: Login
+):
+    def codes(user: User) -> list[Any]:
+        content = login(user).get(reverse("procedures:list"), {"format": "xlsx"}).content
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        return [r[0] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+
+    assert codes(officer_a) == ["1.000001"]
+    assert codes(officer_b) == []
+
+
+def test_approving_a_campaign_from_the_page_abolishes_what_it_proposes_to(
+    hanoi: Any, birth: Procedure, city_admin: User, officer_a: User, login: Login
+):
+    campaign = campaign_over(city_admin, [birth], [hanoi.ward_a])
+    login(officer_a).post(
+        campaign.get_absolute_url(),
+        {
+            "procedure": birth.pk,
+            "unit": hanoi.ward_a.pk,
+            "findings": "Không còn cần thiết",
+            "proposal": "abolish",
+            "reasons": "Đã có cơ sở dữ liệu dân cư",
+        },
+    )
+    response = login(city_admin).post(
+        reverse("procedures:campaign_approve", args=[campaign.pk]), DECISION
+    )
+    assert response["Location"] == campaign.get_absolute_url()
+    birth.refresh_from_db()
+    assert birth.is_abolished
+    page = login(officer_a).get(reverse("procedures:detail", args=[birth.pk]))
+    assert page.context["may_act"] is False  # an abolished procedure takes no plan or workflow
+    refused = login(officer_a).post(
+        reverse("procedures:plan_create", args=[birth.pk]),
+        plan_data(unit=str(hanoi.ward_a.pk)),
+    )
+    assert "The procedure 1.000001 has been abolished; it takes no plan or workflow." in html(
+        refused
+    )
+    assert not SimplificationPlan.objects.exists()
