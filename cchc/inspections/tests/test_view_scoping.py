@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
+from openpyxl import load_workbook
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import html
+from cchc.core.tests.helpers import assert_shows, html
 from cchc.inspections.models import (
     FindingFile,
     Inspection,
@@ -343,3 +344,78 @@ def test_the_list_for_the_viewer_and_the_other_ward(
     other = login(officer_b).get(reverse("inspections:list"))
     assert list(other.context["page"]) == []
     assert "Kiểm tra công vụ quý I" not in html(other)
+
+
+def test_a_surprise_inspection_stays_hidden_from_its_target_until_it_starts(
+    hanoi: Any, inspector: User, officer_a: User, city_viewer: User, login: Login
+):
+    """The city viewer sees the inspectorate's work; the target learns of it at the start."""
+    planned = inspection_of(
+        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], kind=Inspection.Kind.SURPRISE
+    )
+    assert login(officer_a).get(url("detail", planned)).status_code == 404
+    assert list(login(officer_a).get(reverse("inspections:list")).context["page"]) == []
+    assert login(city_viewer).get(url("detail", planned)).status_code == 200
+    login(inspector).post(url("start", planned))
+    target = login(officer_a).get(url("detail", planned))
+    assert "Kiểm tra công vụ quý I" in html(target)
+
+
+def test_an_incognito_inspection_reaches_its_target_only_once_concluded(
+    hanoi: Any, inspector: User, officer_a: User, city_plan: Any, login: Login
+):
+    inspection = started(
+        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], kind=Inspection.Kind.INCOGNITO
+    )
+    finding(inspection, inspector, hanoi.ward_a)
+    assert login(officer_a).get(url("detail", inspection)).status_code == 404
+    concluded(inspection, inspector, [hanoi.ward_a])
+    page = login(officer_a).get(url("detail", inspection))
+    assert [r.unit for r in page.context["recommendations"]] == [hanoi.ward_a]
+    assert "Cán bộ một cửa đi muộn 30 phút" in html(page)
+
+
+def test_a_target_reads_only_the_recommendations_to_its_own_ward(
+    hanoi: Any, inspector: User, officer_a: User, city_plan: Any, login: Login
+):
+    inspection = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a, hanoi.ward_b])
+    concluded(inspection, inspector, [hanoi.ward_a, hanoi.ward_b])
+    page = login(officer_a).get(url("detail", inspection))
+    assert [r.unit for r in page.context["recommendations"]] == [hanoi.ward_a]
+    assert "Phường Hoàn Kiếm" not in html(page).split('data-testid="conclusion"')[1]
+    owner = login(inspector).get(url("detail", inspection))
+    assert len(owner.context["recommendations"]) == 2
+
+
+def test_an_invalid_team_member_form_shows_a_message_and_adds_no_one(
+    in_progress: Inspection, inspector: User, login: Login
+):
+    response = login(inspector).post(url("team_add", in_progress), {"role": "chief"}, follow=True)
+    assert_shows(response, "Check the team member's details.")
+    assert in_progress.team.count() == 1
+
+
+def test_a_verdict_without_evidence_from_the_page_shows_a_message(
+    hanoi: Any, inspector: User, city_plan: Any, login: Login
+):
+    first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
+    rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
+    later = started(
+        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], start=datetime.date(2026, 6, 15)
+    )
+    response = login(inspector).post(
+        url("verdict", later, rec.pk), {f"r{rec.pk}-verdict": "remedied"}, follow=True
+    )
+    assert "Choose a verdict and describe the evidence." in html(response)
+    assert not Verdict.objects.exists()
+
+
+def test_the_recommendation_xlsx_of_another_ward_is_empty(
+    hanoi: Any, inspector: User, officer_b: User, city_plan: Any, login: Login
+):
+    inspection = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
+    rec = concluded(inspection, inspector, [hanoi.ward_a]).recommendations.get()
+    export = login(officer_b).get(reverse("inspections:recommendations"), {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Mã kiến nghị"
+    assert rec.reference not in {row[0] for row in rows}
