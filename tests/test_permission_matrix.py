@@ -18,7 +18,7 @@ from django.urls import get_resolver
 from cchc.accounts.actions import create_api_token
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.tests.test_access_markers import walk
+from cchc.core.tests.helpers import walk
 from cchc.dialogues.tests.conftest import announce, petition_for
 from cchc.inspections.tests.factories import finding, photo, started
 from cchc.plans.actions import submit_report

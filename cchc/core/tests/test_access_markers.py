@@ -1,7 +1,9 @@
 """Every view says who may reach it (cchc.core.access), or is a known third-party view."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from cchc.core.tests.helpers import walk
 
 # Third-party views that gate access themselves.
 ALLOWED_UNMARKED_PREFIXES = (
@@ -9,16 +11,6 @@ ALLOWED_UNMARKED_PREFIXES = (
     "django.contrib.auth.views.",  # admin's password views, behind the admin site
     "django.contrib.contenttypes.views.",  # admin "view on site", behind the admin site
 )
-
-
-def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
-    found = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            found.append((prefix + str(pattern.pattern), pattern.callback))
-    return found
 
 
 def test_every_view_has_a_permission_marker() -> None:
