@@ -2,13 +2,11 @@
 and each action's audit event: its verb, target, unit and details or changes."""
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from cchc.core.models import AuditEvent
 from cchc.inspections.actions import (
@@ -39,26 +37,13 @@ from cchc.inspections.tests.factories import (
     inspection_of,
     item,
     photo,
+    reinspection,
     started,
 )
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import Task
-from cchc.plans.tests.factories import issued_city_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def city_plan(hanoi: Any, city_admin: Any) -> Any:
-    return issued_city_plan(hanoi.city, city_admin)
 
 
 def only_event(verb: str) -> AuditEvent:
@@ -410,19 +395,6 @@ def test_each_remediation_task_is_audited_by_plans_beside_the_conclusion(
 # --- verdicts ----------------------------------------------------------------------------------
 
 
-def reinspection(hanoi: Any, inspector: Any) -> tuple[Inspection, Recommendation]:
-    first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
-    rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
-    later = started(
-        hanoi.inspectorate,
-        inspector,
-        targets=[hanoi.ward_a],
-        start=datetime.date(2026, 5, 4),
-        title="Phúc tra",
-    )
-    return later, rec
-
-
 def test_a_verdict_outside_the_re_inspection_is_refused(hanoi: Any, inspector: Any, city_plan: Any):
     first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
     rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
@@ -438,7 +410,9 @@ def test_a_verdict_outside_the_re_inspection_is_refused(hanoi: Any, inspector: A
 def test_a_verdict_with_a_file_that_is_not_what_it_says_is_refused(
     hanoi: Any, inspector: Any, city_plan: Any
 ):
-    later, rec = reinspection(hanoi, inspector)
+    later, rec = reinspection(
+        hanoi.inspectorate, inspector, hanoi.ward_a, start=datetime.date(2026, 5, 4)
+    )
     bad = SimpleUploadedFile("bien-ban.pdf", b"<html>no</html>", content_type="application/pdf")
     with pytest.raises(ValidationError, match="does not contain what its name says"):
         record_verdict(later, rec, actor=inspector, verdict="remedied", evidence="x", file=bad)
@@ -451,7 +425,9 @@ def test_a_verdict_with_a_file_that_is_not_what_it_says_is_refused(
 def test_a_verdict_is_audited_with_the_status_change_and_keeps_its_file(
     hanoi: Any, inspector: Any, city_plan: Any
 ):
-    later, rec = reinspection(hanoi, inspector)
+    later, rec = reinspection(
+        hanoi.inspectorate, inspector, hanoi.ward_a, start=datetime.date(2026, 5, 4)
+    )
     picture = SimpleUploadedFile("anh-phuc-tra.png", PNG, content_type="image/png")
     saved = record_verdict(
         later, rec, actor=inspector, verdict="partly", evidence=" Một phần ", file=picture

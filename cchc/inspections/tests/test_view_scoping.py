@@ -4,15 +4,13 @@ nothing (403); officer B of another ward does not see it (404); the city viewer 
 changes nothing; anonymous users go to the login page. Each answer is checked against what the
 page shows or what stays unchanged, not only its status code."""
 
-import datetime
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -27,25 +25,18 @@ from cchc.inspections.models import (
     TeamMember,
     Verdict,
 )
-from cchc.inspections.tests.factories import concluded, finding, inspection_of, photo, started
-from cchc.plans.tests.factories import issued_city_plan
+from cchc.inspections.tests.factories import (
+    concluded,
+    finding,
+    inspection_of,
+    photo,
+    reinspection,
+    started,
+)
 
 pytestmark = pytest.mark.django_db
 
 Login = Callable[[User], Client]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def city_plan(hanoi: Any, city_admin: User) -> Any:
-    return issued_city_plan(hanoi.city, city_admin)
 
 
 @pytest.fixture
@@ -247,15 +238,7 @@ def test_the_reinspection_page_lists_the_earlier_recommendations_to_the_team(
     city_plan: Any,
     login: Login,
 ):
-    first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
-    rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
-    later = started(
-        hanoi.inspectorate,
-        inspector,
-        targets=[hanoi.ward_a],
-        start=datetime.date(2026, 6, 15),
-        title="Phúc tra",
-    )
+    later, rec = reinspection(hanoi.inspectorate, inspector, hanoi.ward_a)
     response = login(inspector).get(url("reinspection", later))
     assert [row["rec"] for row in response.context["rows"]] == [rec]
     assert rec.reference in html(response)
@@ -267,11 +250,7 @@ def test_the_reinspection_page_lists_the_earlier_recommendations_to_the_team(
 def test_a_verdict_from_a_manager_outside_the_team_is_refused(
     hanoi: Any, inspector: User, city_admin: User, officer_a: User, city_plan: Any, login: Login
 ):
-    first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
-    rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
-    later = started(
-        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], start=datetime.date(2026, 6, 15)
-    )
+    later, rec = reinspection(hanoi.inspectorate, inspector, hanoi.ward_a)
     post = {f"r{rec.pk}-verdict": "remedied", f"r{rec.pk}-evidence": "Đã chấn chỉnh"}
     assert login(city_admin).post(url("verdict", later, rec.pk), post).status_code == 403
     assert login(officer_a).post(url("verdict", later, rec.pk), post).status_code == 403
@@ -398,11 +377,7 @@ def test_an_invalid_team_member_form_shows_a_message_and_adds_no_one(
 def test_a_verdict_without_evidence_from_the_page_shows_a_message(
     hanoi: Any, inspector: User, city_plan: Any, login: Login
 ):
-    first = started(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
-    rec = concluded(first, inspector, [hanoi.ward_a]).recommendations.get()
-    later = started(
-        hanoi.inspectorate, inspector, targets=[hanoi.ward_a], start=datetime.date(2026, 6, 15)
-    )
+    later, rec = reinspection(hanoi.inspectorate, inspector, hanoi.ward_a)
     response = login(inspector).post(
         url("verdict", later, rec.pk), {f"r{rec.pk}-verdict": "remedied"}, follow=True
     )

@@ -41,18 +41,12 @@ from cchc.procedures.tests.factories import (
     campaign_over,
     catalogue,
     plan_for,
-    procedure_of,
     reviewed,
     row,
     workflow_for,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def birth(hanoi: Any, city_admin: Any) -> Procedure:
-    return procedure_of(city_admin, hanoi.ward_a)
 
 
 def refused(call: Any, *args: Any, **kwargs: Any) -> ValidationError:

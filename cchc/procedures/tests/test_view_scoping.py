@@ -25,7 +25,6 @@ from cchc.procedures.tests.factories import (
     catalogue,
     plan_data,
     plan_for,
-    procedure_of,
     row,
     workflow_for,
 )
@@ -34,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 Login = Callable[[User], Client]
 DECISION = {"decision_number": "7/QĐ-UBND", "decision_date": "02/03/2026"}
-
-
-@pytest.fixture
-def birth(hanoi: Any, city_admin: User) -> Procedure:
-    return procedure_of(city_admin, hanoi.ward_a)
 
 
 @pytest.fixture

@@ -37,11 +37,6 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.fixture
-def birth(hanoi, city_admin) -> Procedure:
-    return procedure_of(city_admin, hanoi.ward_a)
-
-
 # --- catalogue -----------------------------------------------------------------------------------
 
 
