@@ -16,7 +16,7 @@ from docx import Document
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import html
+from cchc.core.tests.helpers import html, pdf_text
 from cchc.procedures.actions import approve_workflow, publish_workflow
 from cchc.procedures.models import Procedure, Review, ReviewCampaign, SimplificationPlan, Workflow
 from cchc.procedures.tests.factories import (
@@ -434,3 +434,59 @@ def test_approving_a_campaign_from_the_page_abolishes_what_it_proposes_to(
         refused
     )
     assert not SimplificationPlan.objects.exists()
+
+
+def test_the_overview_counts_the_owners_own_workflow(
+    published: Workflow, officer_a: User, login: Login
+):
+    page = login(officer_a).get(reverse("procedures:overview"), {"year": 2026})
+    assert page.context["figures"].total.workflows == 1
+    assert "Phường Ba Đình" in html(page)
+
+
+def test_the_workflow_pdf_reads_in_vietnamese_for_the_owner(
+    published: Workflow, officer_a: User, login: Login
+):
+    response = login(officer_a).get(reverse("procedures:workflow_pdf", args=[published.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Tiếp nhận, kiểm tra hồ sơ" in text
+    assert "Đăng ký khai sinh" in text
+
+
+def test_another_ward_neither_reads_nor_reviews_in_a_campaign_it_is_not_in(
+    hanoi: Any, birth: Procedure, city_admin: User, officer_b: User, login: Login
+):
+    campaign = campaign_over(city_admin, [birth], [hanoi.ward_a])
+    client = login(officer_b)
+    post = {"procedure": birth.pk, "unit": hanoi.ward_b.pk, "findings": "x", "proposal": "keep"}
+    assert client.get(campaign.get_absolute_url()).status_code == 404
+    assert client.post(campaign.get_absolute_url(), post).status_code == 404
+    assert not Review.objects.exists()
+
+
+def test_the_catalogue_partial_for_the_owner(birth: Procedure, officer_a: User, login: Login):
+    response = login(officer_a).get(reverse("procedures:list"), HTTP_HX_REQUEST="true")
+    partial = html(response)
+    assert not partial.lstrip().startswith("<!DOCTYPE")
+    assert "Đăng ký khai sinh" in partial
+    assert list(response.context["page"]) == [birth]
+
+
+def test_the_plan_edit_form_shows_the_owners_current_figures(
+    hanoi: Any, birth: Procedure, officer_a: User, login: Login
+):
+    plan = plan_for(officer_a, birth, hanoi.ward_a)
+    response = login(officer_a).get(reverse("procedures:plan_edit", args=[plan.pk]))
+    fields = response.context["form"].fields
+    assert (fields["subjects_per_year"].initial, fields["time_before"].initial) == (1200, 120)
+    assert fields["version"].initial == plan.version == 1
+    assert 'data-testid="plan-form"' in html(response)
+
+
+def test_a_ward_writes_a_workflow_only_for_itself(
+    hanoi: Any, shared: Procedure, officer_a: User, login: Login
+):
+    response = login(officer_a).get(reverse("procedures:workflow_create", args=[shared.pk]))
+    assert list(response.context["form"].fields["unit"].queryset) == [hanoi.ward_a]
+    assert 'data-testid="workflow-form"' in html(response)
