@@ -6,6 +6,7 @@ ward B is Hoàn Kiếm (00070). Each persona is a user with one membership.
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -101,6 +102,12 @@ def inspector(hanoi: Hanoi) -> User:
 
 
 @pytest.fixture
+def city_viewer(hanoi: Hanoi) -> User:
+    """A viewer of the whole city: reads every unit's records, changes none."""
+    return _member("city_viewer", hanoi.city, Membership.Role.VIEWER)
+
+
+@pytest.fixture
 def anonymous() -> Client:
     return Client()
 
@@ -124,3 +131,10 @@ def client_a(officer_a: User) -> Client:
 @pytest.fixture
 def client_b(officer_b: User) -> Client:
     return client_for(officer_b)
+
+
+@pytest.fixture
+def login() -> Callable[[User], Client]:
+    """`client_for` as a fixture, so that a test needs no `from conftest import …` (which a whole
+    run may resolve to another conftest): `login(officer_b).get(url)`."""
+    return client_for

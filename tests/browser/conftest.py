@@ -12,10 +12,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, syn
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
+from tests.browser.steps import DESKTOP, PHONE, TIMEOUT_MS
 
-DESKTOP: ViewportSize = {"width": 1366, "height": 900}
-PHONE: ViewportSize = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
 DRAIN_SECONDS = 60
 
 

@@ -23,7 +23,7 @@ from cchc.dialogues.models import Commitment, Field, IssueGroup, Petition
 from cchc.plans.actions import accept_report, create_plan, issue_plan, submit_report
 from cchc.plans.models import ContentArea
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in, log_out
+from tests.browser.steps import log_in, log_out
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

@@ -33,7 +33,7 @@ from cchc.indices.models import Assessment, Result
 from cchc.indices.queries import appraised_leaves
 from cchc.indices.tests.factories import tree
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in, log_out
+from tests.browser.steps import log_in, log_out
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

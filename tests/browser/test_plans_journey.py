@@ -25,7 +25,7 @@ from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.models import Evidence, Plan, ProgressReport, Task
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in, log_out
+from tests.browser.steps import log_in, log_out
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from cchc.accounts.models import User
 from cchc.surveys.models import Questionnaire
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

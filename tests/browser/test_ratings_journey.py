@@ -16,7 +16,7 @@ from cchc.accounts.models import User
 from cchc.ratings.models import Rating
 from cchc.ratings.tests.factories import appoint_head, draft_city_plan, worked_example
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in, log_out
+from tests.browser.steps import log_in, log_out
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

@@ -25,7 +25,7 @@ from cchc.ratings.tests.factories import (
     rate,
 )
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

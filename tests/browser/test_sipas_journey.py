@@ -18,8 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 from cchc.surveys.models import CampaignUnit, Response
 from cchc.surveys.tests.factories import SERVICE_CODES, campaign_of
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.conftest import PHONE, TIMEOUT_MS
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import PHONE, TIMEOUT_MS, log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

@@ -16,7 +16,7 @@ from cchc.accounts.models import User
 from cchc.staffing.models import Headcount
 from cchc.staffing.tests.factories import legacy_ward, record
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)

@@ -9,24 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cchc.accounts.actions import create_api_token, revoke_api_token
+from cchc.accounts.actions import revoke_api_token
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from conftest import Hanoi, client_for
-
-
-class ApiClient:
-    """A Django test client that sends `Authorization: Bearer <key>` on every request."""
-
-    def __init__(self, user: User) -> None:
-        self.token, self.key = create_api_token(actor=user, name="test")
-        self.client = Client()
-
-    def get(self, path: str, params: dict | None = None) -> Any:
-        return self.client.get(path, params or {}, HTTP_AUTHORIZATION=f"Bearer {self.key}")
 
 
 def _codes(response: Any) -> list[str]:

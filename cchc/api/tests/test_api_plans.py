@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.plans.actions import (
     create_plan,

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.test import Client
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 
 HUGE = "9223372036854775808"  # 2**63: past every BIGINT
 

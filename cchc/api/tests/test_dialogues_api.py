@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.privacy import CONSENT_VERSION
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.dialogues import throttle as dialogues_throttle

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import assert_constant_queries, count_queries
 from cchc.indices.actions import (

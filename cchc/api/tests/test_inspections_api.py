@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.inspections.actions import record_verdict, start_inspection
 from cchc.inspections.models import Inspection
 from cchc.inspections.tests.factories import concluded, finding, inspection_of, started

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.procedures.actions import (
     BaselineInput,
     PlanFigures,

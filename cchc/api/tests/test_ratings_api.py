@@ -14,7 +14,7 @@ from django.utils import timezone
 from cchc.accounts.actions import grant_membership
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.plans.actions import close_month
 from cchc.plans.models import Plan, Task

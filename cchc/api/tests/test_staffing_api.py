@@ -4,7 +4,7 @@ caller's units, and a unit's history (404 for a unit the caller does not see).""
 import pytest
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.staffing.tests.factories import legacy_ward, record
 from conftest import Hanoi
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from cchc.accounts.models import User
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.core.tests.helpers import assert_constant_queries
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.surveys.models import Campaign

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.html import escape
 
@@ -70,3 +71,14 @@ def pdf_text(pdf: bytes) -> str:
     return subprocess.run(  # noqa: S603 (a fixed binary found on PATH, our own PDF as input)
         [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
+    """Every (route, view) under `patterns`, the included URL confs' routes prefixed."""
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append((prefix + str(pattern.pattern), pattern.callback))
+    return found

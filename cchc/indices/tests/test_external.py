@@ -108,8 +108,14 @@ def test_external_import_page_shows_row_errors(city_admin: User) -> None:
 
 
 def test_external_import_page_is_refused_to_an_officer(officer_a: User) -> None:
-    response = client_for(officer_a).get("/indices/external/papi/import/")
-    assert response.status_code in (403, 404)
+    # @city_admin refuses any other signed-in user with 403 (the index exists: not a 404).
+    client = client_for(officer_a)
+    assert client.get("/indices/external/papi/import/").status_code == 403
+    response = client.post(
+        "/indices/external/papi/import/", {"file": csv_file("79,Hồ Chí Minh,2024,,45.1,10,63")}
+    )
+    assert response.status_code == 403
+    assert not ExternalResult.objects.filter(province_code="79").exists()
 
 
 def test_external_list_shows_the_home_results_to_a_member(officer_a: User) -> None:
@@ -131,7 +137,12 @@ def test_external_detail_shows_the_trend_and_ranking(officer_a: User) -> None:
 
 
 def test_external_pages_are_refused_to_anonymous(client: Any, db: None) -> None:
-    assert client.get("/indices/external/").status_code in (302, 403)
+    # The login-required middleware sends every anonymous request to the login page (302), before
+    # any access marker could answer 403.
+    for url in ("/indices/external/", "/indices/external/papi/", "/indices/external/papi/import/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"/accounts/login/?next={url}", url
 
 
 def test_external_ranking_has_no_n_plus_one(officer_a: User) -> None:

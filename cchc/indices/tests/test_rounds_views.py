@@ -230,8 +230,11 @@ def test_city_admin_closes_an_unsubmitted_assessment_from_the_round_page(
     )
     assert html(admin_client_.get(url)).count('data-testid="close-form"') == 2
     close = reverse("indices:assessment_close", args=[assessment.pk])
-    # A ward's officer may not close it.
-    assert client_a.post(close, {"reason": "x"}).status_code in (403, 404)
+    # A ward's officer may not close it: the view is marked @city_admin, which refuses with 403
+    # before the record is looked up, and nothing changes.
+    assert client_a.post(close, {"reason": "x"}).status_code == 403
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.closed_reason) == ("draft", "")
     response = admin_client_.post(close, {"reason": "Không nộp đúng hạn"})
     assert response.status_code == 302
     assessment.refresh_from_db()

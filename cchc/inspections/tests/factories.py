@@ -13,7 +13,7 @@ from cchc.inspections.actions import (
     record_finding,
     start_inspection,
 )
-from cchc.inspections.models import ChecklistItem, Conclusion, Finding, Inspection
+from cchc.inspections.models import ChecklistItem, Conclusion, Finding, Inspection, Recommendation
 from cchc.orgunits.models import OrgUnit
 
 START = datetime.date(2026, 3, 2)
@@ -94,6 +94,21 @@ def concluded(
             for unit in units
         ],
     )
+
+
+def reinspection(
+    inspecting: OrgUnit,
+    head: User,
+    target: OrgUnit,
+    *,
+    start: datetime.date = datetime.date(2026, 6, 15),
+) -> tuple[Inspection, Recommendation]:
+    """A concluded inspection of `target` with one recommendation, and a later re-inspection
+    (phúc tra) of the same unit, started on `start`: (the re-inspection, the recommendation)."""
+    first = started(inspecting, head, targets=[target])
+    rec = concluded(first, head, [target]).recommendations.get()
+    later = started(inspecting, head, targets=[target], start=start, title="Phúc tra")
+    return later, rec
 
 
 def file_bytes(content: bytes, name: str) -> io.BytesIO:

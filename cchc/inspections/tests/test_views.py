@@ -1,12 +1,10 @@
 import datetime
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -30,23 +28,9 @@ from cchc.inspections.tests.factories import (
     started,
 )
 from cchc.plans.models import Task
-from cchc.plans.tests.factories import issued_city_plan
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def city_plan(hanoi, city_admin):
-    return issued_city_plan(hanoi.city, city_admin)
 
 
 @pytest.fixture

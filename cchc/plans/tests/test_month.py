@@ -20,7 +20,7 @@ from cchc.plans.actions import (
 )
 from cchc.plans.models import MonthClose, TallyRow
 from cchc.plans.tests.factories import issued_city_plan, task_in
-from cchc.plans.tests.test_rollup import backdate, complete
+from cchc.plans.tests.helpers import backdate, complete
 
 pytestmark = pytest.mark.django_db
 

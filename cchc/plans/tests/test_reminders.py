@@ -22,7 +22,7 @@ from cchc.plans.actions.reminders import NOT_REPORTED
 from cchc.plans.jobs import email_notifications
 from cchc.plans.models import Notification
 from cchc.plans.tests.factories import issued_city_plan, task_in
-from cchc.plans.tests.test_rollup import backdate, complete, report
+from cchc.plans.tests.helpers import backdate, complete, report
 
 pytestmark = pytest.mark.django_db
 DEADLINE = datetime.date(2026, 3, 31)

@@ -7,7 +7,6 @@ import pytest
 
 from cchc.accounts.tests.factories import UserFactory
 from cchc.plans.actions import (
-    accept_report,
     cancel_task,
     create_plan,
     create_task,
@@ -16,53 +15,18 @@ from cchc.plans.actions import (
     return_report,
     submit_report,
 )
-from cchc.plans.models import ContentArea, ProgressReport, QualityReview, TallyRow, Task
+from cchc.plans.models import ContentArea, QualityReview, TallyRow, Task
 from cchc.plans.queries import roll_up_progress, tally_month, units_not_reported
 from cchc.plans.tests.factories import issued_city_plan, task_in
+from cchc.plans.tests.helpers import at, backdate, complete, report, row_for
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
 COUNTS = ["assigned", "due_in_month", "on_time", "late", "in_term", "overdue"]
 
 
-def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
-
-
-def backdate(*tasks: Task, day: datetime.date = datetime.date(2026, 1, 10)) -> None:
-    """Tasks made today (the clock is not frozen) were assigned on `day`."""
-    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(assigned_on=day)
-
-
-def report(task, officer, day, *, completion=False, percent=50) -> ProgressReport:
-    """A report submitted on `day` (set after creating: the action stamps the current time)."""
-    made = submit_report(
-        task,
-        actor=officer,
-        percent=100 if completion else percent,
-        narrative="Đã triển khai",
-        is_completion=completion,
-        output="Quyết định ban hành" if completion else "",
-    )
-    ProgressReport.objects.filter(pk=made.pk).update(submitted_at=at(day))
-    made.refresh_from_db()
-    return made
-
-
-def complete(task, officer, admin, day) -> Task:
-    accept_report(report(task, officer, day, completion=True), actor=admin)
-    QualityReview.objects.filter(task=task).update(created_at=at(day))
-    task.refresh_from_db()
-    return task
-
-
 def counts(row: dict) -> dict:
     return {name: row[name] for name in COUNTS}
-
-
-def row_for(rows: list[dict], scope: str, **ids) -> dict:
-    (found,) = [r for r in rows if r["scope"] == scope and all(r[k] == v for k, v in ids.items())]
-    return found
 
 
 @pytest.fixture
@@ -219,7 +183,7 @@ def test_roll_up_progress_recurses_counts_completed_as_100_and_skips_cancelled(
 
 
 def test_parent_progress_follows_its_children_by_weight(hanoi, city_admin, officer_a) -> None:
-    from cchc.plans.actions import assign_task_to_units, submit_report
+    from cchc.plans.actions import assign_task_to_units
     from cchc.plans.tests.factories import issued_city_plan, task_in
 
     plan = issued_city_plan(hanoi.city, city_admin)

@@ -9,7 +9,7 @@ from cchc.plans.actions import close_month
 from cchc.plans.models import TallyRow
 from cchc.plans.queries import tally_month
 from cchc.plans.tests.factories import issued_city_plan, task_in
-from cchc.plans.tests.test_rollup import backdate, complete, row_for
+from cchc.plans.tests.helpers import backdate, complete, row_for
 
 pytestmark = pytest.mark.django_db
 

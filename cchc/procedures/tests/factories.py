@@ -126,6 +126,29 @@ def plan_for(
     return create_simplification_plan(procedure, actor=actor, unit=unit, year=2026, figures=figures)
 
 
+def plan_data(**change: str) -> dict[str, str]:
+    """The plan form's fields as posted: 15 working days cut to 10 for 1,200 subjects a year."""
+    return {
+        "unit": "",
+        "year": "2026",
+        "time_unit": "days",
+        "time_before": "15",
+        "time_after": "10",
+        "documents_before": "3",
+        "documents_after": "2",
+        "steps_before": "5",
+        "steps_after": "4",
+        "fees_before": "100000",
+        "fees_after": "50000",
+        "other_before": "0",
+        "other_after": "0",
+        "times_per_year": "1",
+        "subjects_per_year": "1200",
+        "notes": "Bỏ giấy chứng sinh bản sao",
+        **change,
+    }
+
+
 STEPS = [
     StepInput("Bộ phận Một cửa", "Tiếp nhận, kiểm tra hồ sơ", Decimal(4), "Phiếu tiếp nhận"),
     StepInput("Công chức Tư pháp - Hộ tịch", "Thẩm định, trình ký", Decimal(12), "Dự thảo"),

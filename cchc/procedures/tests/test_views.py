@@ -18,6 +18,7 @@ from cchc.procedures.tests.factories import (
     DECISION_DATE,
     campaign_over,
     catalogue,
+    plan_data,
     plan_for,
     procedure_of,
     reviewed,
@@ -34,11 +35,6 @@ def queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
-
-
-@pytest.fixture
-def birth(hanoi, city_admin) -> Procedure:
-    return procedure_of(city_admin, hanoi.ward_a)
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -256,28 +252,6 @@ def test_review_form_shows_the_refusal(hanoi, city_admin, officer_a, birth):
 
 
 # --- plans ---------------------------------------------------------------------------------------
-
-
-def plan_data(**change: str) -> dict[str, str]:
-    return {
-        "unit": "",
-        "year": "2026",
-        "time_unit": "days",
-        "time_before": "15",
-        "time_after": "10",
-        "documents_before": "3",
-        "documents_after": "2",
-        "steps_before": "5",
-        "steps_after": "4",
-        "fees_before": "100000",
-        "fees_after": "50000",
-        "other_before": "0",
-        "other_after": "0",
-        "times_per_year": "1",
-        "subjects_per_year": "1200",
-        "notes": "Bỏ giấy chứng sinh bản sao",
-        **change,
-    }
 
 
 def test_unit_creates_plan_admin_approves_page_shows_saving(hanoi, city_admin, officer_a, birth):

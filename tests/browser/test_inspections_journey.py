@@ -20,8 +20,7 @@ from cchc.inspections.tests.factories import PNG, started
 from cchc.plans.models import Task
 from cchc.plans.tests.factories import issued_city_plan
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.conftest import browser, phone_page  # noqa: F401 (fixtures)
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
@@ -43,7 +42,7 @@ def fits_the_screen(page: Page) -> None:
 
 
 def test_field_record_conclusion_task_and_reinspection_on_a_phone(
-    phone_page: Page,  # noqa: F811
+    phone_page: Page,
     hanoi,
     city_admin: User,
     inspector: User,

@@ -12,8 +12,7 @@ from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
 from tests.browser.chromium import chromium_missing_reason
-from tests.browser.conftest import browser, page, phone_page  # noqa: F401 (fixtures)
-from tests.browser.test_journeys import log_in
+from tests.browser.steps import log_in
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
@@ -50,7 +49,7 @@ def _journey(tab: Page, hanoi, tmp_path: Path) -> None:
 
 
 def test_city_admin_imports_and_moves_on_a_desktop(
-    page: Page,  # noqa: F811 (the fixture)
+    page: Page,
     hanoi,
     city_admin: User,
     tmp_path: Path,
@@ -59,7 +58,7 @@ def test_city_admin_imports_and_moves_on_a_desktop(
 
 
 def test_city_admin_imports_and_moves_on_a_phone(
-    phone_page: Page,  # noqa: F811 (the fixture)
+    phone_page: Page,
     hanoi,
     city_admin: User,
     tmp_path: Path,
