@@ -51,7 +51,8 @@ class ReportForm(forms.Form):
             for part in self.parts(section):
                 text = texts.get(section.pk)
                 initial[f"{section.pk}-{part}"] = getattr(text, part) if text else ""
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.sections = sections
         labels = {
             "results": _("Results"),

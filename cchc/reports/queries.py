@@ -357,6 +357,8 @@ def consolidate(year: int, period: ReportPeriod, units: Sequence[OrgUnit]) -> Co
     for report_id, indicator_id, value in AnnexValue.objects.filter(
         report__in=list(accepted), value__isnull=False
     ).values_list("report_id", "indicator_id", "value"):
+        if value is None:
+            continue
         contributions[report_id].values[indicator_id] = value
         typed[indicator_id] += value
     totals = {

@@ -24,7 +24,7 @@ def report_xlsx(data: ReportData) -> bytes:
     """The annex: a title row, the header row, one row per indicator; the value is a number
     cell (empty when not given)."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     sheet = book.create_sheet("Phụ lục")
     who = data.unit.name if data.unit else ""
     append_row(
