@@ -54,14 +54,14 @@ TWIPS_PER_CM = 567
 @dataclass
 class Block:
     """A piece of the body: a heading, a paragraph, or a table (headers, rows, widths in cm;
-    columns from `numeric` on right-aligned)."""
+    the columns listed in `right` right-aligned)."""
 
     kind: Literal["heading", "paragraph", "table"]
     text: str = ""
     headers: Sequence[str] = ()
     rows: Sequence[Sequence[str]] = ()
     widths: Sequence[float] = ()
-    numeric: int = 99
+    right: Sequence[int] = ()
 
 
 @dataclass
@@ -97,7 +97,7 @@ class OfficialDocument:
                     "headers": list(b.headers),
                     "rows": [list(r) for r in b.rows],
                     "widths": list(b.widths),
-                    "numeric": b.numeric,
+                    "right": list(b.right),
                 }
                 for b in self.blocks
             ],
@@ -205,10 +205,12 @@ def _block(word: DocumentObject, block: Block) -> None:
         _table(word, block)
 
 
-def _row_xml(values: Sequence[str], *, header: bool, numeric: int, widths: Sequence[float]) -> str:
+def _row_xml(
+    values: Sequence[str], *, header: bool, right: Sequence[int], widths: Sequence[float]
+) -> str:
     cells = []
     for x, (value, width) in enumerate(zip(values, widths, strict=True)):
-        align = '<w:jc w:val="right"/>' if x >= numeric and not header else ""
+        align = '<w:jc w:val="right"/>' if x in right and not header else ""
         bold = "<w:b/>" if header else ""
         cells.append(
             f'<w:tc><w:tcPr><w:tcW w:w="{round(width * TWIPS_PER_CM)}" w:type="dxa"/></w:tcPr>'
@@ -229,10 +231,10 @@ def _table(word: DocumentObject, block: Block) -> None:
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, block.widths, strict=True):
         column.w = Cm(width)
     body = table._tbl
-    options = {"numeric": block.numeric, "widths": block.widths}
-    body.append(parse_xml(_row_xml(block.headers, header=True, **options)))
+    right, widths = block.right, block.widths
+    body.append(parse_xml(_row_xml(block.headers, header=True, right=right, widths=widths)))
     for row in block.rows:
-        body.append(parse_xml(_row_xml(row, header=False, **options)))
+        body.append(parse_xml(_row_xml(row, header=False, right=right, widths=widths)))
     word.add_paragraph()
 
 

@@ -294,7 +294,7 @@ def official_document(data: ReportData) -> OfficialDocument:
             headers=ANNEX_HEADERS,
             rows=annex_table(data),
             widths=[1.0, 1.8, 6.5, 1.9, 2.1, 3.2],
-            numeric=4,
+            right=[4],
         )
     )
     default_recipients = ["Bộ Nội vụ"] if data.is_city else ["Sở Nội vụ"]
