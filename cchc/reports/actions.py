@@ -118,7 +118,9 @@ def start_report(
         raise ValidationError(_("This unit already has a report for this period."))
     report = PeriodicReport.objects.create(unit=unit, year=year, period=period)
     previous = queries.previous_report(report)
-    earlier = {t.section_id: t for t in previous.texts.all()} if previous else {}
+    # The city's texts start from the units' reports (consolidate_report), not the last period.
+    city = queries.is_city_report(report)
+    earlier = {t.section_id: t for t in previous.texts.all()} if previous and not city else {}
     SectionText.objects.bulk_create(
         SectionText(
             report=report,

@@ -34,6 +34,9 @@ from cchc.reports.models import (
 from cchc.staffing.models import Headcount
 
 CITY = None  # the key of the city's total in a figures dict
+# Above this many units, a grouped query reads every unit's group and keeps the wanted ones in
+# Python: cheaper than a long IN list (and within every database's parameter limit).
+IN_LIMIT = 500
 Figures = dict[int | None, dict[str, Decimal]]  # unit id (None: city) → source → value
 SourceFunction = Callable[[Window, Sequence[int] | None], dict[int | None, Decimal]]
 
@@ -46,13 +49,11 @@ def _grouped(
     if unit_ids is None:
         total = queryset.aggregate(v=aggregate)["v"]
         return {CITY: Decimal(total or 0)}
-    rows = (
-        queryset.filter(**{f"{unit_field}__in": list(unit_ids)})
-        .order_by()
-        .values_list(unit_field)
-        .annotate(v=aggregate)
-    )
-    return {unit: Decimal(value or 0) for unit, value in rows}
+    wanted = set(unit_ids)
+    if len(wanted) <= IN_LIMIT:
+        queryset = queryset.filter(**{f"{unit_field}__in": list(wanted)})
+    rows = queryset.order_by().values_list(unit_field).annotate(v=aggregate)
+    return {unit: Decimal(value or 0) for unit, value in rows if unit in wanted}
 
 
 def _between(window: Window) -> tuple[datetime.datetime, datetime.datetime]:
@@ -196,8 +197,10 @@ def task_counts(
     code), in one query; the unit is None for the city's total. Changes nothing."""
     tasks = year_tasks(window.last)
     keys = ["plan__year"]
+    wanted = set(unit_ids or ())
     if unit_ids is not None:
-        tasks = tasks.filter(lead_unit__in=list(unit_ids))
+        if len(wanted) <= IN_LIMIT:
+            tasks = tasks.filter(lead_unit__in=list(wanted))
         keys = ["lead_unit"]
     rows = (
         tasks.order_by()
@@ -206,8 +209,10 @@ def task_counts(
     )
     counts: dict[tuple[int | None, str], dict[str, int]] = {}
     for row in rows:
-        unit = row["lead_unit"] if unit_ids is not None else CITY
-        counts[(unit, row["area__code"])] = row
+        if unit_ids is None:
+            counts[(CITY, row["area__code"])] = row
+        elif row["lead_unit"] in wanted:
+            counts[(row["lead_unit"], row["area__code"])] = row
     return counts
 
 
@@ -331,46 +336,54 @@ class Consolidation:
 def consolidate(year: int, period: ReportPeriod, units: Sequence[OrgUnit]) -> Consolidation:
     """The consolidation of `units`' reports of `year` and `period`: a fixed number of
     queries whatever the number of units (the figures of every unit are grouped queries; the
-    accepted reports' values and texts two more). Changes nothing."""
+    accepted reports, their texts and their typed-in values three more, read as plain rows).
+    Changes nothing."""
     window = period.window(year)
     indicators = list(Indicator.objects.filter(is_active=True))
     sources = {i.source for i in indicators if i.source}
     city = figures(window, None, sources)[CITY]
-    unit_ids = [unit.pk for unit in units]
-    by_unit = figures(window, unit_ids, sources)
+    names = {unit.pk: unit.name for unit in units}
+    by_unit = figures(window, list(names), sources)
     accepted = {
-        r.pk: r
-        for r in PeriodicReport.objects.filter(
-            year=year,
-            period=period,
-            unit__in=unit_ids,
-            status=PeriodicReport.Status.ACCEPTED,
-        ).select_related("unit")
+        pk: unit_id
+        for pk, unit_id in PeriodicReport.objects.filter(
+            year=year, period=period, status=PeriodicReport.Status.ACCEPTED
+        ).values_list("pk", "unit_id")
+        if unit_id in names
     }
-    contributions = {pk: Contribution(report_id=pk, unit=r.unit.name) for pk, r in accepted.items()}
-    for text in SectionText.objects.filter(report__in=list(accepted)).order_by(
-        "report__unit__path"
-    ):
-        if text.text():
-            contributions[text.report_id].texts[text.section_id] = text.text()
+    contributions = {
+        pk: Contribution(report_id=pk, unit=names[unit_id]) for pk, unit_id in accepted.items()
+    }
+    texts = SectionText.objects.filter(
+        report__year=year, report__period=period, report__status=PeriodicReport.Status.ACCEPTED
+    ).values_list("report_id", "section_id", "results", "limitations", "causes")
+    for report_id, section_id, *parts in texts:
+        text = "\n\n".join(part for part in parts if part)
+        if text and report_id in contributions:
+            contributions[report_id].texts[section_id] = text
     typed: dict[int, Decimal] = defaultdict(Decimal)
-    for report_id, indicator_id, value in AnnexValue.objects.filter(
-        report__in=list(accepted), value__isnull=False
-    ).values_list("report_id", "indicator_id", "value"):
-        if value is None:
+    values = AnnexValue.objects.filter(
+        report__year=year,
+        report__period=period,
+        report__status=PeriodicReport.Status.ACCEPTED,
+        indicator__source="",
+        value__isnull=False,
+    ).values_list("report_id", "indicator_id", "value")
+    for report_id, indicator_id, value in values:
+        if value is None or report_id not in contributions:
             continue
         contributions[report_id].values[indicator_id] = value
         typed[indicator_id] += value
     totals = {
         i.code: city[i.source] if i.source else typed.get(i.pk, Decimal(0)) for i in indicators
     }
-    reported = {r.unit_id for r in accepted.values()}
+    reported = set(accepted.values())
     return Consolidation(
         window=window,
         totals=totals,
         by_unit=by_unit,
         contributions=sorted(contributions.values(), key=lambda c: c.unit),
-        missing=[unit.name for unit in units if unit.pk not in reported],
+        missing=[name for pk, name in names.items() if pk not in reported],
     )
 
 
