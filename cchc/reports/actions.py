@@ -136,6 +136,8 @@ def start_report(
             setattr(report, name, getattr(previous, name))
         report.save(update_fields=["signer_position", "signer_name", "recipients"])
     _refresh_figures(report)
+    if city:
+        _fill_city_typed_rows(report)
     audit.record(
         actor,
         "reports.start",
