@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.accounts.actions import create_api_token
-from cchc.core.tests.helpers import assert_constant_queries
+from cchc.core.tests.helpers import assert_constant_queries, assert_shows
 from cchc.reports import actions
 from cchc.reports.models import Indicator, PeriodicReport
 from cchc.reports.tests.factories import period
@@ -51,7 +51,9 @@ def test_focal_point_starts_edits_and_submits(client_a, hanoi) -> None:
     assert report.texts.get(section_id=section).results == "Đã cung cấp 35 dịch vụ công."
     stale = client_a.post(reverse("reports:periodic_edit", args=[report.pk]), data)
     assert stale.status_code == 400
-    assert "Someone else" in stale.content.decode()
+    assert_shows(
+        stale, "Someone else changed this report since you opened it. Reload and try again."
+    )
     client_a.post(reverse("reports:periodic_submit", args=[report.pk]), {"version": 2})
     report.refresh_from_db()
     assert report.status == PeriodicReport.Status.SUBMITTED
