@@ -2,10 +2,12 @@
 accept, consolidate, reminders."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
@@ -14,6 +16,13 @@ from cchc.plans.models import Notification
 from cchc.reports import actions
 from cchc.reports.models import AnnexValue, Indicator, PeriodicReport, SectionText
 from cchc.reports.tests.factories import period
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are matched in English (the interface's language is Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def write(report: PeriodicReport, actor, section: str = "procedures", text: str = "") -> None:
