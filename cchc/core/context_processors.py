@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
     ("plans:plan_list", _("Plans"), "journal-check", None),
     ("orgunits:tree", _("Units"), "diagram-3", None),
     ("reports:briefing_list", _("Monthly briefing"), "bar-chart-line", None),
+    ("reports:periodic_list", _("Periodic reports"), "file-earmark-text", None),
     ("ratings:index", _("Ratings"), "award", "evaluation"),
     (
         "indices:frameworks",

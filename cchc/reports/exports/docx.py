@@ -7,7 +7,6 @@ in a template, and there is no binary template to keep in step with the code.
 
 from collections.abc import Sequence
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from docx import Document
@@ -15,11 +14,10 @@ from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 
+from cchc.core.officialdoc import centred, row_xml, run, set_widths, setup
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     DEPARTMENT,
@@ -42,89 +40,35 @@ from cchc.reports.exports import (
     subtitle,
 )
 
-FONT = "Times New Roman"
-
-
-def _setup(document: DocumentObject) -> None:
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = Pt(4)
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-
-
-def _text(
-    paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: int = 0
-) -> Paragraph:
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size:
-        run.font.size = Pt(size)
-    return paragraph
-
-
-def _centered(paragraph: Paragraph) -> Paragraph:
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_after = Pt(0)
-    return paragraph
-
 
 def _header(document: DocumentObject, briefing: Briefing) -> None:
     table = document.add_table(rows=1, cols=2)
-    _set_widths(table, [7.5, 9])
+    set_widths(table, [7.5, 9])
     left, right = table.rows[0].cells
     left.width, right.width = Cm(7.5), Cm(9)
     committee, place = issuer()
-    _text(_centered(left.paragraphs[0]), committee, size=10)
-    _text(_centered(left.add_paragraph()), DEPARTMENT, bold=True, size=12)
-    _text(_centered(left.add_paragraph()), "________", size=10)
-    _text(_centered(right.paragraphs[0]), NATION, bold=True, size=11)
-    _text(_centered(right.add_paragraph()), MOTTO, bold=True, size=12)
-    _text(_centered(right.add_paragraph()), "________________", size=10)
+    run(centred(left.paragraphs[0]), committee, size=10)
+    run(centred(left.add_paragraph()), DEPARTMENT, bold=True, size=12)
+    run(centred(left.add_paragraph()), "________", size=10)
+    run(centred(right.paragraphs[0]), NATION, bold=True, size=11)
+    run(centred(right.add_paragraph()), MOTTO, bold=True, size=12)
+    run(centred(right.add_paragraph()), "________________", size=10)
     closed = timezone.localtime(briefing.close.closed_at)
-    dated = _text(
+    dated = run(
         document.add_paragraph(),
         f"{place}, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
         italic=True,
     )
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _text(_centered(document.add_paragraph()), TITLE, bold=True, size=14)
-    _text(_centered(document.add_paragraph()), subtitle(briefing), bold=True)
+    run(centred(document.add_paragraph()), TITLE, bold=True, size=14)
+    run(centred(document.add_paragraph()), subtitle(briefing), bold=True)
     document.add_paragraph()
 
 
 def _heading(document: DocumentObject, text: str) -> None:
-    paragraph = _text(document.add_paragraph(), text, bold=True)
+    paragraph = run(document.add_paragraph(), text, bold=True)
     paragraph.paragraph_format.space_before = Pt(8)
     paragraph.paragraph_format.keep_with_next = True
-
-
-TWIPS_PER_CM = 567
-
-
-def _set_widths(table: Table, widths: Sequence[float]) -> None:
-    """Fixed column widths in cm (Word and LibreOffice otherwise share the width equally)."""
-    table.autofit = False
-    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        column.w = Cm(width)
-
-
-def _row_xml(values: Sequence[str], *, header: bool, numeric: int, widths: Sequence[float]) -> str:
-    cells = []
-    for x, (value, width) in enumerate(zip(values, widths, strict=True)):
-        align = '<w:jc w:val="right"/>' if x >= numeric and not header else ""
-        bold = "<w:b/>" if header else ""
-        cells.append(
-            f'<w:tc><w:tcPr><w:tcW w:w="{round(width * TWIPS_PER_CM)}" w:type="dxa"/></w:tcPr>'
-            f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>'
-            f'<w:r><w:rPr>{bold}<w:sz w:val="20"/></w:rPr>'
-            f'<w:t xml:space="preserve">{escape(value)}</w:t></w:r></w:p></w:tc>'
-        )
-    return f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"
 
 
 def _table(
@@ -143,11 +87,12 @@ def _table(
     table = document.add_table(rows=0, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, widths)
+    set_widths(table, widths)
     body = table._tbl
-    body.append(parse_xml(_row_xml(headers, header=True, numeric=numeric, widths=widths)))
+    right = range(numeric, len(widths))
+    body.append(parse_xml(row_xml(headers, header=True, right=right, widths=widths, size=10)))
     for values in rows:
-        body.append(parse_xml(_row_xml(values, header=False, numeric=numeric, widths=widths)))
+        body.append(parse_xml(row_xml(values, header=False, right=right, widths=widths, size=10)))
     return table
 
 
@@ -209,10 +154,10 @@ def _not_reported(document: DocumentObject, briefing: Briefing) -> None:
 
 def briefing_docx(briefing: Briefing) -> bytes:
     document = Document()
-    _setup(document)
+    setup(document)
     _header(document, briefing)
     if briefing.is_reopened:
-        _text(document.add_paragraph(), reopened_note(briefing), italic=True)
+        run(document.add_paragraph(), reopened_note(briefing), italic=True)
     _totals(document, briefing)
     _ranking(document, briefing)
     _overdue(document, briefing)
