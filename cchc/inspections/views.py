@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.http import attachment, download
 from cchc.inspections import exports, queries
 from cchc.inspections.actions import (
@@ -64,7 +65,6 @@ from cchc.inspections.permissions import (
     visible_findings,
 )
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 
 PDF_LIMIT = 2000  # rows in a printed list; the workbook has them all
 PAGE_SIZE = 50
