@@ -14,7 +14,7 @@ Measured, on SQLite and on PostgreSQL (each in its own process):
   (target < 1 s), with its query count;
 - baseline in the same process: the naive per-criterion loop a first version would write
   (`naive_appraised`: for each finalised assessment, for each appraisal, a query for its
-  proposals, the majority decided in Python with `cchc.indices.appraisal.decided_points`, the
+  proposals, the majority decided in Python with `cchc.indices.scoring.decided_points`, the
   decided points of the appraised leaves summed; then a query for the unit's survey points).
   It is timed on NAIVE_UNITS units spread over the round and scaled to all 200; the figure says
   so. Its appraised totals must equal compute_results' for every sampled unit;
@@ -120,9 +120,7 @@ def build() -> dict[str, Any]:
     from django.utils import timezone
 
     from cchc.accounts.models import User
-    from cchc.indices.actions import create_framework, publish_framework
-    from cchc.indices.appraisal import appraised_leaves
-    from cchc.indices.assessments import open_round
+    from cchc.indices.actions import create_framework, open_round, publish_framework
     from cchc.indices.models import (
         Appraisal,
         Assessment,
@@ -131,6 +129,7 @@ def build() -> dict[str, Any]:
         Result,
         SurveyPoints,
     )
+    from cchc.indices.queries import appraised_leaves
     from cchc.orgunits.models import OrgUnit
 
     rng = random.Random(2026)  # noqa: S311 - repeatable test data, not secrets
@@ -248,9 +247,8 @@ def naive_appraised(round_: Any, unit_ids: list[int], majority: Decimal) -> dict
     """The baseline: per finalised assessment of `unit_ids`, per appraisal, a query for its
     proposals, the majority decided in Python, the appraised leaves' decided points summed;
     then a query for the unit's survey points and the index percent."""
-    from cchc.indices.appraisal import decided_points
     from cchc.indices.models import Assessment, Criterion, SurveyPoints
-    from cchc.indices.scoring import index_percent
+    from cchc.indices.scoring import decided_points, index_percent
 
     framework = round_.framework
     members = round_.council.count()
@@ -322,8 +320,8 @@ def measure(database: str) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from cchc.indices.actions import publish_round
     from cchc.indices.models import AssessmentRound
-    from cchc.indices.publication import publish_round
     from cchc.indices.results import compute_results
 
     start = time.perf_counter()

@@ -22,12 +22,12 @@ from ninja.pagination import paginate
 
 from cchc.api import openapi
 from cchc.api.auth import API_AUTH
-from cchc.api.params import BoundedPagination, Id, PathId
-from cchc.api.schemas import (
+from cchc.api.common import (
     MeOut,
     UnitDetailOut,
     UnitOut,
 )
+from cchc.api.params import BoundedPagination, Id, PathId
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 from cchc.orgunits.permissions import get_unit_for_user
 

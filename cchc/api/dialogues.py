@@ -1,6 +1,7 @@
 """The dialogues' endpoints: conferences and petitions (scoped) and the public lookup of a
 petition by its code (throttled), mounted by cchc.api.api."""
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,19 +10,117 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from cchc.api.common import RefusalOut
 from cchc.api.params import BoundedPagination, Id
-from cchc.api.schemas import (
-    DialogueConferenceOut,
-    DialoguePetitionLookupOut,
-    DialoguePetitionOut,
-    RefusalOut,
-)
 from cchc.api.surveys import refusal
 from cchc.dialogues import throttle as dialogues_throttle
 from cchc.dialogues.models import Conference as DialogueConference
 from cchc.dialogues.models import Petition as DialoguePetition
 from cchc.dialogues.models import PublicStatus as DialoguePublicStatus
 from cchc.dialogues.queries import journey as dialogue_journey
+
+# --- schemas (their class names are the OpenAPI component names) ---
+
+
+# --- dialogues ---
+
+
+class DialogueConferenceOut(Schema):
+    id: int
+    title: str
+    level: str  # city, department, ward
+    host_unit_id: int
+    host_unit_name: str
+    starts_at: datetime.datetime
+    place: str
+    online_link: str
+    audiences: list[str]  # citizens, organisations, businesses, sector
+    sector: str
+    chair: str
+    status: str  # announced, held, closed
+    accepts_petitions: bool  # the public form is open (announced, public, ahead)
+    attendance: int | None
+
+    @staticmethod
+    def resolve_host_unit_name(obj: Any) -> str:
+        return str(obj.host_unit.name)
+
+    @staticmethod
+    def resolve_chair(obj: Any) -> str:
+        return str(obj.chair_display)
+
+
+class DialoguePetitionOut(Schema):
+    id: int
+    code: str
+    title: str
+    content: str
+    status: str  # received, screened, routed, answered, published, closed
+    channel: str  # web, meeting, writing
+    submitter_type: str  # citizen, organisation, business
+    conference_id: int | None
+    unit_id: int  # the receiving unit
+    responsible_unit_id: int | None
+    responsible_unit_name: str | None
+    field: str | None  # the field's code
+    issue_group: str | None  # the issue group's code
+    deadline: datetime.date | None
+    days_overdue: int
+    flagged: bool
+    merged_into: str | None  # the code of the petition it was merged into
+    received_at: datetime.datetime
+    published_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_responsible_unit_name(obj: Any) -> str | None:
+        return obj.responsible_unit.name if obj.responsible_unit_id else None
+
+    @staticmethod
+    def resolve_field(obj: Any) -> str | None:
+        return obj.field.code if obj.field_id else None
+
+    @staticmethod
+    def resolve_issue_group(obj: Any) -> str | None:
+        return obj.issue_group.code if obj.issue_group_id else None
+
+    @staticmethod
+    def resolve_flagged(obj: Any) -> bool:
+        return bool(obj.flag_reason)
+
+    @staticmethod
+    def resolve_merged_into(obj: Any) -> str | None:
+        return obj.merged_into.code if obj.merged_into_id else None
+
+
+class DialogueCommitmentOut(Schema):
+    task_code: str
+    title: str
+    unit: str
+    deadline: datetime.date
+    status: str  # the task's status: in_term, overdue, on_time, late, cancelled
+    completed_on: datetime.date | None
+
+
+class DialogueAnswerOut(Schema):
+    text: str
+    given_at: str  # conference, writing
+    answered_on: datetime.date
+    published_at: datetime.datetime
+    commitment: DialogueCommitmentOut | None
+
+
+class DialoguePetitionLookupOut(Schema):
+    code: str
+    public_status: str  # received, handling, answered, commitment_in_term, … merged, closed
+    public_status_label: str
+    received_on: datetime.date
+    title: str | None  # shown once an answer is published
+    content: str | None  # shown once an answer is published
+    responsible_unit: str | None
+    deadline: datetime.date | None
+    merged_into: str | None
+    answers: list[DialogueAnswerOut]  # published answers only
+
 
 router = Router()
 

@@ -1,6 +1,8 @@
 """The reform index's endpoints: frameworks, assessments (read, score and submit with a token)
 and the published results (public); mounted by cchc.api.api."""
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,19 +13,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from cchc.api.auth import TOKEN_ONLY
+from cchc.api.common import UnitRefOut, ValidationErrorOut
 from cchc.api.params import BoundedPagination, Id, PathId
-from cchc.api.schemas import (
-    AssessmentDetailOut,
-    AssessmentOut,
-    FrameworkDetailOut,
-    FrameworkOut,
-    PublishedRoundOut,
-    RoundResultsOut,
-    ScoreIn,
-    ScoreOut,
-    ValidationErrorOut,
-)
-from cchc.indices.assessments import score_criterion, submit_assessment
+from cchc.indices.actions import score_criterion, submit_assessment
 from cchc.indices.models import (
     Assessment,
     AssessmentRound,
@@ -42,6 +34,197 @@ from cchc.plans.models import (
     ProgressReport,
     Task,
 )
+
+# --- schemas (their class names are the OpenAPI component names) ---
+
+
+# --- indices -------------------------------------------------------------------------------
+# The city's reform index (issue #5). Points and percentages are JSON numbers (stored as
+# decimals with two places); a group is "A", "B", "C" or null below group C.
+
+
+class FrameworkOut(Schema):
+    id: int
+    year: int
+    group: str  # target group: departments, wards, public_service, central
+    title: str
+    status: str  # draft, published (frozen)
+    is_illustrative: bool  # the maxima are not the official ones
+    appraisal_max: float
+    survey_max: float
+    group_a_min: float  # index percent from which a unit is in group A
+    group_b_min: float
+    group_c_min: float
+    step: float  # the unit scores in steps of this many points
+    published_at: datetime.datetime | None
+
+
+class CriterionOut(Schema):
+    code: str
+    parent_code: str | None  # null for an area (a root)
+    title: str
+    max_points: float
+    min_points: float  # below zero only under a bonus/penalty node
+    method: str  # manual, computed, survey
+    is_bonus_penalty: bool
+    evidence_required: bool
+    guidance: str
+    order: int
+
+    @staticmethod
+    def resolve_parent_code(obj: Any) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class FrameworkDetailOut(FrameworkOut):
+    notes: str
+    copied_from_id: int | None
+    criteria: list[CriterionOut]  # the tree as a flat list, parents before their children
+
+    @staticmethod
+    def resolve_criteria(obj: Any) -> Any:
+        return obj.criteria.select_related("parent").order_by("order")
+
+
+class IndexRoundRefOut(Schema):
+    id: int
+    title: str
+    framework_id: int
+    year: int
+    group: str
+    deadline: datetime.date
+
+    @staticmethod
+    def resolve_year(obj: Any) -> int:
+        return int(obj.framework.year)
+
+    @staticmethod
+    def resolve_group(obj: Any) -> str:
+        return str(obj.framework.group)
+
+
+class AssessmentOut(Schema):
+    id: int
+    round: IndexRoundRefOut
+    unit: UnitRefOut
+    status: str  # draft, submitted, appraised (sent to the unit), finalised
+    submitted_at: datetime.datetime | None
+    sent_at: datetime.datetime | None  # when the appraisal was sent to the unit
+    response_deadline: datetime.date | None
+    finalised_at: datetime.datetime | None
+    scored: int  # manual criteria the unit has scored so far (computed ones are pre-filled)
+
+
+class ScoreLineOut(Schema):
+    """A criterion that gets points per unit (manual or computed leaf) and the unit's score."""
+
+    code: str
+    title: str
+    max_points: float
+    min_points: float
+    method: str  # manual (scored by the unit), computed (pre-filled with its calculation)
+    evidence_required: bool
+    points: float | None  # the self-score; null until scored
+    explanation: str
+    calculation: str
+    version: int | None  # send it back when changing the score (optimistic locking)
+    evidence: list[str]  # file names; files are downloaded from the assessment page
+    cited_task_ids: list[int]
+    cited_report_ids: list[int]
+    appraised: float | None  # null until decided, or while the appraisal is not shown
+
+
+class AssessmentDetailOut(AssessmentOut):
+    response: str  # the unit's response to the appraisal
+    responded_at: datetime.datetime | None
+    appraisal_shown: bool  # false: the appraised points are withheld from the unit until sent
+    criteria: list[ScoreLineOut]
+
+
+class ScoreIn(Schema):
+    criterion: str  # the criterion's code, e.g. "1.1"
+    # No bounds here: score_criterion refuses out-of-range values with its own message.
+    points: Decimal
+    explanation: str = ""
+    version: int | None = None  # the version read; a newer one on the server is refused
+
+
+class ScoreOut(Schema):
+    criterion: str
+    points: float
+    explanation: str
+    calculation: str
+    version: int
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_criterion(obj: Any) -> str:
+        return str(obj.criterion.code)
+
+
+class PublishedRoundOut(Schema):
+    id: int
+    title: str
+    framework_id: int
+    framework: str  # the framework's title
+    year: int
+    group: str
+    is_illustrative: bool
+    published_at: datetime.datetime
+    results: int  # units ranked
+
+    @staticmethod
+    def resolve_framework(obj: Any) -> str:
+        return str(obj.framework.title)
+
+    @staticmethod
+    def resolve_year(obj: Any) -> int:
+        return int(obj.framework.year)
+
+    @staticmethod
+    def resolve_group(obj: Any) -> str:
+        return str(obj.framework.group)
+
+    @staticmethod
+    def resolve_is_illustrative(obj: Any) -> bool:
+        return bool(obj.framework.is_illustrative)
+
+    @staticmethod
+    def resolve_results(obj: Any) -> int:
+        return int(obj.result_count)
+
+
+class ResultOut(Schema):
+    rank: int  # ties share a rank (1, 2, 2, 4)
+    unit_id: int
+    unit_code: str
+    unit_name: str  # as it was when the round was published
+    appraised: float
+    survey: float | None  # null when the framework's year had no survey
+    total: float
+    percent: float
+    group: str | None
+    previous_percent: float | None  # the unit's index percent in the previous year
+    areas: list[dict[str, Any]]  # per area: code, title, points, max, rank
+    # The rank interval under ±25 % noisy area weights (docs/indices.md); null for rounds
+    # published before it was computed.
+    rank_median: float | None
+    rank_q05: float | None
+    rank_q95: float | None
+
+    @staticmethod
+    def resolve_unit_code(obj: Any) -> str:
+        return str(obj.unit.code)
+
+    @staticmethod
+    def resolve_group(obj: Any) -> str | None:
+        return obj.group or None
+
+
+class RoundResultsOut(Schema):
+    round: PublishedRoundOut
+    results: list[ResultOut]
+
 
 router = Router()
 

@@ -1,5 +1,6 @@
 """The inspections' endpoints (scoped like the inspection pages), mounted by cchc.api.api."""
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -8,11 +9,6 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from cchc.api.params import BoundedPagination, Id, PathId, Year
-from cchc.api.schemas import (
-    InspectionDetailOut,
-    InspectionOut,
-    InspectionRecommendationOut,
-)
 from cchc.inspections.models import Inspection, Recommendation, Target, TeamMember
 from cchc.inspections.permissions import (
     can_manage_inspection,
@@ -21,6 +17,114 @@ from cchc.inspections.permissions import (
 )
 from cchc.inspections.queries import open_recommendations
 from cchc.orgunits.models import OrgUnit
+
+# --- schemas (their class names are the OpenAPI component names) ---
+
+
+# --- inspections ---
+
+
+class InspectionFields(Schema):
+    id: int
+    title: str
+    kind: str  # planned, surprise, incognito
+    status: str  # planned, in_progress, concluded
+    unit_id: int  # the inspecting unit
+    unit: str
+    plan_id: int | None
+    decision_number: str
+    decision_date: datetime.date
+    decision_signer: str
+    start_date: datetime.date
+    end_date: datetime.date
+    target_unit_ids: list[int]
+    findings: int  # the findings the caller sees (on the list: all findings)
+
+
+class InspectionOut(InspectionFields):
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def resolve_target_unit_ids(obj: Any) -> list[int]:
+        return [target.unit_id for target in obj.targets.all()]
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> int:
+        return int(getattr(obj, "finding_count", 0))
+
+
+class InspectionTeamMemberOut(Schema):
+    name: str
+    user_id: int | None
+    role: str  # head, deputy, member
+    position: str
+
+
+class InspectionFindingOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    item: str  # the checklist item's code
+    severity: str  # minor, moderate, serious
+    description: str
+    person_id: int | None
+    against_head: bool
+    observed_at: datetime.datetime
+    files: int
+
+
+class InspectionConclusionOut(Schema):
+    number: str
+    date: datetime.date
+    signer: str
+    text: str
+    issued_at: datetime.datetime
+
+
+class InspectionRecommendationOut(Schema):
+    id: int
+    reference: str  # KTCV-<inspection>-KN<n>, also the remediation task's code
+    inspection_id: int
+    conclusion_number: str
+    text: str
+    unit_id: int
+    unit: str
+    person_id: int | None
+    deadline: datetime.date
+    status: str  # open, remedied, partly, not_remedied
+    days_overdue: int
+    task_id: int | None
+
+    @staticmethod
+    def resolve_reference(obj: Any) -> str:
+        return str(obj.reference)
+
+    @staticmethod
+    def resolve_inspection_id(obj: Any) -> int:
+        return int(obj.conclusion.inspection_id)
+
+    @staticmethod
+    def resolve_conclusion_number(obj: Any) -> str:
+        return str(obj.conclusion.number)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def resolve_days_overdue(obj: Any) -> int:
+        return int(obj.days_overdue())
+
+
+class InspectionDetailOut(InspectionFields):
+    checklist: list[str]  # checklist item codes
+    team: list[InspectionTeamMemberOut]
+    findings_list: list[InspectionFindingOut]
+    conclusion: InspectionConclusionOut | None
+    recommendations: list[InspectionRecommendationOut]
+
 
 router = Router()
 

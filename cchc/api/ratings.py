@@ -11,21 +11,296 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from cchc.api.common import TallyRowOut, UnitRefOut
 from cchc.api.params import MONTH_PATTERN, BoundedPagination, Id, PathId
-from cchc.api.schemas import (
-    PeriodLineOut,
-    RatingOut,
-    ResponsibilityOut,
-    RoundOut,
-    ScorecardOut,
-    YearOut,
-)
 from cchc.ratings.actions import response_deadline
 from cchc.ratings.models import Band, PeerGroup, Rating, RatingRound, Responsibility, Scope
 from cchc.ratings.permissions import get_rating_for_user
 from cchc.ratings.queries import PeriodLine, Scorecard, period_lines, scorecard
 from cchc.ratings.yearly import as_json as year_json
 from cchc.ratings.yearly import classify_year, lines_for, visible_ratings
+
+# --- schemas (their class names are the OpenAPI component names) ---
+
+
+# --- ratings -------------------------------------------------------------------------------
+# Points and percentages are JSON numbers with at most two decimals (stored as decimals rounded
+# half-up to cents, as the pages show them); task weight sums have at most four.
+
+
+class PersonRefOut(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class RoundOut(Schema):
+    month: str  # YYYY-MM
+    scope: str  # civil_service (Decree 335) or public_employee
+    policy_id: int
+    policy: str  # the policy's name
+    generated_at: datetime.datetime
+    ratings: int  # the ratings of the round the caller sees; the counts below likewise
+    bands: dict[str, int]  # excellent, good, complete, not_complete
+    approved: int
+    capped: int  # moved from excellent to good by the cap
+
+
+class YearLineOut(Schema):
+    kind: str  # unit, head, person
+    unit: str  # the unit's code
+    person: str | None  # username
+    group: str | None  # the group of similar tasks; None: the unit's single group
+    points: float
+    band: str  # excellent, good, complete, not_complete (a preset's labels map onto them)
+    cap_applied: bool  # moved from excellent to good by the cap of point 5(a)
+    discipline: str | None  # the number of the decision forcing "not complete"
+
+
+class YearOut(Schema):
+    year: int
+    provisional: bool
+    ratings: list[YearLineOut]
+
+
+class RatingFields(Schema):
+    """The fields of a rating, without resolvers: ScorecardOut is built from a dict of them."""
+
+    id: int
+    month: str  # YYYY-MM
+    kind: str  # unit, head, person
+    label: str
+    unit: UnitRefOut
+    person: PersonRefOut | None  # the head or responsible person; null for a unit's rating
+    peer_group: str  # departments, wards, public_service, other
+    days_held: int | None  # days the head held the position in the month
+    tasks: int
+    completed: int
+    late: int
+    not_completed: int
+    failed_reviews: int
+    extensions: int
+    quantity_pct: float
+    quality_pct: float
+    progress_pct: float
+    task_points: float
+    general_points: float | None  # null until assessed
+    total: float
+    score_band: str  # the band of the total alone
+    band: str  # after discipline and the cap: excellent, good, complete, not_complete
+    cap_applied: bool
+    discipline: str | None  # number of the disciplinary decision that forced "not complete"
+    status: str  # computed, assessed, approved
+
+
+class RatingOut(RatingFields):
+    @staticmethod
+    def resolve_month(obj: Any) -> str:
+        return f"{obj.round.month:%Y-%m}"
+
+    @staticmethod
+    def resolve_discipline(obj: Any) -> str | None:
+        return obj.discipline.number if obj.discipline_id else None
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    valid_from: datetime.date
+    general_max: float
+    task_max: float
+    weight_quantity: float
+    weight_quality: float
+    weight_progress: float
+    review_deduction: float  # share of a task's quality credit lost per failed review
+    delay_deduction: float  # share of a task's progress credit lost per delay
+    extension_is_delay: bool
+    excellent_min: float
+    good_min: float
+    complete_min: float
+    excellent_cap_pct: float
+    response_days: int
+
+
+class StepOut(Schema):
+    numerator: float  # task weights credited
+    denominator: float  # task weights assigned
+    pct: float
+
+
+class StepsOut(Schema):
+    quantity: StepOut
+    quality: StepOut
+    progress: StepOut
+    task_points: float  # task_max × weighted mean of the three percentages / 100
+    general_points: float | None
+    total: float
+
+
+class GeneralScoreOut(Schema):
+    code: str
+    title: str
+    max_points: float
+    points: float
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str:
+        return str(obj.criterion.code)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.criterion.title)
+
+    @staticmethod
+    def resolve_max_points(obj: Any) -> float:
+        return float(obj.criterion.max_points)
+
+
+class TrendPointOut(Schema):
+    id: int
+    month: str  # YYYY-MM
+    total: float
+    band: str
+
+    @staticmethod
+    def resolve_month(obj: Any) -> str:
+        return f"{obj.round.month:%Y-%m}"
+
+
+class OpenResponsibilityOut(Schema):
+    id: int
+    task_id: int
+    task_code: str
+    title: str  # the task's title
+    person: PersonRefOut
+    role: str  # responsible, head
+    days_overdue: int
+    handling: str  # "" (not decided), reminder, explanation, self_criticism, discipline
+
+    @staticmethod
+    def resolve_task_code(obj: Any) -> str:
+        return str(obj.task.code)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.task.title)
+
+
+class CommitmentOut(Schema):
+    task_id: int
+    code: str
+    title: str
+    deadline: datetime.date
+    responsible: str | None
+
+    @staticmethod
+    def resolve_task_id(obj: Any) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_responsible(obj: Any) -> str | None:
+        return obj.responsible.get_full_name() if obj.responsible else None
+
+
+class CountedTaskOut(Schema):
+    """A task the rating's calculation counted, as it stood at the month's end."""
+
+    id: int
+    code: str
+    title: str
+    deadline: datetime.date
+    outcome: str  # on_time, late, not_completed (the calculation's words)
+    days_overdue: int  # at the month's end, when not completed
+    completed_later: datetime.date | None  # completed only after the month's end or the close
+
+    @staticmethod
+    def resolve_id(obj: Any) -> int:
+        return obj.task.pk
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str:
+        return obj.task.code
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.task.title
+
+    @staticmethod
+    def resolve_deadline(obj: Any) -> datetime.date:
+        return obj.task.deadline
+
+
+class ScorecardOut(RatingFields):
+    assessor_comment: str
+    assessed_at: datetime.datetime | None
+    response: str
+    responded_at: datetime.datetime | None
+    response_deadline: datetime.date | None
+    approved_at: datetime.datetime | None
+    reopen_reason: str
+    policy: PolicyOut
+    steps: StepsOut
+    general_scores: list[GeneralScoreOut]
+    tally: TallyRowOut | None  # the unit's row of the month's tally (the year to date)
+    counted_tasks: list[CountedTaskOut]  # what the calculation counted (as tasks, completed…)
+    trend: list[TrendPointOut]  # the same subject's ratings over 12 months, oldest first
+    responsibilities: list[OpenResponsibilityOut]  # still open
+    commitments: list[CommitmentOut]  # the unit's open tasks from monthly briefings
+
+
+class PeriodLineOut(Schema):
+    kind: str
+    unit_id: int
+    person_id: int | None
+    label: str
+    peer_group: str
+    months: int  # months rated in the period
+    approved_months: int
+    total: float  # mean of the monthly totals, weighted by the days a head held the position
+    score_band: str
+    band: str
+    cap_applied: bool
+    discipline_id: int | None
+
+    @staticmethod
+    def resolve_approved_months(obj: Any) -> int:
+        return int(obj.approved)
+
+
+class ResponsibilityOut(Schema):
+    id: int
+    task_id: int
+    task_code: str
+    title: str  # the task's title
+    person: PersonRefOut
+    role: str  # responsible, head
+    unit: UnitRefOut
+    first_month: str  # YYYY-MM: overdue since the close of this month
+    last_month: str  # YYYY-MM: last found overdue at the close of this month
+    deadline: datetime.date
+    days_overdue: int
+    reason: str
+    handling: str  # "" (not decided), reminder, explanation, self_criticism, discipline
+    handling_note: str
+    decided_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_task_code(obj: Any) -> str:
+        return str(obj.task.code)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.task.title)
+
+    @staticmethod
+    def resolve_first_month(obj: Any) -> str:
+        return f"{obj.first_month:%Y-%m}"
+
+    @staticmethod
+    def resolve_last_month(obj: Any) -> str:
+        return f"{obj.last_month:%Y-%m}"
+
 
 router = Router()
 

@@ -1,6 +1,7 @@
 """The satisfaction survey's endpoints: results (authenticated, scoped) and the public submission
 (throttled), mounted by cchc.api.api."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -8,17 +9,11 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Field as SchemaField
+from ninja import Router, Schema, Status
 
+from cchc.api.common import RefusalOut, ValidationErrorOut
 from cchc.api.params import PathId
-from cchc.api.schemas import (
-    RefusalOut,
-    SurveyCampaignOut,
-    SurveyResponseIn,
-    SurveyResponseOut,
-    SurveyResultsOut,
-    ValidationErrorOut,
-)
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.core.throttle import client_address
 from cchc.orgunits.queries import committee, home_province
@@ -33,6 +28,75 @@ from cchc.surveys.permissions import (
     visible_unit_ids,
 )
 from cchc.surveys.queries import UnitResult, unit_results
+
+# --- schemas (their class names are the OpenAPI component names) ---
+
+
+# --- surveys: results ---
+
+
+class SurveyCampaignOut(Schema):
+    id: int
+    title: str
+    questionnaire_id: int
+    questionnaire: str  # the questionnaire's title
+    questionnaire_version: int
+    period_start: datetime.date
+    period_end: datetime.date
+    margin: float  # e in n = N / (1 + N·e²)
+    status: str  # open, closed
+    units: int  # the surveyed units the caller sees
+
+
+class SurveyElementOut(Schema):
+    element: str  # access, procedures, civil_servants, results, feedback
+    label: str
+    responses: int  # accepted responses that rated the element
+    answers: int  # their ratings of the element
+    satisfied: int  # the ratings at or above the questionnaire's satisfied point
+    percent: float | None  # satisfied / answers × 100, null without answers
+    low: float | None  # 95% Wilson interval, percent
+    high: float | None
+    below_sample: bool  # fewer responses than the unit's required sample
+
+
+class SurveyUnitResultOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    transactions: int  # N
+    required: int  # n = ⌈N / (1 + N·e²)⌉
+    accepted: int
+    below_sample: bool
+    overall: float | None  # mean of the elements' percents
+    elements: list[SurveyElementOut]
+
+
+class SurveyResultsOut(Schema):
+    campaign: SurveyCampaignOut
+    scale_points: int
+    satisfied_from: int
+    units: list[SurveyUnitResultOut]
+
+
+# --- surveys: public submission ---
+
+
+class SurveyResponseIn(Schema):
+    token: str = SchemaField(
+        ..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
+    )  # the unit's link token (the last part of /surveys/f/<token>/)
+    answers: dict[str, Any]  # {question code: rating, option value, [option values] or text}
+    contact: str | None = SchemaField(None, max_length=200)  # only if the respondent opts in
+    # The version of the consent wording the respondent ticked (GET /privacy/consent): required
+    # with a contact, which is refused (422) without it (Law 91/2025/QH15 Art. 9).
+    consent_version: str | None = SchemaField(None, max_length=20)
+
+
+class SurveyResponseOut(Schema):
+    id: int
+    status: str  # received, or flagged (e.g. the same client sent the same answers before)
+
 
 router = Router()
 UNESCAPED = {"ensure_ascii": False}  # Vietnamese as such, like the rest of the API

@@ -13,25 +13,25 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
-from cchc.indices.actions import Node, create_framework, publish_framework
-from cchc.indices.appraisal import (
-    appraised_leaves,
+from cchc.indices.actions import (
+    Node,
+    attach_evidence,
+    create_framework,
     finalise,
+    import_survey_points,
+    open_round,
     propose,
+    publish_framework,
+    publish_round,
     respond,
+    score_criterion,
     send_appraisal,
     set_council,
-)
-from cchc.indices.assessments import (
-    attach_evidence,
-    open_round,
-    score_criterion,
-    scored_by_units,
     submit_assessment,
 )
+from cchc.indices.actions.survey import COLUMNS
 from cchc.indices.models import Assessment, AssessmentRound, Criterion, Framework, TargetGroup
-from cchc.indices.publication import publish_round
-from cchc.indices.survey import COLUMNS, import_survey_points
+from cchc.indices.queries import appraised_leaves, scored_by_units
 from cchc.orgunits.models import OrgUnit
 
 D = Decimal

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
-from cchc.indices.assessments import KINDS
+from cchc.core.forms import CheckboxList, UnitMultipleChoiceField
+from cchc.indices.actions import KINDS
 from cchc.indices.models import Assessment, Framework, TargetGroup
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import CheckboxList, UnitMultipleChoiceField
 from cchc.plans.models import ProgressReport, Task
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -98,7 +98,7 @@ class ResponseForm(forms.Form):
     )
 
 
-# --- self-assessment rounds and assessments (views_rounds) --------------------------------------
+# --- self-assessment rounds and assessments (views/rounds) -------------------------------------
 
 
 class RoundOpenForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Reads of platform data for the index: the points of computed criteria (the share of a unit's
-reform tasks completed on time in the framework's year). Nothing here changes data."""
+"""Reads for the index: the points of computed criteria (the share of a unit's reform tasks
+completed on time in the framework's year), the leaves units score and the council appraises,
+the users told of an appraisal, and the external indices' pages. Nothing here changes data."""
 
 import datetime
 import math
@@ -11,12 +12,21 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from cchc.accounts.models import Membership
 from cchc.core.rounding import half_up
-from cchc.indices.models import Criterion, Framework
+from cchc.indices.models import (
+    NATIONAL,
+    Assessment,
+    Criterion,
+    ExternalIndex,
+    ExternalResult,
+    Framework,
+)
 from cchc.plans.models import TaskStatus, status_filter
 from cchc.plans.queries import counted_tasks
 
 CENT = Decimal("0.01")
+MAX_SCORE = Decimal(100_000)  # an external index's score must stay below it
 
 
 def computed_leaves(framework: Framework) -> list[Criterion]:
@@ -105,3 +115,80 @@ def computed_scores(
                 for leaf in leaves
             }
     return scores
+
+
+def scored_by_units(framework: Framework) -> list[Criterion]:
+    """The leaves the units score themselves: manual ones (computed and survey criteria get
+    their points elsewhere)."""
+    criteria = list(framework.criteria.order_by("order"))
+    parents = {c.parent_id for c in criteria}
+    return [c for c in criteria if c.pk not in parents and c.method == Criterion.Method.MANUAL]
+
+
+def appraised_leaves(framework: Framework) -> list[Criterion]:
+    """The leaves the council appraises: every leaf not scored by the survey (manual and
+    computed ones, bonus/penalty included), in the framework's order."""
+    criteria = list(framework.criteria.order_by("order"))
+    parents = {c.parent_id for c in criteria}
+    return [c for c in criteria if c.pk not in parents and c.method != Criterion.Method.SURVEY]
+
+
+def unit_scorers(assessment: Assessment) -> list[int]:
+    """The users who score and respond for the assessed unit (its focal points and heads)."""
+    return list(
+        Membership.objects.filter(
+            unit=assessment.unit,
+            role__in=[Membership.Role.FOCAL_POINT, Membership.Role.HEAD],
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+# --- external indices' pages -----------------------------------------------------------------
+
+
+def home_results(indices: list[ExternalIndex]) -> dict[int, ExternalResult]:
+    """The latest result of the home province (CCHC_HOME_PROVINCE) per index, in one query."""
+    latest: dict[int, ExternalResult] = {}
+    results = ExternalResult.objects.filter(
+        index__in=indices, province_code=settings.CCHC_HOME_PROVINCE
+    ).order_by("-year", "-month")
+    for result in results:
+        latest.setdefault(result.index_id, result)
+    return latest
+
+
+def trend(index: ExternalIndex, province_code: str) -> list[ExternalResult]:
+    """The province's results over time, oldest first."""
+    return list(
+        ExternalResult.objects.filter(index=index, province_code=province_code).order_by(
+            "year", "month"
+        )
+    )
+
+
+def national(index: ExternalIndex) -> dict[tuple[int, int | None], ExternalResult]:
+    """The national figures of the index by (year, month)."""
+    results = ExternalResult.objects.filter(index=index, province_code=NATIONAL)
+    return {(r.year, r.month): r for r in results}
+
+
+def ranked(index: ExternalIndex, year: int, month: int | None) -> list[ExternalResult]:
+    """Every province's result for the period, best rank (then best score) first."""
+    results = ExternalResult.objects.filter(index=index, year=year, month=month).exclude(
+        province_code=NATIONAL
+    )
+    return sorted(
+        results, key=lambda r: (r.rank is None, r.rank or 0, -(r.score or Decimal(-MAX_SCORE)))
+    )
+
+
+def provinces(index: ExternalIndex) -> list[tuple[str, str]]:
+    """(code, name) of the provinces with a result in the index, by code."""
+    rows = (
+        ExternalResult.objects.filter(index=index)
+        .exclude(province_code=NATIONAL)
+        .values_list("province_code", "province_name")
+        .order_by("province_code", "-year")
+    )
+    return sorted(dict(reversed(list(rows))).items())

@@ -4,7 +4,8 @@ percent, rank, group, per-area points and ranks, and the change against last yea
 `compute_results` computes them live from the decided appraisals of the finalised assessments
 in a constant number of queries (values_list reads, no query per unit or criterion);
 `results_of` returns the frozen Result rows of a published round, or the live figures of an
-unpublished one, in the same shape. Publishing (cchc.indices.publication) freezes the former.
+unpublished one, in the same shape. Publishing (cchc.indices.actions.publication) freezes the
+former.
 """
 
 import dataclasses
@@ -174,7 +175,7 @@ def root_points(round_: AssessmentRound, tree: Tree) -> dict[int, dict[int, Deci
 
 def survey_points(framework: Framework, unit_ids: Iterable[int]) -> dict[int, Decimal]:
     """The survey points of each of `unit_ids` that has some, for `framework`: imported ones
-    first (the city's explicit figure, cchc.indices.survey), else the satisfaction survey's
+    first (the city's explicit figure, cchc.indices.actions.survey), else the satisfaction survey's
     (cchc.surveys.queries.index_points: the overall satisfied percent of the unit's accepted
     responses in the framework's year × the survey maximum / 100). Two queries."""
     unit_ids = list(unit_ids)

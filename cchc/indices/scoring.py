@@ -1,6 +1,7 @@
 """The index's arithmetic as pure functions (no database): the points a criterion accepts,
 index %, ranking with ties, areas' shares, strengths and weaknesses."""
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -117,3 +118,13 @@ def strengths_weaknesses(
     strengths = sorted((g for g in gaps if g.gap >= margin), key=lambda g: -g.gap)
     weaknesses = sorted((g for g in gaps if g.gap <= -margin), key=lambda g: g.gap)
     return strengths[:limit], weaknesses[:limit]
+
+
+def decided_points(
+    proposals: list[Decimal], members: int, majority_percent: Decimal
+) -> Decimal | None:
+    """The points more than `majority_percent` of the `members` proposed, or None."""
+    if not proposals:
+        return None
+    points, count = Counter(proposals).most_common(1)[0]
+    return points if 100 * count > majority_percent * members else None

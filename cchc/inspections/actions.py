@@ -29,9 +29,10 @@ from cchc.inspections.models import (
     TeamMember,
     Verdict,
 )
+from cchc.inspections.queries import is_on_team, remediation_plan
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import complete_task, create_task
-from cchc.plans.models import ContentArea, Plan, Task
+from cchc.plans.models import ContentArea, Task
 from cchc.plans.queries import Recipients
 
 if TYPE_CHECKING:
@@ -231,10 +232,6 @@ def start_inspection(inspection: Inspection, *, actor: "User") -> Inspection:
     return inspection
 
 
-def is_on_team(user: "User", inspection: Inspection) -> bool:
-    return inspection.team.filter(user_id=user.pk).exists()
-
-
 @transaction.atomic
 def record_finding(
     inspection: Inspection,
@@ -299,23 +296,6 @@ class RecommendationInput:
     unit: OrgUnit
     deadline: datetime.date
     person: "User | None" = None
-
-
-def remediation_plan(unit: OrgUnit, year: int) -> Plan:
-    """The plan that receives a remediation task of `unit`: the unit's issued plan of `year`,
-    else the city's (the root of the unit's path). Refuses when neither is issued."""
-    root = "/" + unit.path.split("/")[1] + "/"
-    plans = Plan.objects.filter(year=year, status=Plan.Status.ISSUED).select_related("unit")
-    plan = plans.filter(unit=unit).first() or plans.filter(unit__path=root).first()
-    if plan is None:
-        raise ValidationError(
-            _(
-                "Neither %(unit)s nor the city has an issued reform plan for %(year)s: issue "
-                "one before the conclusion, so that its remediation tasks have a plan."
-            )
-            % {"unit": unit, "year": year}
-        )
-    return plan
 
 
 def _remediation_area() -> ContentArea:
@@ -427,18 +407,6 @@ def _remediation_task(
             _("Recommendation %(n)s: the remediation task was refused: %(reason)s")
             % {"n": rec.number, "reason": " ".join(error.messages)}
         ) from error
-
-
-def earlier_recommendations(inspection: Inspection) -> list[Recommendation]:
-    """The recommendations of earlier conclusions addressed to this inspection's targets."""
-    units = inspection.targets.values("unit_id")
-    return list(
-        Recommendation.objects.filter(unit__in=units)
-        .exclude(conclusion__inspection=inspection)
-        .filter(conclusion__date__lte=inspection.end_date)
-        .select_related("conclusion__inspection", "unit", "person", "task")
-        .order_by("conclusion__date", "conclusion_id", "number")
-    )
 
 
 @transaction.atomic

@@ -1,12 +1,15 @@
-"""Aggregate reads of inspections: the open recommendations list, the overview's figures and the
-discipline facts the ratings module reads."""
+"""Reads of inspections: the open recommendations list, the overview's figures, the discipline
+facts the ratings module reads, and the reads the actions and pages share (a team member, the
+plan that receives a remediation task, earlier recommendations)."""
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.accounts.models import HeadTerm
 from cchc.core.rounding import percent
@@ -19,6 +22,10 @@ from cchc.inspections.models import (
     Target,
 )
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
+from cchc.plans.models import Plan
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 # Age buckets of open recommendations, by days past the deadline: (label key, lower bound).
 AGE_BUCKETS = [("in_term", None), ("late_30", 1), ("late_90", 31), ("late_more", 91)]
@@ -194,4 +201,40 @@ def _fact(finding: Finding, person_id: int, as_head: bool) -> DisciplineFact:
         severity=finding.severity,
         description=finding.description,
         as_head=as_head,
+    )
+
+
+# --- reads the actions and pages share ---------------------------------------------------------
+
+
+def is_on_team(user: "User", inspection: Inspection) -> bool:
+    return inspection.team.filter(user_id=user.pk).exists()
+
+
+def remediation_plan(unit: OrgUnit, year: int) -> Plan:
+    """The plan that receives a remediation task of `unit`: the unit's issued plan of `year`,
+    else the city's (the root of the unit's path). Refuses when neither is issued."""
+    root = "/" + unit.path.split("/")[1] + "/"
+    plans = Plan.objects.filter(year=year, status=Plan.Status.ISSUED).select_related("unit")
+    plan = plans.filter(unit=unit).first() or plans.filter(unit__path=root).first()
+    if plan is None:
+        raise ValidationError(
+            _(
+                "Neither %(unit)s nor the city has an issued reform plan for %(year)s: issue "
+                "one before the conclusion, so that its remediation tasks have a plan."
+            )
+            % {"unit": unit, "year": year}
+        )
+    return plan
+
+
+def earlier_recommendations(inspection: Inspection) -> list[Recommendation]:
+    """The recommendations of earlier conclusions addressed to this inspection's targets."""
+    units = inspection.targets.values("unit_id")
+    return list(
+        Recommendation.objects.filter(unit__in=units)
+        .exclude(conclusion__inspection=inspection)
+        .filter(conclusion__date__lte=inspection.end_date)
+        .select_related("conclusion__inspection", "unit", "person", "task")
+        .order_by("conclusion__date", "conclusion_id", "number")
     )

@@ -30,7 +30,6 @@ from cchc.inspections.actions import (
     add_team_member,
     create_inspection,
     create_inspection_plan,
-    earlier_recommendations,
     issue_conclusion,
     record_finding,
     record_verdict,
@@ -341,7 +340,7 @@ def minutes_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 def reinspection(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = _managed(request, pk)
     judged = dict(inspection.verdicts.values_list("recommendation_id", "verdict"))
-    recommendations = earlier_recommendations(inspection)
+    recommendations = queries.earlier_recommendations(inspection)
     may_judge = can_record_finding(request.user, inspection)
     rows = [
         {

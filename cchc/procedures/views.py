@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures import exports, queries, scoring
 from cchc.procedures.actions import (
@@ -48,7 +49,6 @@ from cchc.procedures.forms import (
     PlanForm,
     ReviewForm,
     WorkflowUnitForm,
-    add_action_error,
     step_formset,
     steps_of,
 )

@@ -222,7 +222,7 @@ def distribution(
 
 
 def index_points(year: int, unit_ids: Iterable[int], maximum: Decimal) -> dict[int, Decimal]:
-    """The survey points of the reform index (cchc.indices.survey): for each of `unit_ids`
+    """The survey points of the reform index (cchc.indices.actions.survey): for each of `unit_ids`
     with accepted responses rating at least one element in campaigns whose period lies within
     `year` (it starts and ends in it), the overall satisfied percent × `maximum` / 100, to two
     decimals (half up). The responses of all such campaigns of a unit are pooled per element

@@ -27,11 +27,11 @@ urlpatterns += [
 ]
 
 # --- surveys: public submission (no login) ---
-from cchc.surveys import views_public  # noqa: E402
+from cchc.surveys.views import public  # noqa: E402
 
 urlpatterns += [
-    path("f/<slug:token>/", views_public.public_form, name="public_form"),
-    path("f/<slug:token>/thanks/", views_public.public_thanks, name="public_thanks"),
+    path("f/<slug:token>/", public.public_form, name="public_form"),
+    path("f/<slug:token>/thanks/", public.public_thanks, name="public_thanks"),
 ]
 
 # --- surveys: questionnaires (city administrators) ---

@@ -18,16 +18,19 @@ from playwright.sync_api import Page, expect
 
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.appraisal import (
-    appraised_leaves,
+from cchc.indices.actions import (
+    create_framework,
     finalise,
+    open_round,
     propose,
+    publish_framework,
+    score_criterion,
     send_appraisal,
     set_council,
+    submit_assessment,
 )
-from cchc.indices.assessments import open_round, score_criterion, submit_assessment
 from cchc.indices.models import Assessment, Result
+from cchc.indices.queries import appraised_leaves
 from cchc.indices.tests.factories import tree
 from tests.browser.chromium import chromium_missing_reason
 from tests.browser.test_journeys import log_in, log_out

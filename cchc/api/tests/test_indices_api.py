@@ -18,11 +18,12 @@ from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.api.tests.test_api import ApiClient
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import assert_constant_queries, count_queries
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import (
+from cchc.indices.actions import (
     attach_evidence,
     cite_records,
+    create_framework,
     open_round,
+    publish_framework,
     score_criterion,
 )
 from cchc.indices.models import (

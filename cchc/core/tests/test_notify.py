@@ -25,9 +25,9 @@ def test_writes_one_row_per_user_and_queues_the_email_after_commit(
     users, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
+        twin = Notice(user_id=users[0].pk, kind=KIND, message="lặp lại", key="r:1")
         written = notify(
-            notices_to([u.pk for u in users], kind=KIND, message="Đã chấm điểm", key="r:1")
-            + [Notice(user_id=users[0].pk, kind=KIND, message="lặp lại", key="r:1")]
+            [*notices_to([u.pk for u in users], kind=KIND, message="Đã chấm điểm", key="r:1"), twin]
         )
         assert len(written) == 2
         assert mail.outbox == []  # nothing sent before the commit
@@ -56,10 +56,13 @@ def test_a_key_already_notified_writes_and_sends_nothing(
 def test_nothing_is_written_or_queued_when_the_transaction_rolls_back(
     users, django_capture_on_commit_callbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def failing_action() -> None:
+        with transaction.atomic():
             notify(notices_to([users[1].pk], kind=KIND, message="Bị huỷ", key="r:3"))
             raise RuntimeError("the calling action failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        failing_action()
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mail.outbox == []

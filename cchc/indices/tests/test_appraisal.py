@@ -15,21 +15,23 @@ from hypothesis import strategies as st
 
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.appraisal import (
-    appraised_leaves,
-    decided_points,
+from cchc.core.models import AuditEvent, Notification
+from cchc.indices.actions import (
+    create_framework,
     finalise,
+    open_round,
     propose,
+    publish_framework,
     respond,
+    score_criterion,
     send_appraisal,
     set_council,
+    submit_assessment,
 )
-from cchc.indices.assessments import open_round, score_criterion, submit_assessment
 from cchc.indices.models import Appraisal, Assessment, Criterion, Framework, Proposal
+from cchc.indices.queries import appraised_leaves
+from cchc.indices.scoring import decided_points
 from cchc.indices.tests.factories import tree
-from cchc.plans.models import Notification
 from conftest import Hanoi
 
 D = Decimal

@@ -12,16 +12,17 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import (
+from cchc.indices.actions import (
     attach_evidence,
     close_unsubmitted,
+    create_framework,
     open_round,
+    publish_framework,
     score_criterion,
-    scored_by_units,
     submit_assessment,
 )
 from cchc.indices.models import Assessment, Framework, SelfScore
+from cchc.indices.queries import scored_by_units
 from cchc.indices.tests.factories import tree
 from conftest import Hanoi
 
@@ -208,7 +209,7 @@ def test_council_appraises_a_closed_assessment_without_self_scores(
     assessment: Assessment, city_admin: User
 ) -> None:
     from cchc.accounts.tests.factories import UserFactory
-    from cchc.indices.appraisal import propose, set_council
+    from cchc.indices.actions import propose, set_council
     from cchc.indices.models import Appraisal
 
     after = assessment.round.deadline + datetime.timedelta(days=1)

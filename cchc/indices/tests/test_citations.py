@@ -12,10 +12,11 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import (
+from cchc.indices.actions import (
     cite_records,
+    create_framework,
     open_round,
+    publish_framework,
     score_criterion,
     submit_assessment,
 )

@@ -14,8 +14,13 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import open_round, score_criterion, submit_assessment
+from cchc.indices.actions import (
+    create_framework,
+    open_round,
+    publish_framework,
+    score_criterion,
+    submit_assessment,
+)
 from cchc.indices.models import Assessment, Framework, SelfScore
 from cchc.indices.queries import computed_scores
 from cchc.indices.tests.factories import tree

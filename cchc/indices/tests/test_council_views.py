@@ -11,9 +11,15 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.appraisal import propose, set_council
-from cchc.indices.assessments import open_round, score_criterion, submit_assessment
+from cchc.indices.actions import (
+    create_framework,
+    open_round,
+    propose,
+    publish_framework,
+    score_criterion,
+    set_council,
+    submit_assessment,
+)
 from cchc.indices.models import Appraisal, Assessment, CouncilMember, Proposal
 from cchc.indices.tests.factories import tree
 from conftest import Hanoi, client_for

@@ -12,7 +12,7 @@ from django.utils import translation
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import assert_constant_queries, html
-from cchc.indices.external import import_results_csv
+from cchc.indices.actions import import_results_csv
 from cchc.indices.models import ExternalIndex, ExternalResult
 from conftest import client_for
 

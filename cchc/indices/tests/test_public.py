@@ -17,8 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc.accounts.models import User
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import open_round
+from cchc.indices.actions import create_framework, open_round, publish_framework
 from cchc.indices.models import AssessmentRound, Framework, Result
 from cchc.indices.scoring import area_means, area_share, strengths_weaknesses
 from cchc.indices.tests.factories import tree

@@ -13,12 +13,15 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import open_round, send_deadline_reminders
+from cchc.core.models import AuditEvent, Notification
+from cchc.indices.actions import (
+    create_framework,
+    open_round,
+    publish_framework,
+    send_deadline_reminders,
+)
 from cchc.indices.models import Assessment, AssessmentRound
 from cchc.indices.tests.factories import tree
-from cchc.plans.models import Notification
 from conftest import Hanoi
 
 

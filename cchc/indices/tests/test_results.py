@@ -15,8 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
 from cchc.accounts.models import User
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.assessments import open_round
+from cchc.indices.actions import create_framework, open_round, publish_framework, publish_round
 from cchc.indices.models import (
     Appraisal,
     Assessment,
@@ -25,7 +24,6 @@ from cchc.indices.models import (
     Result,
     SurveyPoints,
 )
-from cchc.indices.publication import publish_round
 from cchc.indices.results import compute_results, results_of
 from cchc.indices.tests.factories import tree
 from cchc.orgunits.models import OrgUnit

@@ -17,8 +17,8 @@ from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import count_queries, html
+from cchc.indices.actions import publish_round
 from cchc.indices.models import Assessment, AssessmentRound, CouncilMember, Framework, Result
-from cchc.indices.publication import publish_round
 from cchc.indices.tests.test_results import (
     finalise_with,
     leaves,

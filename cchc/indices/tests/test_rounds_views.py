@@ -19,9 +19,16 @@ from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import count_queries, html
-from cchc.indices.actions import create_framework, publish_framework
-from cchc.indices.appraisal import propose, send_appraisal, set_council
-from cchc.indices.assessments import attach_evidence, open_round, score_criterion
+from cchc.indices.actions import (
+    attach_evidence,
+    create_framework,
+    open_round,
+    propose,
+    publish_framework,
+    score_criterion,
+    send_appraisal,
+    set_council,
+)
 from cchc.indices.models import (
     Assessment,
     AssessmentRound,

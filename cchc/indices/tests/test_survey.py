@@ -12,10 +12,10 @@ from django.utils import translation
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.indices.actions import create_framework
+from cchc.indices.actions import create_framework, import_survey_points
+from cchc.indices.actions.survey import COLUMNS
 from cchc.indices.models import Framework, SurveyPoints
 from cchc.indices.results import survey_points
-from cchc.indices.survey import COLUMNS, import_survey_points
 from cchc.indices.tests.factories import tree
 from cchc.surveys.tests.factories import accepted, campaign_of
 from conftest import Hanoi

@@ -135,7 +135,7 @@ def test_honeypot_filled_stores_the_response_flagged(client, unit) -> None:
     assert stored.status == Response.Status.FLAGGED
     assert stored.flag_reason  # in the site's language, for the reviewers
     with translation.override("en"):
-        from cchc.surveys.views_public import honeypot_reason
+        from cchc.surveys.views.public import honeypot_reason
 
         assert honeypot_reason() == stored.flag_reason
 

@@ -29,7 +29,12 @@ from cchc.core.xlsx import RowError, append_row
 from cchc.surveys import imports
 from cchc.surveys.actions import record_response, review_response
 from cchc.surveys.exports import XLSX
-from cchc.surveys.forms import ResponseForm
+from cchc.surveys.forms import (
+    PaperImportForm,
+    QueueFilterForm,
+    ResponseForm,
+    ReviewForm,
+)
 from cchc.surveys.models import Answer, AnswerOption, Response
 from cchc.surveys.permissions import (
     can_review,
@@ -37,11 +42,6 @@ from cchc.surveys.permissions import (
     get_campaign_unit_for_user,
     get_response_for_reviewer,
     reviewable_units,
-)
-from cchc.surveys.views.inputs import (
-    PaperImportForm,
-    QueueFilterForm,
-    ReviewForm,
 )
 
 PAGE_SIZE = 25

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cchc.indices.assessments import send_deadline_reminders
+from cchc.indices.actions import send_deadline_reminders
 
 
 def parse_day(text: str) -> datetime.date:

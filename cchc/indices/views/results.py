@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.indices.actions import publish_round
 from cchc.indices.forms import PublishForm
 from cchc.indices.models import AssessmentRound
 from cchc.indices.permissions import get_round_for_results
-from cchc.indices.publication import publish_round
 from cchc.indices.results import UnitResult, finalised_count, results_of
 from cchc.indices.scoring import area_means
-from cchc.indices.views_public import chart_size
+from cchc.indices.views.public import chart_size
 
 GROUPS = ("A", "B", "C")
 UNGROUPED = "none"

@@ -7,7 +7,6 @@ Every function here that changes data is an action: a transaction and its audit 
 """
 
 import datetime
-from collections import Counter
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,38 +14,20 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import Membership, User
+from cchc.accounts.models import User
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.indices.models import (
     Appraisal,
     Assessment,
     AssessmentRound,
     CouncilMember,
     Criterion,
-    Framework,
     Proposal,
 )
-from cchc.indices.scoring import check_points
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
-
-
-def appraised_leaves(framework: Framework) -> list[Criterion]:
-    """The leaves the council appraises: every leaf not scored by the survey (manual and
-    computed ones, bonus/penalty included), in the framework's order."""
-    criteria = list(framework.criteria.order_by("order"))
-    parents = {c.parent_id for c in criteria}
-    return [c for c in criteria if c.pk not in parents and c.method != Criterion.Method.SURVEY]
-
-
-def decided_points(
-    proposals: list[Decimal], members: int, majority_percent: Decimal
-) -> Decimal | None:
-    """The points more than `majority_percent` of the `members` proposed, or None."""
-    if not proposals:
-        return None
-    points, count = Counter(proposals).most_common(1)[0]
-    return points if 100 * count > majority_percent * members else None
+from cchc.indices.queries import appraised_leaves, unit_scorers
+from cchc.indices.scoring import check_points, decided_points
 
 
 def _open_round(rating_round: AssessmentRound) -> None:
@@ -175,30 +156,14 @@ def propose(
 
 
 def _notify(users: list[int], assessment: Assessment, message: str, key: str) -> None:
-    notices = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user,
-                kind=Notification.Kind.INDEX,
-                link=assessment.get_absolute_url(),
-                message=message[:500],
-                key=key,
-            )
-            for user in set(users)
-        ]
-    )
-    ids = [n.pk for n in notices]
-    transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
-
-
-def unit_scorers(assessment: Assessment) -> list[int]:
-    """The users who score and respond for the assessed unit (its focal points and heads)."""
-    return list(
-        Membership.objects.filter(
-            unit=assessment.unit,
-            role__in=[Membership.Role.FOCAL_POINT, Membership.Role.HEAD],
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
+    notify(
+        notices_to(
+            sorted(set(users)),
+            kind=Notification.Kind.INDEX,
+            link=assessment.get_absolute_url(),
+            message=message,
+            key=key,
+        )
     )
 
 

@@ -6,7 +6,6 @@ action: a transaction and its audit event."""
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,8 @@ from django.utils.translation import ngettext
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.core.uploads import check_upload
 from cchc.indices.models import (
     Assessment,
@@ -27,11 +28,10 @@ from cchc.indices.models import (
     SelfScore,
     TargetGroup,
 )
-from cchc.indices.queries import computed_scores
+from cchc.indices.queries import computed_scores, scored_by_units
 from cchc.indices.scoring import check_points
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification, ProgressReport, Task
+from cchc.plans.models import ProgressReport, Task
 
 REMINDER_DAYS = (3, 1, 0)  # days before the round's deadline a draft's scorers are reminded
 
@@ -41,14 +41,6 @@ KINDS: dict[str, tuple[str, ...]] = {
     TargetGroup.PUBLIC_SERVICE: (OrgUnit.Kind.PUBLIC_SERVICE,),
     TargetGroup.CENTRAL: (OrgUnit.Kind.DEPARTMENT,),
 }
-
-
-def scored_by_units(framework: Framework) -> list[Criterion]:
-    """The leaves the units score themselves: manual ones (computed and survey criteria get
-    their points elsewhere)."""
-    criteria = list(framework.criteria.order_by("order"))
-    parents = {c.parent_id for c in criteria}
-    return [c for c in criteria if c.pk not in parents and c.method == Criterion.Method.MANUAL]
 
 
 DEFAULT_MAJORITY: Decimal = AssessmentRound._meta.get_field("majority_percent").default
@@ -425,26 +417,15 @@ def send_deadline_reminders(today: datetime.date, *, actor: User | None = None) 
             days = due[assessment.round.deadline]
             message = _reminder_text(assessment, days)[:500]
             key = f"index:{assessment.pk}:due:{days}"
-            notices += [
-                Notification(
-                    user_id=user_id,
-                    kind=Notification.Kind.INDEX,
-                    link=assessment.get_absolute_url(),
-                    message=message,
-                    key=key,
-                )
-                for user_id in sorted(scorers.get(assessment.unit_id, ()))
-            ]
-    sent = {
-        (user_id, key)
-        for user_id, key in Notification.objects.filter(
-            key__in={n.key for n in notices}
-        ).values_list("user_id", "key")
-    }
-    new = [n for n in notices if (n.user_id, n.key) not in sent]
+            notices += notices_to(
+                sorted(scorers.get(assessment.unit_id, ())),
+                kind=Notification.Kind.INDEX,
+                link=assessment.get_absolute_url(),
+                message=message,
+                key=key,
+            )
+    new = notify(notices)
     if not new:
         return 0
-    ids = [n.pk for n in Notification.objects.bulk_create(new)]
-    transaction.on_commit(partial(email_notifications.enqueue, ids))
     audit.record(actor, "indices.send_reminders", details={"day": str(today), "sent": len(new)})
     return len(new)

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.indices.appraisal import appraised_leaves, finalise, propose, send_appraisal, set_council
+from cchc.core.forms import add_action_error
+from cchc.indices.actions import finalise, propose, send_appraisal, set_council
 from cchc.indices.forms import CouncilForm, ProposalForm
 from cchc.indices.models import Appraisal, Assessment, Criterion, SelfScore
 from cchc.indices.permissions import (
@@ -28,7 +29,7 @@ from cchc.indices.permissions import (
     get_assessment_for_user,
     get_round_for_user,
 )
-from cchc.plans.forms import add_action_error
+from cchc.indices.queries import appraised_leaves
 
 
 @member

@@ -29,15 +29,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.core.http import download
-from cchc.indices.appraisal import respond
-from cchc.indices.assessments import (
+from cchc.indices.actions import (
     attach_evidence,
     cite_records,
     close_unsubmitted,
     open_round,
+    respond,
     score_criterion,
-    scored_by_units,
     submit_assessment,
 )
 from cchc.indices.forms import (
@@ -68,7 +68,7 @@ from cchc.indices.permissions import (
     own_unit_paths,
     rounds_for,
 )
-from cchc.plans.forms import add_action_error
+from cchc.indices.queries import scored_by_units
 from cchc.plans.models import ProgressReport
 
 MAX_INDENT = 5  # Bootstrap's ps-0 … ps-5

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
-from cchc.indices import external
+from cchc.core.forms import add_action_error
+from cchc.indices import queries
+from cchc.indices.actions import external
 from cchc.indices.models import ExternalIndex, ExternalResult
 from cchc.indices.permissions import can_manage_frameworks
-from cchc.plans.forms import add_action_error
 
 ERRORS_SHOWN = 100
 
@@ -43,7 +44,7 @@ def _get_index(code: str) -> ExternalIndex:
 @require_GET
 def external_list(request: AuthedRequest) -> HttpResponse:
     indices = list(ExternalIndex.objects.order_by("pk"))
-    latest = external.home_results(indices)
+    latest = queries.home_results(indices)
     rows = [{"index": index, "result": latest.get(index.pk)} for index in indices]
     return render(request, "indices/external_list.html", {"rows": rows})
 
@@ -53,21 +54,21 @@ def external_list(request: AuthedRequest) -> HttpResponse:
 def external_detail(request: AuthedRequest, code: str) -> HttpResponse:
     index = _get_index(code)
     province = request.GET.get("province") or settings.CCHC_HOME_PROVINCE
-    results = external.trend(index, province)
+    results = queries.trend(index, province)
     periods = _periods(index)
     period = request.GET.get("period") or (periods[0][0] if periods else "")
     year, month = _parse_period(period)
     context = {
         "index": index,
         "province": province,
-        "provinces": external.provinces(index),
+        "provinces": queries.provinces(index),
         "results": results,
-        "chart": _chart(index, results, external.national(index)),
+        "chart": _chart(index, results, queries.national(index)),
         "periods": periods,
         "period": period,
         "period_label": dict(periods).get(period, ""),
-        "ranked": external.ranked(index, year, month) if year else [],
-        "national": external.national(index).get((year, month)) if year else None,
+        "ranked": queries.ranked(index, year, month) if year else [],
+        "national": queries.national(index).get((year, month)) if year else None,
         "can_manage": can_manage_frameworks(request.user),
     }
     return render(request, "indices/external_detail.html", context)

@@ -1,5 +1,5 @@
 """Results of provinces in external indices (PAR INDEX, SIPAS, PAPI, Decision 766): the CSV
-import, and the queries of the external pages.
+import (the queries of the external pages are in cchc.indices.queries).
 
 The CSV has the columns province_code, province_name, year, month, score, rank, out_of, then
 one column per component of the index (its names are data: ExternalIndex.components). The
@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from cchc.core import audit
 from cchc.core.xlsx import RowError, cell_decimal
-from cchc.indices.models import NATIONAL, ExternalIndex, ExternalResult
+from cchc.indices.models import ExternalIndex, ExternalResult
+from cchc.indices.queries import MAX_SCORE
 
 COLUMNS = ("province_code", "province_name", "year", "month", "score", "rank", "out_of")
 REQUIRED = ("province_code", "province_name", "year", "score")
 MAX_ROWS = 10_000
-MAX_SCORE = Decimal(100_000)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -185,53 +185,3 @@ def _decimal(text: str) -> Decimal | None:
     if value is None or not value.is_finite() or abs(value) >= MAX_SCORE:
         return None
     return value.quantize(Decimal("0.01"))
-
-
-# --- queries of the pages -------------------------------------------------------------------
-
-
-def home_results(indices: list[ExternalIndex]) -> dict[int, ExternalResult]:
-    """The latest result of the home province (CCHC_HOME_PROVINCE) per index, in one query."""
-    latest: dict[int, ExternalResult] = {}
-    results = ExternalResult.objects.filter(
-        index__in=indices, province_code=settings.CCHC_HOME_PROVINCE
-    ).order_by("-year", "-month")
-    for result in results:
-        latest.setdefault(result.index_id, result)
-    return latest
-
-
-def trend(index: ExternalIndex, province_code: str) -> list[ExternalResult]:
-    """The province's results over time, oldest first."""
-    return list(
-        ExternalResult.objects.filter(index=index, province_code=province_code).order_by(
-            "year", "month"
-        )
-    )
-
-
-def national(index: ExternalIndex) -> dict[tuple[int, int | None], ExternalResult]:
-    """The national figures of the index by (year, month)."""
-    results = ExternalResult.objects.filter(index=index, province_code=NATIONAL)
-    return {(r.year, r.month): r for r in results}
-
-
-def ranked(index: ExternalIndex, year: int, month: int | None) -> list[ExternalResult]:
-    """Every province's result for the period, best rank (then best score) first."""
-    results = ExternalResult.objects.filter(index=index, year=year, month=month).exclude(
-        province_code=NATIONAL
-    )
-    return sorted(
-        results, key=lambda r: (r.rank is None, r.rank or 0, -(r.score or Decimal(-MAX_SCORE)))
-    )
-
-
-def provinces(index: ExternalIndex) -> list[tuple[str, str]]:
-    """(code, name) of the provinces with a result in the index, by code."""
-    rows = (
-        ExternalResult.objects.filter(index=index)
-        .exclude(province_code=NATIONAL)
-        .values_list("province_code", "province_name")
-        .order_by("province_code", "-year")
-    )
-    return sorted(dict(reversed(list(rows))).items())
