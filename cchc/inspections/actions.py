@@ -381,7 +381,7 @@ def issue_conclusion(
 def _remediation_task(
     rec: Recommendation, conclusion: Conclusion, area: ContentArea, actor: "User"
 ) -> Task:
-    plan = remediation_plan(rec.unit, conclusion.date.year)
+    plan = remediation_plan(rec.unit, conclusion.date)
     try:
         return create_task(
             plan,

@@ -297,3 +297,16 @@ class Recipients:
         a unit above it, and the city administrators (used for overdue tasks here and for
         overdue inspection recommendations)."""
         return self.heads(path) | self.city_admins
+
+
+def receiving_plan(unit: OrgUnit, decided_on: datetime.date) -> Plan | None:
+    """The plan that receives a task generated for `unit` by a decision dated `decided_on` (an
+    inspection's conclusion, a petition's answer): the issued plan of the decision's year of
+    the unit itself, else of the nearest unit above it (up to the city). Only issued plans:
+    the month tally counts their tasks only. None when there is none. One query."""
+    paths = [a.path for a in unit.ancestors()] + [unit.path]
+    issued = Plan.objects.filter(
+        year=decided_on.year, status=Plan.Status.ISSUED, unit__path__in=paths
+    ).select_related("unit")
+    plans = {plan.unit.path: plan for plan in issued}
+    return next((plans[path] for path in reversed(paths) if path in plans), None)
