@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -408,14 +408,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
     user = request.user
     inspections = Inspection.objects.for_user(user).filter(start_date__year=year)
-    findings = Finding.objects.filter(inspection__in=inspections)
-    if not user.is_city_admin:
-        managed = Inspection.objects.filter(
-            Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(team__user=user)
-        )
-        findings = findings.filter(
-            Q(inspection__in=managed) | Q(unit__in=OrgUnit.objects.visible_to(user))
-        )
+    findings = Finding.objects.for_user(user).filter(inspection__start_date__year=year)
     recommendations = Recommendation.objects.for_user(user)
     counts = dict(inspections.order_by().values_list("status").annotate(n=Count("pk")))
     concluded = counts.get(Inspection.Status.CONCLUDED, 0)

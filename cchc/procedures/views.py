@@ -53,8 +53,9 @@ from cchc.procedures.forms import (
     steps_of,
 )
 from cchc.procedures.imports import import_procedures
-from cchc.procedures.models import Procedure, Review, Workflow, acts_for
+from cchc.procedures.models import Procedure, Review, Workflow
 from cchc.procedures.permissions import (
+    acts_for,
     campaign_reviews_for_user,
     campaigns_for_user,
     can_edit_plan,

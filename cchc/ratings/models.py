@@ -12,7 +12,7 @@ disciplinary decisions that force "not complete".
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -317,21 +317,20 @@ class RatingRound(models.Model):
         return reverse("ratings:round", args=[self.month.year, self.month.month])
 
 
-def scoped[Q_: models.QuerySet[Any]](queryset: Q_, user: "User | Any") -> Q_:
-    """The records of `queryset` that `user` sees: all for city administrators; otherwise
-    those of the units they see (OrgUnit.objects.visible_to) and those about themselves."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_city_admin:
-        return queryset.all()
-    return queryset.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+class UnitOrSelfQuerySet[M: models.Model](UnitScopedQuerySet[M]):
+    """for_user of the records about a unit and, for a person, about them (ratings, discipline,
+    responsibility): those of the units the user sees (UnitScopedQuerySet, on visible_to) and
+    those about the user themselves; all for city administrators."""
+
+    def for_user(self, user: "User | Any") -> Self:
+        scoped = super().for_user(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_city_admin:
+            return scoped
+        return scoped | self.filter(person=user)
 
 
-class RatingQuerySet(models.QuerySet["Rating"]):
-    def for_user(self, user: "User | Any") -> "RatingQuerySet":
-        """City administrators see every rating; anyone else the ratings of the units they see
-        (their units' subtrees) and their own."""
-        return scoped(self, user)
+class RatingQuerySet(UnitOrSelfQuerySet["Rating"]):
+    """for_user: the ratings of the units the user sees and their own (UnitOrSelfQuerySet)."""
 
 
 class Rating(models.Model):
@@ -479,10 +478,7 @@ class GeneralScore(models.Model):
         return f"{self.criterion.code}: {self.points}"
 
 
-class DisciplineQuerySet(models.QuerySet["Discipline"]):
-    def for_user(self, user: "User | Any") -> "DisciplineQuerySet":
-        return scoped(self, user)
-
+class DisciplineQuerySet(UnitOrSelfQuerySet["Discipline"]):
     def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
         return self.filter(decided_on__gte=first, decided_on__lte=last)
 
@@ -542,10 +538,7 @@ class Discipline(models.Model):
         return f"{self.number} ({self.decided_on:%d/%m/%Y})"
 
 
-class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
-    def for_user(self, user: "User | Any") -> "ResponsibilityQuerySet":
-        return scoped(self, user)
-
+class ResponsibilityQuerySet(UnitOrSelfQuerySet["Responsibility"]):
     def open(self) -> "ResponsibilityQuerySet":
         return self.filter(closed_at__isnull=True)
 
@@ -660,13 +653,8 @@ class StaffGroup(models.Model):
         return self.name
 
 
-class CapExceptionQuerySet(models.QuerySet["CapException"]):
-    def for_user(self, user: "User | Any") -> "CapExceptionQuerySet":
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+class CapExceptionQuerySet(UnitScopedQuerySet["CapException"]):
+    """for_user: the exceptions of the units the user sees (UnitScopedQuerySet)."""
 
 
 class CapException(models.Model):
