@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 # The modules that exist today. A module appears here when it ships, so the menu has no dead
-# links; the home page lists the ones still to come as plain text. Items in a menu are grouped
-# under it so the bar fits a laptop's width; an empty menu is not shown.
+# links. Items in a menu are grouped under it so the bar fits a laptop's width; an empty menu is
+# not shown.
 NAVIGATION: list[tuple[str, Any, str, str | None]] = [
     # (url name, label, icon, menu: None for the bar itself, or a key of MENUS)
     ("reports:home", _("Overview"), "speedometer2", None),

@@ -1,7 +1,8 @@
 """Hà Nội's reform-index framework for wards and communes, 2026, for the demo: the eight
 contents of Decision 5666/QĐ-UBND (2025) and a bonus/penalty content, 70 appraisal + 30 survey
-points. ILLUSTRATIVE: the official per-criterion maxima are not public (DOMAIN.md §3); the
-area maxima are the older province method's (10, 10, 14.5, 11, 16, 7, 16, 15.5) scaled to 70."""
+points. ILLUSTRATIVE: the official per-criterion maxima are not public
+(docs/domain/par-index.md); the area maxima are the older province method's (10, 10, 14.5, 11,
+16, 7, 16, 15.5) scaled to 70."""
 
 import datetime
 import io

@@ -1,7 +1,7 @@
 """Hà Nội's headcount, 2015–2026, imported through the staffing import like a real file, so it
-obeys the real rules. It reproduces what the city reported (DOMAIN.md §1 item 7): for 2021
-against 2015, 1,473 fewer civil-servant posts (9,442 → 7,969, 15.60%) and 12,890 fewer
-public-employee posts (128,900 → 116,010, 10.00%).
+obeys the real rules. It reproduces what the city reported (docs/domain/reform-programme.md):
+for 2021 against 2015, 1,473 fewer civil-servant posts (9,442 → 7,969, 15.60%) and 12,890
+fewer public-employee posts (128,900 → 116,010, 10.00%).
 
 The posts are spread over the city's departments and public service units by fixed weights,
 with each unit's own 2021 cut drawn around the city's (a few units stay below the 10% target),

@@ -1,5 +1,5 @@
 """Dialogue conferences with citizens, organisations and businesses, their petitions, the
-answers and the commitments that become tasks in `plans` (DOMAIN.md §1 item 5, §9).
+answers and the commitments that become tasks in `plans` (docs/domain/inspections-and-dialogues.md).
 
 One record's flow:
 

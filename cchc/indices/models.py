@@ -1,4 +1,4 @@
-"""The city's own reform index (DOMAIN.md §3, issue #5): frameworks of criteria as data.
+"""The city's own reform index (docs/domain/par-index.md, issue #5): frameworks of criteria as data.
 
 A Framework is issued per year and target group: a tree of Criterion nodes (area → criterion →
 sub-criterion) with maximum points, split between the appraisal and the sociological survey

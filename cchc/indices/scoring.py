@@ -37,7 +37,7 @@ def check_points(criterion: Any, step: Decimal, points: Decimal) -> None:
 def index_percent(appraised: Decimal, survey: Decimal | None, maximum: Decimal) -> Decimal:
     """(appraised + survey) / maximum × 100, to two decimals (half up). Without a survey
     (None), the caller passes the appraisal maximum as `maximum`: the appraised points are then
-    rescaled to 100 (DOMAIN.md §3)."""
+    rescaled to 100 (docs/domain/par-index.md)."""
     total = appraised + (survey or Decimal(0))
     return (100 * total / maximum).quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -1,5 +1,5 @@
 """Public-duty inspections (kiểm tra công vụ), their findings, conclusions, recommendations and
-re-inspection verdicts (DOMAIN.md §1 item 4, §9).
+re-inspection verdicts (docs/domain/inspections-and-dialogues.md).
 
 One record's flow:
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 class ContentArea(models.Model):
-    """The content areas of administrative reform (reference data, DOMAIN.md §3)."""
+    """The content areas of administrative reform (reference data,
+    docs/domain/reform-programme.md)."""
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=200)

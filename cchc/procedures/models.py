@@ -35,7 +35,7 @@ from cchc.orgunits.models import OrgUnit, UnitScopedQuerySet
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-DEFAULT_HOURLY_VALUE = 40_000  # VND per working hour, 2024 (DOMAIN.md §7)
+DEFAULT_HOURLY_VALUE = 40_000  # VND per working hour, 2024 (docs/domain/compliance-cost.md)
 
 
 class HourlyValueQuerySet(models.QuerySet["HourlyValue"]):

@@ -1,4 +1,5 @@
-"""Headcount quotas (biên chế) per unit and year, and the reduction policy (DOMAIN.md §1 item 7).
+"""Headcount quotas (biên chế) per unit and year, and the reduction policy
+(docs/domain/staffing-targets.md).
 
 `Headcount` holds, for one unit and one year, the posts assigned to it (biên chế giao) and the
 staff it actually has (thực có), for civil-servant posts (công chức) and public-employee posts

@@ -1,4 +1,4 @@
-"""Citizen satisfaction surveys modelled on SIPAS (DOMAIN.md §4).
+"""Citizen satisfaction surveys modelled on SIPAS (docs/domain/sipas.md).
 
 A Questionnaire is versioned (code + version) and frozen once published; its Sections (the four
 SIPAS parts) hold Questions, each a rating on the questionnaire's scale, a single or multiple

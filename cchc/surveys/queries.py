@@ -4,8 +4,8 @@ question and option, and the survey points the reform index reads.
 Only accepted responses count. A unit's satisfaction with an element is the share of satisfied
 ratings (at or above the questionnaire's `satisfied_from`) among the element's answered
 ratings; its overall satisfaction is the plain mean of the elements' shares (each rounded to two
-decimals first), over the elements that have answers: the documented default of DOMAIN.md §4,
-since the official aggregation formula was not found.
+decimals first), over the elements that have answers: the documented default of
+docs/domain/sipas.md, since the official aggregation formula was not found.
 """
 
 from collections.abc import Iterable, Mapping

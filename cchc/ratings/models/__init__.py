@@ -8,6 +8,10 @@ general-criteria points (GeneralScore), the rated person may respond once, the h
 assessing level approves, and an approved rating no longer changes until it is reopened.
 Responsibility records follow every task overdue at a close; Discipline records are the
 disciplinary decisions that force "not complete".
+
+A package because the module passed 600 lines: records.py (responsibilities, follow-ups,
+disciplinary decisions) and yearly.py (the yearly classification's records) are imported at the
+end, so `from cchc.ratings.models import …` names every model.
 """
 
 import datetime
@@ -478,240 +482,45 @@ class GeneralScore(models.Model):
         return f"{self.criterion.code}: {self.points}"
 
 
-class DisciplineQuerySet(UnitOrSelfQuerySet["Discipline"]):
-    def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
-        return self.filter(decided_on__gte=first, decided_on__lte=last)
+# The package's other modules import the names above, so they come last.
+from cchc.ratings.models.records import (  # noqa: E402
+    Discipline,
+    DisciplineQuerySet,
+    FollowUp,
+    Responsibility,
+    ResponsibilityQuerySet,
+)
+from cchc.ratings.models.yearly import (  # noqa: E402
+    AgencyScore,
+    CapException,
+    CapExceptionQuerySet,
+    StaffGroup,
+)
 
-
-class Discipline(models.Model):
-    """A decision that forces "not complete" (Decree 335, the four cases of "không hoàn thành"
-    besides points under 50): a disciplinary decision from reprimand up, a conclusion of
-    ideological or ethical decline (against a person), or a finding of corruption or waste in a
-    unit (no person: its heads, who manage it directly). The month's ratings and the year's
-    classification are forced."""
-
-    class Ground(models.TextChoices):
-        DISCIPLINE = "discipline", _("Disciplined (reprimand or above)")
-        DECLINE = "decline", _("Concluded ideological or ethical decline")
-        CORRUPTION = "corruption", _("Corruption or waste in a unit managed directly")
-
-    class Form(models.TextChoices):
-        REPRIMAND = "reprimand", _("Reprimand")
-        WARNING = "warning", _("Warning")
-        DEMOTION = "demotion", _("Demotion")
-        REMOVAL = "removal", _("Removal from post")
-        DISMISSAL = "dismissal", _("Dismissal")
-
-    unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    number = models.CharField(_("decision number"), max_length=50)
-    decided_on = models.DateField(_("decision date"))
-    ground = models.CharField(
-        _("ground"), max_length=12, choices=Ground.choices, default=Ground.DISCIPLINE
-    )
-    form = models.CharField(
-        _("form of discipline"), max_length=12, choices=Form.choices, blank=True
-    )
-    reason = models.TextField(_("reason"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = DisciplineQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("disciplinary decision")
-        verbose_name_plural = _("disciplinary decisions")
-        ordering = ["-decided_on"]
-
-    def __str__(self) -> str:
-        return f"{self.number} ({self.decided_on:%d/%m/%Y})"
-
-
-class ResponsibilityQuerySet(UnitOrSelfQuerySet["Responsibility"]):
-    def open(self) -> "ResponsibilityQuerySet":
-        return self.filter(closed_at__isnull=True)
-
-
-class Responsibility(models.Model):
-    """Who answers for an overdue task: its responsible person and the head of its lead unit.
-    Created at the first close that finds the task overdue and updated at every later one."""
-
-    class Role(models.TextChoices):
-        RESPONSIBLE = "responsible", _("Responsible person")
-        HEAD = "head", _("Head of unit")
-
-    class Handling(models.TextChoices):
-        UNDECIDED = "", _("Not decided yet")
-        REMINDER = "reminder", _("Reminder")
-        EXPLANATION = "explanation", _("Written explanation requested")
-        SELF_CRITICISM = "self_criticism", _("Self-criticism")
-        DISCIPLINE = "discipline", _("Disciplinary proposal")
-
-    task = models.ForeignKey(
-        "plans.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="responsibilities",
-    )
-    role = models.CharField(_("answers as"), max_length=12, choices=Role.choices)
-    unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    first_month = models.DateField(_("overdue since the close of"))
-    last_month = models.DateField(_("last found overdue at the close of"))
-    deadline = models.DateField(_("deadline"))
-    days_overdue = models.PositiveIntegerField(_("days overdue"))
-    reason = models.TextField(_("reason given"), blank=True)
-    handling = models.CharField(
-        _("handling"), max_length=16, choices=Handling.choices, blank=True, default=""
-    )
-    handling_note = models.TextField(_("handling note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    objects = ResponsibilityQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("responsibility")
-        verbose_name_plural = _("responsibilities")
-        ordering = ["-days_overdue", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["task", "person", "role"], name="ratings_one_responsibility"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} · {self.task}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("ratings:responsibility", args=[self.pk])
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
-class FollowUp(models.Model):
-    """A note on the follow-up of a responsibility (what was done, what is next)."""
-
-    responsibility = models.ForeignKey(
-        Responsibility, on_delete=models.CASCADE, related_name="follow_ups"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("follow-up"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
-class StaffGroup(models.Model):
-    """The group of civil servants with similar tasks a person belongs to in a unit (Decree 335,
-    point 5(a)): set by the city; without one, the person is in the unit's single group."""
-
-    unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    name = models.CharField(_("group of similar tasks"), max_length=100)
-
-    class Meta:
-        verbose_name = _("staff group")
-        verbose_name_plural = _("staff groups")
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "person"], name="ratings_one_staff_group")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CapExceptionQuerySet(UnitScopedQuerySet["CapException"]):
-    """for_user: the exceptions of the units the user sees (UnitScopedQuerySet)."""
-
-
-class CapException(models.Model):
-    """Decree 335 point 5(b): an organisation with outstanding achievements may rate more of its
-    civil servants excellent than point 5(a) allows, by a decision with its reason. Applies to
-    one unit's year, in one group (blank: every group of the unit); `excellent_pct` is the new
-    share (blank: no cap)."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    group = models.CharField(_("group of similar tasks"), max_length=100, blank=True)
-    excellent_pct = models.DecimalField(
-        _("excellent at most, in percent"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided"))
-
-    objects = CapExceptionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("exception to the cap")
-        verbose_name_plural = _("exceptions to the cap")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "unit", "group"], name="ratings_one_cap_exception"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} · {self.unit_id} · {self.group or '*'}"
-
-
-class AgencyScore(models.Model):
-    """The points of one agency criterion given to a unit for a year (its yearly rating)."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    criterion = models.ForeignKey(AgencyCriterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    assessed_at = models.DateTimeField(_("assessed"))
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "unit", "criterion"], name="ratings_one_agency_score"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} · {self.criterion.code}: {self.points}"
+__all__ = [
+    "CENT",
+    "AgencyCriterion",
+    "AgencyScore",
+    "Band",
+    "CapBase",
+    "CapException",
+    "CapExceptionQuerySet",
+    "Discipline",
+    "DisciplineQuerySet",
+    "FollowUp",
+    "GeneralCriterion",
+    "GeneralScore",
+    "PeerGroup",
+    "Rating",
+    "RatingPolicy",
+    "RatingPolicyQuerySet",
+    "RatingQuerySet",
+    "RatingRound",
+    "Responsibility",
+    "ResponsibilityQuerySet",
+    "Scope",
+    "StaffGroup",
+    "cents",
+    "peer_group_of",
+    "scoped",
+]
