@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     pass
 
 
-class DisciplineQuerySet(UnitOrSelfQuerySet["Discipline"]):
+# The django-stubs plugin reads as_manager() of a QuerySet subclassed from another module of
+# this package as an incompatible override; the runtime manager is the subclass's own.
+class DisciplineQuerySet(UnitOrSelfQuerySet["Discipline"]):  # type: ignore[override]
     def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
         return self.filter(decided_on__gte=first, decided_on__lte=last)
 
@@ -78,7 +80,9 @@ class Discipline(models.Model):
         return f"{self.number} ({self.decided_on:%d/%m/%Y})"
 
 
-class ResponsibilityQuerySet(UnitOrSelfQuerySet["Responsibility"]):
+# The django-stubs plugin reads as_manager() of a QuerySet subclassed from another module of
+# this package as an incompatible override; the runtime manager is the subclass's own.
+class ResponsibilityQuerySet(UnitOrSelfQuerySet["Responsibility"]):  # type: ignore[override]
     def open(self) -> "ResponsibilityQuerySet":
         return self.filter(closed_at__isnull=True)
 
