@@ -699,8 +699,8 @@ def other_months(october: Any) -> int:
     month), so that bands and the cap vary from month to month. Returns the rows written."""
     from django.utils import timezone
 
+    from cchc.core.bulk import insert_rows
     from cchc.plans.models import MonthClose
-    from cchc.ratings.actions import insert_rows
     from cchc.ratings.models import Rating, RatingRound
 
     rows = list(Rating.objects.filter(round=october).order_by("pk"))

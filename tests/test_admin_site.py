@@ -13,6 +13,7 @@ from cchc.core.admin import ReadOnlyAdmin
 
 # The apps that gained their admin.py with the anatomy pass; every model listed is read-only.
 READ_ONLY = {
+    "core": ["Notification"],
     "indices": [
         "Framework",
         "AssessmentRound",
@@ -27,7 +28,6 @@ READ_ONLY = {
         "Task",
         "ProgressReport",
         "ExtensionRequest",
-        "Notification",
         "MonthClose",
     ],
     "staffing": ["Headcount", "StaffingPolicy", "StaffingPeriod", "SuccessorShare"],

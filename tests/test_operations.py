@@ -28,9 +28,7 @@ from cchc.accounts.models import User
 from cchc.core import jobs
 from cchc.core.logs import JsonFormatter, PlainFormatter, RequestContextFilter
 from cchc.core.management.commands.db_worker import Worker
-from cchc.core.models import AuditEvent, JobAttempt, WorkerHeartbeat
-from cchc.plans import jobs as plan_jobs
-from cchc.plans.models import Notification
+from cchc.core.models import AuditEvent, JobAttempt, Notification, WorkerHeartbeat
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -95,9 +93,9 @@ def test_failed_email_is_retried_then_sent(
     officer_a.save()
     notification = notice(officer_a)
     smtp = FlakySmtp(failures=1)
-    monkeypatch.setattr(plan_jobs, "send_mail", smtp)
+    monkeypatch.setattr(jobs, "send_mail", smtp)
 
-    first = plan_jobs.email_notifications.enqueue([notification.pk])
+    first = jobs.email_notifications.enqueue([notification.pk])
     worker = run_worker()
 
     # Refused once (marked only while being sent), then sent by the retry.
@@ -122,9 +120,9 @@ def test_failed_email_leaves_notification_unmarked(
     officer_a.email = "officer@example.gov.vn"
     officer_a.save()
     notification = notice(officer_a)
-    monkeypatch.setattr(plan_jobs, "send_mail", FlakySmtp(failures=99))
+    monkeypatch.setattr(jobs, "send_mail", FlakySmtp(failures=99))
     with override_settings(CCHC_JOB_MAX_ATTEMPTS=3):
-        plan_jobs.email_notifications.enqueue([notification.pk])
+        jobs.email_notifications.enqueue([notification.pk])
         run_worker()
     notification.refresh_from_db()
     assert notification.emailed_at is None
@@ -140,9 +138,9 @@ def test_backoff_grows_fourfold() -> None:
 def dead_job(queue: None, officer_a: User, monkeypatch: pytest.MonkeyPatch) -> DBTaskResult:
     officer_a.email = "officer@example.gov.vn"
     officer_a.save()
-    monkeypatch.setattr(plan_jobs, "send_mail", FlakySmtp(failures=1))
+    monkeypatch.setattr(jobs, "send_mail", FlakySmtp(failures=1))
     with override_settings(CCHC_JOB_MAX_ATTEMPTS=1):
-        result = plan_jobs.email_notifications.enqueue([notice(officer_a).pk])
+        result = jobs.email_notifications.enqueue([notice(officer_a).pk])
         run_worker()
     return DBTaskResult.objects.get(pk=result.id)
 
@@ -157,7 +155,7 @@ def test_dead_letter_listed_and_requeued_by_city_admin(
 
     page = admin_client_.get("/jobs/")
     assert page.status_code == 200
-    assert "cchc.plans.jobs.email_notifications" in page.content.decode()
+    assert "cchc.core.jobs.email_notifications" in page.content.decode()
     assert "SMTPServerDisconnected" in page.content.decode()
 
     response = admin_client_.post("/jobs/", {"job": str(dead_job.pk)})

@@ -20,7 +20,7 @@ from cchc.composites.imports import import_composite_index
 from cchc.composites.models import CompositeIndex, CompositeRun
 from cchc.composites.permissions import get_index_for_user, get_run_for_user
 from cchc.core.access import city_admin
-from cchc.plans.forms import add_action_error
+from cchc.core.forms import add_action_error
 
 ERRORS_SHOWN = 200
 CHART_ROWS = 60

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,3 +24,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "verb", "target_repr", "unit"]
     list_filter = ["verb"]
     search_fields = ["verb", "target_repr"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]

@@ -1,6 +1,10 @@
+"""Form pieces every app uses: the renderer, the fields and widgets shared by the domain apps'
+forms, and `add_action_error`, which puts an action's refusal back on the form."""
+
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +34,73 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
     bound_field_class = BootstrapBoundField
+
+
+DATE_PLACEHOLDER = {"placeholder": "dd/mm/yyyy"}
+
+
+def add_action_error(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Show an action's refusal on the form: on the field it names (or its alias in the form)
+    when the form has that field, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            field = (aliases or {}).get(name, name)
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit chosen by its name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Units chosen by their names."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """A user chosen by full name (the username when there is none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Users chosen by full name (the username when there is none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes in Bootstrap's form-check layout."""
+
+    template_name = "components/checkbox_list.html"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """<input type=file multiple>: cleans to a list of uploads (the action checks each one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
 
 
 class AuditFilterForm(forms.Form):

@@ -158,6 +158,16 @@ VERBS: dict[str, Any] = {
     "ratings.reopen": gettext_lazy("reopened the ratings"),
     "ratings.respond": gettext_lazy("responded to the rating"),
     "ratings.set_staff_group": gettext_lazy("set the staff group"),
+    # reports
+    "reports.accept": gettext_lazy("accepted the periodic report"),
+    "reports.consolidate": gettext_lazy("consolidated the city's periodic report"),
+    "reports.override": gettext_lazy("overrode an annex figure"),
+    "reports.remind": gettext_lazy("sent periodic report reminders"),
+    "reports.return": gettext_lazy("returned the periodic report"),
+    "reports.set_value": gettext_lazy("entered an annex figure"),
+    "reports.start": gettext_lazy("started the periodic report"),
+    "reports.submit": gettext_lazy("submitted the periodic report"),
+    "reports.update": gettext_lazy("edited the periodic report"),
     # privacy
     "privacy.answer_request": gettext_lazy("answered the data request"),
     "privacy.erase_expired": gettext_lazy("erased expired personal data"),

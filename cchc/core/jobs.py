@@ -10,6 +10,9 @@ skips what is already done), so a failed one is simply enqueued again:
   re-queue it (audited), by `manage.py jobs_status`, and by `/healthz/full`.
 
 A retry is a new DBTaskResult; a `JobAttempt` row links it to the failed one it replaces.
+
+Core's own job is here too: `email_notifications`, which e-mails the notices that
+`cchc.core.actions.notify` wrote.
 """
 
 import datetime
@@ -18,18 +21,21 @@ import os
 import socket
 import threading
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
-from django.tasks import task_backends
-from django.utils import timezone
+from django.tasks import task, task_backends
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from cchc.core.models import JobAttempt, WorkerHeartbeat
+from cchc.core.models import JobAttempt, Notification, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +202,49 @@ class Heartbeat:
                 logger.exception("Worker heartbeat could not be written")
             finally:
                 connection.close()
+
+
+@task()
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail the listed notifications that were not e-mailed yet: one message per user, listing
+    their notices, and mark them `emailed_at` once the mail server accepted the message (a
+    refused or failed message leaves them unmarked and fails the job, which is retried). Skips
+    notifications already e-mailed, and users who are inactive or have no e-mail address (theirs
+    stay in-app only). Returns the number of messages sent."""
+    pending: dict[Any, list[Notification]] = defaultdict(list)
+    for notification in (
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        pending[notification.user].append(notification)
+    sent = 0
+    for user, notifications in pending.items():
+        if not user.email or not user.is_active:
+            continue
+        # Claim before sending, so that a concurrent run does not send them again; give the
+        # claim back when the mail server refuses, so that the job's retry sends them.
+        stamp = timezone.now()
+        ids = [n.pk for n in notifications]
+        claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+            emailed_at=stamp
+        )
+        if claimed:
+            try:
+                _send(user, notifications)
+            except Exception:
+                Notification.objects.filter(pk__in=ids, emailed_at=stamp).update(emailed_at=None)
+                raise
+            sent += 1
+    return sent
+
+
+def _send(user: Any, notifications: list[Notification]) -> None:
+    with translation.override("vi"):
+        subject = _("CCHC: %(n)s new notices about your tasks") % {"n": len(notifications)}
+        lines = "\n".join(f"- {n.message}" for n in notifications)
+        body = _("Hello %(name)s,\n\n%(lines)s\n\nSee the details on the CCHC platform.") % {
+            "name": user,
+            "lines": lines,
+        }
+    send_mail(subject, body, None, [user.email])

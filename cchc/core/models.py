@@ -1,4 +1,5 @@
-"""Pieces every app builds on: the append-only audit trail and the stored upload."""
+"""Pieces every app builds on: the append-only audit trail, the stored upload and the in-app
+notification."""
 
 from typing import TYPE_CHECKING, Any, Self
 
@@ -157,3 +158,46 @@ class JobAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id} (attempt {self.attempt}, after {self.previous_id})"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user, also e-mailed (cchc.core.actions.notify writes them and
+    cchc.core.jobs.email_notifications sends them). `key` names the occasion and makes the
+    notices idempotent: a user gets one notification per key. Until issue #15 the model lived
+    in plans (table plans_notification, renamed by core's migration 0004)."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("Deadline approaching")
+        DUE_TODAY = "due_today", _("Due today")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Overdue task in your unit")
+        REVIEW = "review", _("Report to review")
+        DECISION = "decision", _("Decision on your report")
+        NOT_REPORTED = "not_reported", _("Not reported this month")
+        RATING = "rating", _("Rating assessed")
+        INDEX = "index", _("Reform index assessment")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The task the notice is about, if any (a string label: core imports no domain app).
+    task = models.ForeignKey("plans.Task", null=True, blank=True, on_delete=models.CASCADE)
+    # Where the notice leads when it is not about a task (a rating, for instance).
+    link = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=500)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -21,8 +21,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.uploads import CheckedFile, check_upload
 
@@ -258,3 +261,32 @@ def write_cell(sheet: Any, row: int, column: int, value: Any) -> Cell:
 def styled_cell(sheet: Any, value: Any) -> Cell:
     """A write-only cell to style (bold header, date format…), never a formula."""
     return as_text(WriteOnlyCell(sheet, value=value))
+
+
+def add_sheet(
+    book: openpyxl.Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    formats: dict[int, str],
+    *,
+    freeze: str = "A2",
+) -> Worksheet:
+    """A sheet of an export: a bold, wrapped header row, the rows (never formulas), the number
+    format of each column in `formats` (1-based column: format), the column widths, and the
+    panes frozen at `freeze` (below the header by default)."""
+    sheet = book.create_sheet(title)
+    append_row(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        append_row(sheet, row)
+    for column, number_format in formats.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = number_format
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = freeze
+    return sheet

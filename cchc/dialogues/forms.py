@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
+from cchc.core.forms import CheckboxList, MultipleFileField, UnitChoiceField
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.dialogues.actions import MAX_FILES, TITLE_LIMIT, CommitmentSpec
 from cchc.dialogues.models import (
@@ -29,7 +30,6 @@ from cchc.dialogues.models import (
     PetitionQuerySet,
 )
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import CheckboxList, MultipleFileField, UnitChoiceField
 from cchc.plans.models import ContentArea
 
 DATE = {"placeholder": "dd/mm/yyyy"}

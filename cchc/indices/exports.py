@@ -10,40 +10,27 @@ The PDF is typeset by typst from `indices/results.typ` with the vendored Be Viet
 """
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
-from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.core import docx
 from cchc.core.typeset import typeset_pdf
-from cchc.core.xlsx import append_row
+from cchc.core.xlsx import add_sheet
 from cchc.indices.models import AssessmentRound, Framework, Result
 from cchc.indices.results import RANK_REPLICATIONS, RANK_WEIGHT_NOISE
 from cchc.indices.scoring import area_means
-from cchc.orgunits.queries import home_province
+from cchc.orgunits.queries import letterhead
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "indices" / "results.typ"
 
 DEPARTMENT = "SỞ NỘI VỤ"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 GROUPS = ("A", "B", "C", "")
 GROUP_NAMES = {"A": "Nhóm A", "B": "Nhóm B", "C": "Nhóm C", "": "Chưa xếp nhóm"}
 TARGET_GROUPS = {
@@ -212,19 +199,10 @@ def filename(rating_round: AssessmentRound, extension: str) -> str:
     return f"ket-qua-chi-so-cchc-{rating_round.framework.year}-{rating_round.pk}.{extension}"
 
 
-def issuer() -> tuple[str, str]:
-    """("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Hà Nội") from the province this installation
-    serves."""
-    province = home_province()
-    if province is None:
-        return "ỦY BAN NHÂN DÂN", ""
-    return f"ỦY BAN NHÂN DÂN {province.name.upper()}", province.short_name or province.name
-
-
-def dated(data: Published, place: str) -> str:
+def _letterhead(data: Published) -> dict[str, str]:
+    """The committee, national name and motto, and the dated line (the publication day)."""
     moment = timezone.localtime(data.round.published_at or timezone.now())
-    text = f"ngày {moment:%d} tháng {moment:%m} năm {moment:%Y}"
-    return f"{place}, {text}" if place else text.capitalize()
+    return letterhead(moment.date())
 
 
 def ranking_rows(data: Published) -> list[list[str]]:
@@ -293,30 +271,6 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(Decimal(str(value)))
 
 
-def _sheet(
-    book: Workbook,
-    name: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    widths: Sequence[int],
-    formats_by_column: dict[int, str],
-) -> Worksheet:
-    sheet = book.create_sheet(name)
-    append_row(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        append_row(sheet, row)
-    for column, number_format in formats_by_column.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = number_format
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2" if len(headers) > 2 else "A2"
-    return sheet
-
-
 def _xlsx_ranking(book: Workbook, data: Published) -> None:
     rows = [
         [
@@ -338,7 +292,7 @@ def _xlsx_ranking(book: Workbook, data: Published) -> None:
     formats_by_column = {1: INTEGER, 3: TWO, 4: TWO, 5: TWO, 6: PERCENT, 8: PERCENT, 9: CHANGE}
     formats_by_column |= {10: RANK, 11: RANK, 12: RANK}
     widths = [7, 40, 12, 12, 11, 11, 8, 13, 13, 11, 11, 11]
-    _sheet(book, "Xếp hạng", XLSX_RANKING_HEADERS, rows, widths, formats_by_column)
+    add_sheet(book, "Xếp hạng", XLSX_RANKING_HEADERS, rows, widths, formats_by_column, freeze="C2")
 
 
 def _xlsx_areas(book: Workbook, data: Published) -> None:
@@ -356,7 +310,7 @@ def _xlsx_areas(book: Workbook, data: Published) -> None:
         3 + 2 * i + k: (TWO if k == 0 else INTEGER) for i in range(len(data.areas)) for k in (0, 1)
     }
     widths = [7, 40] + [14, 8] * len(data.areas)
-    sheet = _sheet(book, "Theo lĩnh vực", headers, rows, widths, formats_by_column)
+    sheet = add_sheet(book, "Theo lĩnh vực", headers, rows, widths, formats_by_column, freeze="C2")
     sheet.row_dimensions[1].height = 45
 
 
@@ -365,10 +319,26 @@ def _xlsx_summary(book: Workbook, data: Published) -> None:
         [h.code, h.title, _float(h.max), _fraction(data.means.get(h.code))] for h in data.areas
     ]
     headers = ["Mã", "Lĩnh vực", "Điểm tối đa", "Tỷ lệ điểm trung bình"]
-    _sheet(book, "Trung bình lĩnh vực", headers, rows, [8, 60, 12, 14], {3: TWO, 4: PERCENT})
+    add_sheet(
+        book,
+        "Trung bình lĩnh vực",
+        headers,
+        rows,
+        [8, 60, 12, 14],
+        {3: TWO, 4: PERCENT},
+        freeze="C2",
+    )
     limits = thresholds(data.framework)
     counts = [[GROUP_NAMES[g], limits[g], data.counts[g]] for g in GROUPS]
-    _sheet(book, "Số đơn vị theo nhóm", ["Nhóm", "Chỉ số", "Số đơn vị"], counts, [18, 26, 12], {})
+    add_sheet(
+        book,
+        "Số đơn vị theo nhóm",
+        ["Nhóm", "Chỉ số", "Số đơn vị"],
+        counts,
+        [18, 26, 12],
+        {},
+        freeze="C2",
+    )
 
 
 def results_xlsx(data: Published) -> bytes:
@@ -386,134 +356,43 @@ def results_xlsx(data: Published) -> bytes:
 
 # DOCX -------------------------------------------------------------------------------------
 
-FONT = "Times New Roman"
-TWIPS_PER_CM = 567
-
-
-def _setup(document: DocumentObject) -> None:
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = Pt(4)
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-
-
-def _text(
-    paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: int = 0
-) -> Paragraph:
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size:
-        run.font.size = Pt(size)
-    return paragraph
-
-
-def _centered(paragraph: Paragraph) -> Paragraph:
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_after = Pt(0)
-    return paragraph
-
-
-def _set_widths(table: Table, widths: Sequence[float]) -> None:
-    """Fixed column widths in cm (Word and LibreOffice otherwise share the width equally)."""
-    table.autofit = False
-    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        column.w = Cm(width)
-
 
 def _docx_header(document: DocumentObject, data: Published) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _set_widths(table, [7.5, 9])
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
-    committee, place = issuer()
-    _text(_centered(left.paragraphs[0]), committee, size=10)
-    _text(_centered(left.add_paragraph()), DEPARTMENT, bold=True, size=12)
-    _text(_centered(left.add_paragraph()), "________", size=10)
-    _text(_centered(right.paragraphs[0]), NATION, bold=True, size=11)
-    _text(_centered(right.add_paragraph()), MOTTO, bold=True, size=12)
-    _text(_centered(right.add_paragraph()), "________________", size=10)
-    line = _text(document.add_paragraph(), dated(data, place), italic=True)
-    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _text(_centered(document.add_paragraph()), title(data), bold=True, size=14)
-    _text(_centered(document.add_paragraph()), subtitle(data), bold=True)
-    document.add_paragraph()
-
-
-def _heading(document: DocumentObject, text: str) -> None:
-    paragraph = _text(document.add_paragraph(), text, bold=True)
-    paragraph.paragraph_format.space_before = Pt(8)
-    paragraph.paragraph_format.keep_with_next = True
-
-
-def _row_xml(
-    values: Sequence[str], *, header: bool, numeric: set[int], widths: Sequence[float]
-) -> str:
-    cells = []
-    for x, (value, width) in enumerate(zip(values, widths, strict=True)):
-        align = '<w:jc w:val="right"/>' if x in numeric and not header else ""
-        bold = "<w:b/>" if header else ""
-        cells.append(
-            f'<w:tc><w:tcPr><w:tcW w:w="{round(width * TWIPS_PER_CM)}" w:type="dxa"/></w:tcPr>'
-            f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>'
-            f'<w:r><w:rPr>{bold}<w:sz w:val="20"/></w:rPr>'
-            f'<w:t xml:space="preserve">{escape(value)}</w:t></w:r></w:p></w:tc>'
-        )
-    return f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"
-
-
-def _table(
-    document: DocumentObject,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    numeric: set[int],
-    widths: Sequence[float],
-) -> Table:
-    """A bordered 10 pt table, the `numeric` columns right-aligned; rows written as XML (the
-    python-docx cell objects are slow for hundreds of rows)."""
-    table = document.add_table(rows=0, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, widths)
-    body = table._tbl
-    body.append(parse_xml(_row_xml(headers, header=True, numeric=numeric, widths=widths)))
-    for values in rows:
-        body.append(parse_xml(_row_xml(values, header=False, numeric=numeric, widths=widths)))
-    return table
+    docx.letterhead_block(
+        document,
+        _letterhead(data),
+        department=DEPARTMENT,
+        title=title(data),
+        subtitle=subtitle(data),
+    )
 
 
 def results_docx(data: Published) -> bytes:
     """The report: the title block, the units per group and the ranking."""
-    document = Document()
-    _setup(document)
+    document = docx.a4_document()
     _docx_header(document, data)
     if data.framework.is_illustrative:
-        _text(document.add_paragraph(), ILLUSTRATIVE, italic=True)
-    _heading(document, "I. SỐ ĐƠN VỊ THEO NHÓM")
+        docx.text(document.add_paragraph(), ILLUSTRATIVE, italic=True)
+    docx.heading(document, "I. SỐ ĐƠN VỊ THEO NHÓM")
     document.add_paragraph(f"Tổng số: {number(len(data.results), 0)} đơn vị được xếp hạng.")
-    _table(
+    docx.table(
         document,
         ["Nhóm", "Chỉ số", "Số đơn vị"],
         count_rows(data),
         numeric={2},
         widths=[5, 8, 3.5],
     )
-    _heading(document, "II. XẾP HẠNG CÁC ĐƠN VỊ")
+    docx.heading(document, "II. XẾP HẠNG CÁC ĐƠN VỊ")
     widths = [1.1, 4.6, 1.6, 1.6, 1.5, 1.5, 1.1, 1.7, 1.8]
-    _table(
+    docx.table(
         document, RANKING_HEADERS, ranking_rows(data), numeric={0, 2, 3, 4, 5, 7, 8}, widths=widths
     )
     intervals = interval_rows(data)
     if intervals:
-        _heading(document, INTERVAL_HEADING)
-        _text(document.add_paragraph(), interval_note(), italic=True)
+        docx.heading(document, INTERVAL_HEADING)
+        docx.text(document.add_paragraph(), interval_note(), italic=True)
         widths = [1.1, 6.4, 2.6, 3.0, 2.4]
-        _table(document, INTERVAL_HEADERS, intervals, numeric={0, 2, 3, 4}, widths=widths)
+        docx.table(document, INTERVAL_HEADERS, intervals, numeric={0, 2, 3, 4}, widths=widths)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -523,13 +402,9 @@ def results_docx(data: Published) -> bytes:
 
 
 def _pdf_data(data: Published) -> dict[str, Any]:
-    committee, place = issuer()
     return {
-        "city": committee,
+        **_letterhead(data),
         "body": DEPARTMENT,
-        "nation": NATION,
-        "motto": MOTTO,
-        "dated": dated(data, place),
         "title": title(data),
         "subtitle": subtitle(data),
         "framework": str(data.framework.title),

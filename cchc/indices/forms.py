@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
+from cchc.core.forms import CheckboxList, UnitMultipleChoiceField
 from cchc.indices.actions import KINDS
 from cchc.indices.models import Assessment, Framework, TargetGroup
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import CheckboxList, UnitMultipleChoiceField
 from cchc.plans.models import ProgressReport, Task
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

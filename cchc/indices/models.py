@@ -16,6 +16,7 @@ Result per unit (points, index %, rank, group, areas) that the public pages read
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.models import StoredFile
+from cchc.orgunits.models import own_unit_paths
 
 
 class TargetGroup(models.TextChoices):
@@ -290,6 +292,14 @@ class CouncilMember(models.Model):
         return f"{self.round} · {self.user}"
 
 
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def of_own_units(self, user: Any) -> "AssessmentQuerySet":
+        """The self-assessments of the units in which `user` holds a role, not of their
+        sub-units (the own-unit rule, OrgUnitQuerySet.own_units_of: a unit does not see its
+        sub-units' drafts). Read from the user's cached roles: no extra query."""
+        return self.filter(unit__path__in=own_unit_paths(user))
+
+
 class Assessment(models.Model):
     """One unit's self-assessment in a round; submitting it locks it."""
 
@@ -323,6 +333,8 @@ class Assessment(models.Model):
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-assessment")

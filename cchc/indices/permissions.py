@@ -14,6 +14,7 @@ from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.indices.models import Assessment, AssessmentRound, CouncilMember, Framework
+from cchc.orgunits.models import own_unit_paths
 
 SCORER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
 
@@ -30,11 +31,6 @@ def get_framework_for_user(user: Any, pk: int) -> Framework:
     if framework is None:
         raise Http404
     return framework
-
-
-def own_unit_paths(user: Any) -> set[str]:
-    """The paths of the units `user` is a member of (exactly those, not their sub-units)."""
-    return {path for path, _role in user.unit_roles}
 
 
 def council_member(user: Any, rating_round: AssessmentRound) -> CouncilMember | None:

@@ -5,18 +5,17 @@ and escalate overdue recommendations."""
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import Membership
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.core.uploads import check_upload
 from cchc.inspections.models import (
     ChecklistItem,
@@ -33,8 +32,8 @@ from cchc.inspections.models import (
 from cchc.inspections.queries import is_on_team, remediation_plan
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import complete_task, create_task
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import ContentArea, Notification, Task
+from cchc.plans.models import ContentArea, Task
+from cchc.plans.queries import Recipients
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -382,7 +381,7 @@ def issue_conclusion(
 def _remediation_task(
     rec: Recommendation, conclusion: Conclusion, area: ContentArea, actor: "User"
 ) -> Task:
-    plan = remediation_plan(rec.unit, conclusion.date.year)
+    plan = remediation_plan(rec.unit, conclusion.date)
     try:
         return create_task(
             plan,
@@ -486,44 +485,30 @@ def record_verdict(
     return record
 
 
-def _escalate(rec: Recommendation, *, actor: "User | None") -> int:
-    """Notify, once per recommendation (key), the heads of its unit and of the units above it
-    and the city administrators, like an overdue task's escalation in plans; the notices are
-    e-mailed by plans' job after the commit."""
-    paths = [unit.path for unit in rec.unit.ancestors()] + [rec.unit.path]
-    recipients = (
-        Membership.objects.filter(
-            Q(role=Membership.Role.HEAD, unit__path__in=paths) | Q(role=Membership.Role.CITY_ADMIN)
-        )
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    key = f"inspections.overdue.{rec.pk}"
+def _escalate(
+    rec: Recommendation, *, actor: "User | None", recipients: Recipients | None = None
+) -> int:
+    """Notify, once per recommendation (key), those who hear of an overdue task in plans (the
+    heads of its unit and of the units above it, and the city administrators:
+    plans.queries.Recipients.escalation); the notices are e-mailed after the commit."""
+    recipients = recipients or Recipients({rec.unit_id})
     message = _("Recommendation %(ref)s to %(unit)s is overdue since %(deadline)s: %(text)s") % {
         "ref": rec.reference,
         "unit": rec.unit,
         "deadline": _day(rec.deadline),
         "text": rec.text[:300],
     }
-    created: list[int] = []
-    for user_id in recipients:
-        if Notification.objects.filter(user_id=user_id, key=key).exists():
-            continue
-        try:
-            with transaction.atomic():
-                notice = Notification.objects.create(
-                    user_id=user_id,
-                    kind=Notification.Kind.ESCALATION,
-                    task=rec.task,
-                    link=rec.conclusion.inspection.get_absolute_url(),
-                    message=message[:500],
-                    key=key,
-                )
-        except IntegrityError:  # another run notified this person meanwhile
-            continue
-        created.append(notice.pk)
+    created = notify(
+        notices_to(
+            sorted(recipients.escalation(rec.unit.path)),
+            kind=Notification.Kind.ESCALATION,
+            task_id=rec.task_id,
+            link=rec.conclusion.inspection.get_absolute_url(),
+            message=message,
+            key=f"inspections.overdue.{rec.pk}",
+        )
+    )
     if created:
-        transaction.on_commit(partial(email_notifications.enqueue, created))
         audit.record(
             actor, "inspections.escalate", rec, unit=rec.unit, details={"notified": len(created)}
         )
@@ -538,7 +523,8 @@ def escalate_overdue_recommendations(
     above, and the city administrators), once per recommendation and person (idempotent).
     Writes "inspections.escalate" per recommendation that notified someone. Returns the number
     of notifications created."""
-    overdue = Recommendation.objects.overdue(today).select_related(
-        "unit", "conclusion__inspection", "task"
+    overdue = list(
+        Recommendation.objects.overdue(today).select_related("unit", "conclusion__inspection")
     )
-    return sum(_escalate(rec, actor=actor) for rec in overdue)
+    recipients = Recipients({rec.unit_id for rec in overdue})
+    return sum(_escalate(rec, actor=actor, recipients=recipients) for rec in overdue)

@@ -7,6 +7,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User
+from cchc.core.forms import (
+    DATE_PLACEHOLDER,
+    CheckboxList,
+    MultipleFileField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UserChoiceField,
+    UserMultipleChoiceField,
+)
 from cchc.inspections.models import (
     ChecklistItem,
     Finding,
@@ -16,15 +25,6 @@ from cchc.inspections.models import (
     Verdict,
 )
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import (
-    DATE_PLACEHOLDER,
-    CheckboxList,
-    MultipleFileField,
-    UnitChoiceField,
-    UnitMultipleChoiceField,
-    UserChoiceField,
-    UserMultipleChoiceField,
-)
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:

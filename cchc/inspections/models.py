@@ -265,6 +265,22 @@ class Target(models.Model):
         return str(self.unit)
 
 
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def for_user(self, user: "User | Any") -> "FindingQuerySet":
+        """The findings of the inspections the user sees (Inspection.objects.for_user): all of
+        them on the inspecting side (a unit they see inspects, or they are on the team), else
+        those about a unit they see. Every one for city administrators."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        visible = OrgUnit.objects.visible_to(user)
+        on_team = TeamMember.objects.filter(user=user).values("inspection_id")
+        return self.filter(inspection__in=Inspection.objects.for_user(user)).filter(
+            Q(inspection__unit__in=visible) | Q(inspection_id__in=on_team) | Q(unit__in=visible)
+        )
+
+
 class Finding(models.Model):
     class Severity(models.TextChoices):
         MINOR = "minor", _("Minor")
@@ -303,6 +319,8 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding")

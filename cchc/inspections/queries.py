@@ -23,6 +23,7 @@ from cchc.inspections.models import (
 )
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 from cchc.plans.models import Plan
+from cchc.plans.queries import receiving_plan
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -211,19 +212,18 @@ def is_on_team(user: "User", inspection: Inspection) -> bool:
     return inspection.team.filter(user_id=user.pk).exists()
 
 
-def remediation_plan(unit: OrgUnit, year: int) -> Plan:
-    """The plan that receives a remediation task of `unit`: the unit's issued plan of `year`,
-    else the city's (the root of the unit's path). Refuses when neither is issued."""
-    root = "/" + unit.path.split("/")[1] + "/"
-    plans = Plan.objects.filter(year=year, status=Plan.Status.ISSUED).select_related("unit")
-    plan = plans.filter(unit=unit).first() or plans.filter(unit__path=root).first()
+def remediation_plan(unit: OrgUnit, concluded_on: datetime.date) -> Plan:
+    """The plan that receives a remediation task of `unit` from a conclusion dated
+    `concluded_on` (plans.queries.receiving_plan: the unit's issued plan of that year, else the
+    nearest one above it). Refuses when there is none."""
+    plan = receiving_plan(unit, concluded_on)
     if plan is None:
         raise ValidationError(
             _(
                 "Neither %(unit)s nor the city has an issued reform plan for %(year)s: issue "
                 "one before the conclusion, so that its remediation tasks have a plan."
             )
-            % {"unit": unit, "year": year}
+            % {"unit": unit, "year": concluded_on.year}
         )
     return plan
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.http import attachment, download
 from cchc.inspections import exports, queries
 from cchc.inspections.actions import (
@@ -63,7 +64,6 @@ from cchc.inspections.permissions import (
     visible_findings,
 )
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 
 PDF_LIMIT = 2000  # rows in a printed list; the workbook has them all
 PAGE_SIZE = 50
@@ -408,14 +408,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
     user = request.user
     inspections = Inspection.objects.for_user(user).filter(start_date__year=year)
-    findings = Finding.objects.filter(inspection__in=inspections)
-    if not user.is_city_admin:
-        managed = Inspection.objects.filter(
-            Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(team__user=user)
-        )
-        findings = findings.filter(
-            Q(inspection__in=managed) | Q(unit__in=OrgUnit.objects.visible_to(user))
-        )
+    findings = Finding.objects.for_user(user).filter(inspection__start_date__year=year)
     recommendations = Recommendation.objects.for_user(user)
     counts = dict(inspections.order_by().values_list("status").annotate(n=Count("pk")))
     concluded = counts.get(Inspection.Status.CONCLUDED, 0)

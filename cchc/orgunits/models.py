@@ -1,6 +1,6 @@
 """The tree of organisation units, with effective dates and successors across mergers."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.urls import reverse
@@ -10,6 +10,14 @@ from cchc.core.text import fold
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+
+
+def own_unit_paths(user: "User | Any") -> set[str]:
+    """The paths of the units in which `user` holds a role (OrgUnitQuerySet.own_units_of), read
+    from the user's cached roles: no query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {path for path, _role in user.unit_roles}
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
@@ -36,6 +44,14 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
         for path in paths:
             condition |= models.Q(path__startswith=path)
         return self.filter(condition)
+
+    def own_units_of(self, user: "User | Any") -> "OrgUnitQuerySet":
+        """The second scoping rule, beside visible_to: the units in which `user` holds a role
+        themselves, without their sub-units. It serves where a unit must not see its
+        sub-units' own work: a self-assessment of the reform index, a survey's entries and
+        results (docs/decisions/0025). City administrators are no exception here (they see
+        the rest through visible_to); anonymous and inactive users: none."""
+        return self.filter(path__in=own_unit_paths(user))
 
     def search(self, text: str) -> "OrgUnitQuerySet":
         folded = fold(text)
@@ -144,3 +160,16 @@ class OrgUnit(models.Model):
         for i in range(1, len(parts) + 1):
             prefixes.append("/" + "/".join(parts[:i]) + "/")
         return OrgUnit.objects.filter(path__in=prefixes).order_by("depth")
+
+
+class UnitScopedQuerySet[M: models.Model](models.QuerySet[M]):
+    """The `for_user` of the records that belong to one unit (a `unit` foreign key): a city
+    administrator sees all, anyone else the records of the units they see
+    (OrgUnit.objects.visible_to: their units' subtrees), anonymous and inactive users none."""
+
+    def for_user(self, user: "User | Any") -> Self:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_city_admin:
+            return self.all()
+        return self.filter(unit__in=OrgUnit.objects.visible_to(user))

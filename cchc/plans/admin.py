@@ -1,5 +1,5 @@
-"""Reform plans in the admin site, read-only: plans, tasks, reports, extensions, notifications
-and the closed months change only through cchc.plans.actions and imports, which write the
+"""Reform plans in the admin site, read-only: plans, tasks, reports, extensions and the
+closed months change only through cchc.plans.actions and imports, which write the
 audit trail."""
 
 from django.contrib import admin
@@ -9,7 +9,6 @@ from cchc.plans.models import (
     ContentArea,
     ExtensionRequest,
     MonthClose,
-    Notification,
     Plan,
     ProgressReport,
     Task,
@@ -44,12 +43,6 @@ class ProgressReportAdmin(ReadOnlyAdmin):
 class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["task", "requested_by", "new_deadline", "status"]
     list_filter = ["status"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "kind", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind"]
 
 
 @admin.register(MonthClose)

@@ -6,18 +6,24 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User
+from cchc.core.forms import (
+    DATE_PLACEHOLDER,
+    CheckboxList,
+    MultipleFileField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UserChoiceField,
+)
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import parse_deadline
 from cchc.plans.models import ContentArea, Plan, Task, TaskStatus, status_filter
 from cchc.plans.permissions import ASSIGNER_ROLES, can_create_plan
 
-DATE_PLACEHOLDER = {"placeholder": "dd/mm/yyyy"}
 # Units a plan is issued by, or a task assigned to by kind; not the public service units.
 PLAN_UNIT_KINDS = (
     OrgUnit.Kind.PROVINCE,
@@ -32,62 +38,6 @@ ASSIGN_KINDS = [
     (OrgUnit.Kind.SPECIAL_ZONE, _("All special zones")),
     (OrgUnit.Kind.DEPARTMENT, _("All departments and agencies")),
 ]
-
-
-def add_action_error(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Show an action's refusal on the form: on the field it names (or its alias in the form)
-    when the form has that field, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            field = (aliases or {}).get(name, name)
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
-class CheckboxList(forms.CheckboxSelectMultiple):
-    """Checkboxes in Bootstrap's form-check layout."""
-
-    template_name = "plans/_checkbox_list.html"
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """<input type=file multiple>: cleans to a list of uploads (the action checks each one)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 def plan_units_for(user: User) -> Any:

@@ -425,45 +425,6 @@ class ExtensionRequest(models.Model):
         return f"{self.task.code} → {self.new_deadline:%d/%m/%Y}"
 
 
-class Notification(models.Model):
-    """An in-app notice (also e-mailed). `key` makes reminders idempotent: one per key."""
-
-    class Kind(models.TextChoices):
-        BEFORE_DEADLINE = "before", _("Deadline approaching")
-        DUE_TODAY = "due_today", _("Due today")
-        OVERDUE = "overdue", _("Overdue")
-        ESCALATION = "escalation", _("Overdue task in your unit")
-        REVIEW = "review", _("Report to review")
-        DECISION = "decision", _("Decision on your report")
-        NOT_REPORTED = "not_reported", _("Not reported this month")
-        RATING = "rating", _("Rating assessed")
-        INDEX = "index", _("Reform index assessment")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE)
-    # Where the notice leads when it is not about a task (a rating, for instance).
-    link = models.CharField(max_length=200, blank=True)
-    message = models.CharField(max_length=500)
-    key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="plans_notification_once")
-        ]
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class MonthClose(models.Model):
     """A closed month: the tally below is frozen until the month is reopened (with a reason)."""
 

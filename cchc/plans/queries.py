@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cchc.accounts.models import User
+from cchc.accounts.models import Membership, User
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import (
     ContentArea,
@@ -263,3 +263,50 @@ def _rolled(row: dict[str, Any], children: dict[int, list[dict[str, Any]]]) -> D
         return Decimal(row["progress"])
     total = sum((kid["weight"] for kid in kids), Decimal(0))
     return sum((kid["weight"] * _rolled(kid, children) for kid in kids), Decimal(0)) / total
+
+
+class Recipients:
+    """Who hears about the units' tasks (active users only), read in three queries: the focal
+    points of each unit in `unit_ids`, the heads (a head's role covers the unit's subtree)
+    and the city administrators."""
+
+    def __init__(self, unit_ids: set[int]) -> None:
+        active = Membership.objects.filter(user__is_active=True)
+        self.focal: dict[int, set[int]] = defaultdict(set)
+        for user_id, unit_id in active.filter(
+            role=Membership.Role.FOCAL_POINT, unit_id__in=unit_ids
+        ).values_list("user_id", "unit_id"):
+            self.focal[unit_id].add(user_id)
+        self.heads_at: dict[str, set[int]] = defaultdict(set)
+        for user_id, path in active.filter(role=Membership.Role.HEAD).values_list(
+            "user_id", "unit__path"
+        ):
+            self.heads_at[path].add(user_id)
+        self.city_admins = set(
+            active.filter(role=Membership.Role.CITY_ADMIN).values_list("user_id", flat=True)
+        )
+
+    def heads(self, path: str) -> set[int]:
+        """Heads of the unit at `path` or of one of its ancestors (path prefixes)."""
+        segments = path.strip("/").split("/")
+        prefixes = ("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments) + 1))
+        return set().union(*(self.heads_at.get(prefix, set()) for prefix in prefixes))
+
+    def escalation(self, path: str) -> set[int]:
+        """Who hears of something overdue in the unit at `path`: the heads of that unit or of
+        a unit above it, and the city administrators (used for overdue tasks here and for
+        overdue inspection recommendations)."""
+        return self.heads(path) | self.city_admins
+
+
+def receiving_plan(unit: OrgUnit, decided_on: datetime.date) -> Plan | None:
+    """The plan that receives a task generated for `unit` by a decision dated `decided_on` (an
+    inspection's conclusion, a petition's answer): the issued plan of the decision's year of
+    the unit itself, else of the nearest unit above it (up to the city). Only issued plans:
+    the month tally counts their tasks only. None when there is none. One query."""
+    paths = [a.path for a in unit.ancestors()] + [unit.path]
+    issued = Plan.objects.filter(
+        year=decided_on.year, status=Plan.Status.ISSUED, unit__path__in=paths
+    ).select_related("unit")
+    plans = {plan.unit.path: plan for plan in issued}
+    return next((plans[path] for path in reversed(paths) if path in plans), None)

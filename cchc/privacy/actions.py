@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.core.privacy import corrected_contact
 from cchc.dialogues.actions import (
     correct_petition_contact,
@@ -27,8 +29,6 @@ from cchc.dialogues.actions import (
 )
 from cchc.dialogues.models import CONTACT_LIMIT, Petition
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
 from cchc.privacy.jobs import send_code
 from cchc.privacy.models import DataRequest, OneTimeCode
 from cchc.privacy.queries import Held, record_kind
@@ -186,20 +186,10 @@ def remind_requests(today: datetime.date) -> int:
             .values_list("user_id", flat=True)
             .distinct()
         )
-        notices += [
-            Notification(
-                user_id=user_id,
-                kind=kind,
-                link=request.get_absolute_url(),
-                message=message[:500],
-                key=key,
-            )
-            for user_id in handlers
-        ]
-    created = Notification.objects.bulk_create(notices)
-    ids = [n.pk for n in created]
-    transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
-    return len(created)
+        notices += notices_to(
+            handlers, kind=kind, message=message, key=key, link=request.get_absolute_url()
+        )
+    return len(notify(notices))
 
 
 # --- the citizen's own requests on the public "my data" page ---------------------------------

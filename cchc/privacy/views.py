@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cchc.accounts.http import AuthedRequest
 from cchc.core import throttle
 from cchc.core.access import member, public
+from cchc.core.forms import add_action_error
 from cchc.core.privacy import (
     CONSENT_VERSION,
     CONSENT_WORDINGS,
@@ -30,7 +31,6 @@ from cchc.dialogues.actions import petitioner_data
 from cchc.dialogues.models import Petition
 from cchc.dialogues.throttle import lookup_allowed, throttled_message
 from cchc.orgunits.queries import committee, home_province
-from cchc.plans.forms import add_action_error
 from cchc.privacy.actions import (
     CodeRefused,
     answer_request,

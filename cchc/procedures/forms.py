@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import UnitChoiceField, UnitMultipleChoiceField
 from cchc.core.text import fold
 from cchc.procedures.actions import BaselineInput, PlanFigures, StepInput
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
@@ -21,30 +21,11 @@ SMALL = {"class": "form-select form-select-sm"}
 CONTROL = {"class": "form-control form-control-sm"}
 
 
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """An action's refusal on the field it names when the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def preselect_single(field: Any) -> None:
     """A choice of one (the usual case for a ward's officer) comes chosen."""
     first_two = list(field.queryset[:2])
     if len(first_two) == 1:
         field.initial = first_two[0].pk
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
 
 
 class CatalogueFilterForm(forms.Form):
@@ -109,7 +90,7 @@ class CampaignForm(forms.Form):
         help_text=_("One per line or separated by ;. Leave empty and choose a field instead."),
     )
     field = forms.ChoiceField(label=_("All procedures of a field"), required=False)
-    reviewer_units = UnitsChoiceField(
+    reviewer_units = UnitMultipleChoiceField(
         label=_("Reviewer units"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)

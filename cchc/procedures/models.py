@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.xlsx import Column
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -339,6 +339,8 @@ class Review(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
@@ -403,6 +405,8 @@ class SimplificationPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = UnitScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("simplification plan")
         verbose_name_plural = _("simplification plans")
@@ -420,14 +424,8 @@ class SimplificationPlan(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class WorkflowQuerySet(models.QuerySet["Workflow"]):
-    def for_user(self, user: "User | Any") -> "WorkflowQuerySet":
-        """The workflows of a unit the user sees; published ones of a procedure they see."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+class WorkflowQuerySet(UnitScopedQuerySet["Workflow"]):
+    """for_user: the workflows of a unit the user sees (UnitScopedQuerySet)."""
 
     def in_force(self) -> "WorkflowQuerySet":
         return self.filter(status__in=Workflow.IN_FORCE)
@@ -503,20 +501,6 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.work[:60]}"
-
-
-# Roles that act for a unit (record its reviews, propose its plans, write its workflows).
-EDIT_ROLES = frozenset({"focal_point", "head"})
-
-
-def acts_for(user: "User | Any", unit: OrgUnit) -> bool:
-    """City administrators act for every unit; a focal point or head for their unit's subtree.
-    Shared by the actions (which refuse) and the permissions (which hide)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_city_admin:
-        return True
-    return any(unit.path.startswith(path) and role in EDIT_ROLES for path, role in user.unit_roles)
 
 
 # The catalogue's file layout (fixed, Vietnamese, after the national procedure database export):

@@ -63,26 +63,22 @@ class Tally:
             setattr(self, name, getattr(self, name) + (value or 0))
 
 
-def scoped(user: Any) -> dict[str, QuerySet[Any]]:
-    """The reviews, approved plans and approved workflows `user` sees (their unit's)."""
-    reviews = Review.objects.all()
-    plans = SimplificationPlan.objects.filter(status=SimplificationPlan.Status.APPROVED)
-    workflows = Workflow.objects.filter(APPROVED_WORKFLOW)
-    if not user.is_city_admin:
-        visible = OrgUnit.objects.visible_to(user)
-        reviews = reviews.filter(unit__in=visible)
-        plans = plans.filter(unit__in=visible)
-        workflows = workflows.filter(unit__in=visible)
-    return {"reviews": reviews, "plans": plans, "workflows": workflows}
+def _approved_plans(user: Any) -> QuerySet[SimplificationPlan]:
+    return SimplificationPlan.objects.for_user(user).filter(
+        status=SimplificationPlan.Status.APPROVED
+    )
+
+
+def _approved_workflows(user: Any) -> QuerySet[Workflow]:
+    return Workflow.objects.for_user(user).filter(APPROVED_WORKFLOW)
 
 
 def per_year(user: Any) -> dict[int, Tally]:
     """{year: Tally} over every year with a figure: reviews by their campaign's year, plans
     and workflows by the year of their decision. Three grouped queries."""
-    sets = scoped(user)
     years: dict[int, Tally] = defaultdict(Tally)
     review_rows = (
-        sets["reviews"]
+        Review.objects.for_user(user)
         .order_by()
         .values_list("campaign__year")
         .annotate(
@@ -99,7 +95,7 @@ def per_year(user: Any) -> dict[int, Tally]:
     for year, reviewed, abolished in review_rows:
         years[year].add(reviewed=reviewed, abolished=abolished)
     plan_rows = (
-        sets["plans"]
+        _approved_plans(user)
         .annotate(y=ExtractYear("decision_date"))
         .order_by()
         .values_list("y")
@@ -108,7 +104,7 @@ def per_year(user: Any) -> dict[int, Tally]:
     for year, plans, before, saving in plan_rows:
         years[year].add(plans=plans, cost_before=before, saving=saving)
     workflow_rows = (
-        sets["workflows"]
+        _approved_workflows(user)
         .annotate(y=ExtractYear("decision_date"))
         .order_by()
         .values_list("y")
@@ -131,7 +127,6 @@ class Breakdown:
 def breakdown(user: Any, year: int) -> Breakdown:
     """The year's figures per unit, per field and in total (three grouped queries, by unit and
     field at once, plus one for the unit names). Each Tally's `extra["id"]` is the unit's pk."""
-    sets = scoped(user)
     units: dict[int, Tally] = defaultdict(Tally)
     fields: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
@@ -141,7 +136,7 @@ def breakdown(user: Any, year: int) -> Breakdown:
             tally.add(**counts)
 
     reviews = (
-        sets["reviews"]
+        Review.objects.for_user(user)
         .filter(campaign__year=year)
         .order_by()
         .values_list("unit_id", "procedure__field")
@@ -159,7 +154,7 @@ def breakdown(user: Any, year: int) -> Breakdown:
     for unit_id, name, reviewed, abolished in reviews:
         add(unit_id, name, reviewed=reviewed, abolished=abolished)
     plans = (
-        sets["plans"]
+        _approved_plans(user)
         .filter(decision_date__year=year)
         .order_by()
         .values_list("unit_id", "procedure__field")
@@ -168,7 +163,7 @@ def breakdown(user: Any, year: int) -> Breakdown:
     for unit_id, name, count, before, saving in plans:
         add(unit_id, name, plans=count, cost_before=before, saving=saving)
     workflows = (
-        sets["workflows"]
+        _approved_workflows(user)
         .filter(decision_date__year=year)
         .order_by()
         .values_list("unit_id", "procedure__field")

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures import exports, queries, scoring
 from cchc.procedures.actions import (
@@ -48,13 +49,13 @@ from cchc.procedures.forms import (
     PlanForm,
     ReviewForm,
     WorkflowUnitForm,
-    add_action_error,
     step_formset,
     steps_of,
 )
 from cchc.procedures.imports import import_procedures
-from cchc.procedures.models import Procedure, Review, Workflow, acts_for
+from cchc.procedures.models import Procedure, Review, Workflow
 from cchc.procedures.permissions import (
+    acts_for,
     campaign_reviews_for_user,
     campaigns_for_user,
     can_edit_plan,

@@ -19,7 +19,7 @@ from django.utils import formats, timezone, translation
 
 from cchc.core.typeset import typeset_pdf
 from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.queries import committee, home_province
+from cchc.orgunits.queries import letterhead
 from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, Responsibility
 from cchc.ratings.queries import Scorecard
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "ratings" / "scorecard.typ"
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DEPARTMENT = "SỞ NỘI VỤ"
 BANDS = {
     Band.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
@@ -213,20 +211,11 @@ def _verdict(rating: Rating, policy: RatingPolicy) -> list[str]:
 
 
 def _header(rating: Rating) -> dict[str, str]:
-    province = home_province()
-    committee = f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
-    place = (province.short_name or province.name) if province else ""
+    """The letterhead (orgunits.queries.letterhead) dated the day the rating was approved
+    (else assessed), with the issuing body: the person's unit, or the Department."""
+    signed = timezone.localtime(rating.approved_at or rating.assessed_at or timezone.now())
     body = rating.unit.name.upper() if rating.kind == Rating.Kind.PERSON else DEPARTMENT
-    signed = rating.approved_at or rating.assessed_at or timezone.now()
-    signed = timezone.localtime(signed)
-    dated = f"ngày {signed:%d} tháng {signed:%m} năm {signed:%Y}"
-    return {
-        "city": committee,
-        "body": body,
-        "nation": NATION,
-        "motto": MOTTO,
-        "dated": f"{place}, {dated}" if place else dated.capitalize(),
-    }
+    return {**letterhead(signed.date()), "body": body}
 
 
 def _data(card: Scorecard) -> dict[str, Any]:
@@ -315,12 +304,8 @@ def year_pdf(result: "YearResult", lines: "list[YearLine]") -> bytes:
             for line in lines
         ]
     data = {
-        "city": committee(home_province()),
+        **letterhead(timezone.localdate()),
         "body": DEPARTMENT,
-        "nation": NATION,
-        "motto": MOTTO,
-        "dated": f"ngày {timezone.localdate():%d} tháng {timezone.localdate():%m} năm "
-        f"{timezone.localdate():%Y}",
         "title": f"TỔNG HỢP XẾP LOẠI CHẤT LƯỢNG NĂM {result.year}",
         "subtitle": policy.name,
         "provisional": result.provisional,

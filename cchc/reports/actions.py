@@ -5,7 +5,6 @@ consolidate the city's report, remind and escalate. Each is atomic and audited a
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -16,9 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
+from cchc.core import actions as core_actions
 from cchc.core import audit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
+from cchc.core.actions import notices_to
+from cchc.core.models import Notification
 from cchc.reports import queries
 from cchc.reports.models import (
     AnnexValue,
@@ -37,22 +37,15 @@ TEXT_FIELDS = ["results", "limitations", "causes"]
 
 
 def notify(users: Iterable[User], kind: str, message: str, link: str, key: str) -> int:
-    """In-app notices (and their e-mail) for `users`, once per user and `key`, through the
-    platform's notifications (plans.Notification and its e-mail job). The one place this app
-    notifies, so that a shared `notify()` can replace it. Returns how many were new."""
-    users = list({user.pk: user for user in users}.values())
-    known = set(
-        Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True)
+    """In-app notices (and their e-mail) for `users`, once per user and `key`, through
+    `core.actions.notify`. Returns how many were new."""
+    return len(
+        core_actions.notify(
+            notices_to(
+                [user.pk for user in users], kind=kind, message=message, key=key[:120], link=link
+            )
+        )
     )
-    new = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, message=message[:500], link=link, key=key[:120])
-        for user in users
-        if user.pk not in known
-    )
-    ids = [n.pk for n in new if n.pk]
-    if ids:
-        transaction.on_commit(partial(email_notifications.enqueue, ids))
-    return len(new)
 
 
 def _check_version(report: PeriodicReport, version: int) -> None:

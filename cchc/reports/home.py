@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
+from cchc.core.models import Notification
 from cchc.indices.models import Assessment
 from cchc.inspections.models import Recommendation
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import ExtensionRequest, Notification, ProgressReport, TallyRow, Task
+from cchc.plans.models import ExtensionRequest, ProgressReport, TallyRow, Task
 from cchc.plans.permissions import reviewed_by
 from cchc.ratings.actions import response_deadline
 from cchc.ratings.models import Rating, Responsibility

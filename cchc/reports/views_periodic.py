@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 from cchc.reports import actions, document, queries
 from cchc.reports.exports.periodic import report_docx, report_pdf, report_xlsx
 from cchc.reports.forms import ReportForm, ReturnForm, StartForm, ValueForm, VersionForm

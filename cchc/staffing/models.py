@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Membership, User
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, UnitScopedQuerySet
 from cchc.orgunits.permissions import roles_over
 
 MIN_YEAR = 2000
@@ -60,10 +60,8 @@ def can_record_headcount(user: User | Any, unit: OrgUnit) -> bool:
 MAX_FIGURE = 10_000_000
 
 
-class HeadcountQuerySet(models.QuerySet["Headcount"]):
-    def for_user(self, user: User | Any) -> "HeadcountQuerySet":
-        """The records of the units `user` sees (OrgUnit.objects.visible_to)."""
-        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+class HeadcountQuerySet(UnitScopedQuerySet["Headcount"]):
+    """for_user: the records of the units `user` sees (UnitScopedQuerySet, on visible_to)."""
 
 
 class Headcount(models.Model):

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 from cchc.staffing import exports, imports, queries
 from cchc.staffing.actions import record_headcount, set_successor_shares, update_policy
 from cchc.staffing.forms import (

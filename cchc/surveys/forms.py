@@ -344,15 +344,6 @@ class QuestionForm(forms.Form):
 # --- the staff pages' forms ---------------------------------------------------------------------
 
 
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's refusal on the field it names when the form has it, else above."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class QuestionnaireChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} (v{obj.version})"

@@ -13,16 +13,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cchc.accounts.models import Membership
+from cchc.orgunits.models import own_unit_paths
 from cchc.surveys.models import Campaign, CampaignUnit, Response
 
 REVIEWER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
-
-
-def own_unit_paths(user: Any) -> set[str]:
-    """The paths of the units `user` is a member of (exactly those, not their sub-units)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return {path for path, _role in user.unit_roles}
 
 
 def reviewed_unit_paths(user: Any) -> set[str]:

@@ -10,7 +10,6 @@ from cchc.dialogues.actions.answers import (
     CommitmentSpec,
     answer_petition,
     close_petition,
-    commitment_plan,
     publish_answers,
 )
 from cchc.dialogues.actions.conferences import (
@@ -46,7 +45,6 @@ __all__ = [
     "answer_petition",
     "close_conference",
     "close_petition",
-    "commitment_plan",
     "correct_petition_contact",
     "erase_petitioner_data",
     "hold_conference",

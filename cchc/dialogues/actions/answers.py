@@ -20,6 +20,7 @@ from cchc.dialogues.models import (
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import create_task
 from cchc.plans.models import ContentArea, Plan, Task
+from cchc.plans.queries import receiving_plan
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -34,16 +35,6 @@ class CommitmentSpec:
     area: ContentArea
     responsible: "User | None" = None
     expected_output: str = ""
-
-
-def commitment_plan(unit: OrgUnit, year: int) -> Plan | None:
-    """The plan a commitment of `unit` goes into: the unit's own issued plan of `year`, else
-    the nearest issued plan of a unit above it (the city's). Only issued plans: the monthly
-    tally counts their tasks only. One query."""
-    paths = [a.path for a in unit.ancestors()] + [unit.path]
-    issued = Plan.objects.filter(year=year, status=Plan.Status.ISSUED, unit__path__in=paths)
-    plans = {plan.unit.path: plan for plan in issued.select_related("unit")}
-    return next((plans[path] for path in reversed(paths) if path in plans), None)
 
 
 def _task_code(plan: Plan, petition: Petition) -> str:
@@ -130,8 +121,8 @@ def _commit(
 ) -> Task:
     if not spec.title.strip():
         raise ValidationError({"commitment_title": _("Say what the unit commits to do.")})
-    year = timezone.localdate().year
-    plan = commitment_plan(unit, year)
+    plan = receiving_plan(unit, answer.answered_on)
+    year = answer.answered_on.year
     if plan is None:
         raise ValidationError(
             _(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.http import attachment
 from cchc.core.models import AuditEvent
 from cchc.dialogues import exports
@@ -26,7 +27,6 @@ from cchc.dialogues.permissions import (
     get_conference_for_user,
     manageable_units,
 )
-from cchc.plans.forms import add_action_error
 
 EXPORT_LIMIT = 5000  # a year of conferences many times over
 EXPORT_LIMIT = 5000  # a year of conferences many times over

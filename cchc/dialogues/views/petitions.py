@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.http import attachment, download
 from cchc.core.models import AuditEvent
 from cchc.core.privacy import record_export
@@ -56,7 +57,6 @@ from cchc.dialogues.permissions import (
     manageable_units,
 )
 from cchc.dialogues.queries import journey, open_commitments
-from cchc.plans.forms import add_action_error
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 20

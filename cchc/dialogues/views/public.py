@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.core.access import public
+from cchc.core.forms import add_action_error
 from cchc.core.privacy import notice as privacy_notice
 from cchc.core.throttle import Verdict, body_too_large
 from cchc.dialogues.actions import (
@@ -41,7 +42,6 @@ from cchc.dialogues.throttle import (
     throttled_message,
 )
 from cchc.orgunits.queries import committee, home_province
-from cchc.plans.forms import add_action_error
 
 # The text fields and the files: anything bigger is refused before it is parsed.
 BODY_LIMIT = TEXT_BODY_LIMIT + MAX_FILES * MAX_FILE_BYTES

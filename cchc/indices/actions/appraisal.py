@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import User
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.indices.models import (
     Appraisal,
     Assessment,
@@ -26,8 +28,6 @@ from cchc.indices.models import (
 )
 from cchc.indices.queries import appraised_leaves, unit_scorers
 from cchc.indices.scoring import check_points, decided_points
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
 
 
 def _open_round(rating_round: AssessmentRound) -> None:
@@ -156,20 +156,15 @@ def propose(
 
 
 def _notify(users: list[int], assessment: Assessment, message: str, key: str) -> None:
-    notices = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user,
-                kind=Notification.Kind.INDEX,
-                link=assessment.get_absolute_url(),
-                message=message[:500],
-                key=key,
-            )
-            for user in set(users)
-        ]
+    notify(
+        notices_to(
+            sorted(set(users)),
+            kind=Notification.Kind.INDEX,
+            link=assessment.get_absolute_url(),
+            message=message,
+            key=key,
+        )
     )
-    ids = [n.pk for n in notices]
-    transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ action: a transaction and its audit event."""
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,8 @@ from django.utils.translation import ngettext
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.core.uploads import check_upload
 from cchc.indices.models import (
     Assessment,
@@ -30,8 +31,7 @@ from cchc.indices.models import (
 from cchc.indices.queries import computed_scores, scored_by_units
 from cchc.indices.scoring import check_points
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification, ProgressReport, Task
+from cchc.plans.models import ProgressReport, Task
 
 REMINDER_DAYS = (3, 1, 0)  # days before the round's deadline a draft's scorers are reminded
 
@@ -417,26 +417,15 @@ def send_deadline_reminders(today: datetime.date, *, actor: User | None = None) 
             days = due[assessment.round.deadline]
             message = _reminder_text(assessment, days)[:500]
             key = f"index:{assessment.pk}:due:{days}"
-            notices += [
-                Notification(
-                    user_id=user_id,
-                    kind=Notification.Kind.INDEX,
-                    link=assessment.get_absolute_url(),
-                    message=message,
-                    key=key,
-                )
-                for user_id in sorted(scorers.get(assessment.unit_id, ()))
-            ]
-    sent = {
-        (user_id, key)
-        for user_id, key in Notification.objects.filter(
-            key__in={n.key for n in notices}
-        ).values_list("user_id", "key")
-    }
-    new = [n for n in notices if (n.user_id, n.key) not in sent]
+            notices += notices_to(
+                sorted(scorers.get(assessment.unit_id, ())),
+                kind=Notification.Kind.INDEX,
+                link=assessment.get_absolute_url(),
+                message=message,
+                key=key,
+            )
+    new = notify(notices)
     if not new:
         return 0
-    ids = [n.pk for n in Notification.objects.bulk_create(new)]
-    transaction.on_commit(partial(email_notifications.enqueue, ids))
     audit.record(actor, "indices.send_reminders", details={"day": str(today), "sent": len(new)})
     return len(new)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.indices.actions import (
     create_framework,
     finalise,
@@ -32,7 +32,6 @@ from cchc.indices.models import Appraisal, Assessment, Criterion, Framework, Pro
 from cchc.indices.queries import appraised_leaves
 from cchc.indices.scoring import decided_points
 from cchc.indices.tests.factories import tree
-from cchc.plans.models import Notification
 from conftest import Hanoi
 
 D = Decimal

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.indices.actions import (
     create_framework,
     open_round,
@@ -22,7 +22,6 @@ from cchc.indices.actions import (
 )
 from cchc.indices.models import Assessment, AssessmentRound
 from cchc.indices.tests.factories import tree
-from cchc.plans.models import Notification
 from conftest import Hanoi
 
 

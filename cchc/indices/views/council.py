@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.indices.actions import finalise, propose, send_appraisal, set_council
 from cchc.indices.forms import CouncilForm, ProposalForm
 from cchc.indices.models import Appraisal, Assessment, Criterion, SelfScore
@@ -29,7 +30,6 @@ from cchc.indices.permissions import (
     get_round_for_user,
 )
 from cchc.indices.queries import appraised_leaves
-from cchc.plans.forms import add_action_error
 
 
 @member

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.indices import queries
 from cchc.indices.actions import external
 from cchc.indices.models import ExternalIndex, ExternalResult
 from cchc.indices.permissions import can_manage_frameworks
-from cchc.plans.forms import add_action_error
 
 ERRORS_SHOWN = 100
 

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.core.xlsx import RowError
 from cchc.indices.actions import copy_framework, publish_framework
 from cchc.indices.forms import CopyForm, ImportForm
 from cchc.indices.imports import framework_workbook, import_framework
 from cchc.indices.models import Criterion, Framework
 from cchc.indices.permissions import can_manage_frameworks, get_framework_for_user
-from cchc.plans.forms import add_action_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 100

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.core.http import download
 from cchc.indices.actions import (
     attach_evidence,
@@ -64,11 +65,9 @@ from cchc.indices.permissions import (
     can_see_whole_round,
     get_assessment_for_user,
     get_round_for_user,
-    own_unit_paths,
     rounds_for,
 )
 from cchc.indices.queries import scored_by_units
-from cchc.plans.forms import add_action_error
 from cchc.plans.models import ProgressReport
 
 MAX_INDENT = 5  # Bootstrap's ps-0 … ps-5
@@ -113,12 +112,11 @@ def _whole_rounds(user: User, rounds: Sequence[AssessmentRound]) -> set[int]:
 def _own_assessments(user: User, rounds: Sequence[AssessmentRound]) -> dict[int, list[Assessment]]:
     """The assessments of the user's own units in these rounds, per round. One query."""
     found: dict[int, list[Assessment]] = defaultdict(list)
-    paths = own_unit_paths(user)
-    if not paths or not rounds:
+    if not rounds:
         return found
-    for assessment in Assessment.objects.filter(
-        round__in=rounds, unit__path__in=paths
-    ).select_related("unit"):
+    for assessment in (
+        Assessment.objects.of_own_units(user).filter(round__in=rounds).select_related("unit")
+    ):
         found[assessment.round_id].append(assessment)
     return found
 
@@ -183,9 +181,11 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     rating_round = get_round_for_user(request.user, pk)
     context: dict[str, Any] = {"round": rating_round, "framework": rating_round.framework}
     if not can_see_whole_round(request.user, rating_round):
-        context["own"] = rating_round.assessments.filter(
-            unit__path__in=own_unit_paths(request.user)
-        ).select_related("unit")
+        context["own"] = (
+            Assessment.objects.of_own_units(request.user)
+            .filter(round=rating_round)
+            .select_related("unit")
+        )
         return render(request, "indices/round_detail.html", context)
     manual = [c.pk for c in scored_by_units(rating_round.framework)]
     form = RoundFilterForm(request.GET or None)

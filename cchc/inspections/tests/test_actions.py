@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from cchc.accounts.models import HeadTerm, Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.inspections.actions import (
     add_team_member,
     create_inspection,
@@ -37,7 +37,7 @@ from cchc.inspections.tests.factories import (
     photo,
     started,
 )
-from cchc.plans.models import Notification, Task
+from cchc.plans.models import Task
 from cchc.plans.tests.factories import issued_city_plan
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
+from cchc.core.models import Notification
 from cchc.inspections.tests.factories import concluded, started
-from cchc.plans.models import Notification
 from cchc.plans.tests.factories import issued_city_plan
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,8 @@ nothing twice, while an extended deadline gives a new occasion.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,11 +16,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cchc.accounts.models import Membership
 from cchc.core import audit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
-from cchc.plans.queries import live_tasks, units_not_reported
+from cchc.core.actions import Notice, notices_to, notify
+from cchc.core.models import Notification
+from cchc.plans.queries import Recipients, live_tasks, units_not_reported
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -31,8 +28,6 @@ NOT_REPORTED = Notification.Kind.NOT_REPORTED
 # From this day of the month on, a unit with open tasks and no progress report this month is
 # reminded (once a month): earlier in the month, not having reported yet is normal.
 REPORT_DAY = 20
-CHUNK = 500
-EMAIL_BATCH = 200
 
 
 @dataclass
@@ -50,34 +45,7 @@ class ReminderCounts:
         return sum(asdict(self).values())
 
 
-class _Recipients:
-    """Who hears about a unit's tasks, read in three queries: the focal points of the unit, its
-    heads (a head's role covers the unit's subtree) and the city administrators."""
-
-    def __init__(self, unit_ids: set[int]) -> None:
-        active = Membership.objects.filter(user__is_active=True)
-        self.focal: dict[int, set[int]] = defaultdict(set)
-        for user_id, unit_id in active.filter(
-            role=Membership.Role.FOCAL_POINT, unit_id__in=unit_ids
-        ).values_list("user_id", "unit_id"):
-            self.focal[unit_id].add(user_id)
-        self.heads_at: dict[str, set[int]] = defaultdict(set)
-        for user_id, path in active.filter(role=Membership.Role.HEAD).values_list(
-            "user_id", "unit__path"
-        ):
-            self.heads_at[path].add(user_id)
-        self.city_admins = set(
-            active.filter(role=Membership.Role.CITY_ADMIN).values_list("user_id", flat=True)
-        )
-
-    def heads(self, path: str) -> set[int]:
-        """Heads of the unit at `path` or of one of its ancestors (path prefixes)."""
-        segments = path.strip("/").split("/")
-        prefixes = ("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments) + 1))
-        return set().union(*(self.heads_at.get(prefix, set()) for prefix in prefixes))
-
-
-def _task_notices(today: datetime.date, lead_days: int) -> list[Notification]:
+def _task_notices(today: datetime.date, lead_days: int) -> list[Notice]:
     open_tasks = live_tasks().filter(completed_on__isnull=True)
     tasks = list(
         open_tasks.filter(deadline__lte=today + datetime.timedelta(days=lead_days))
@@ -85,7 +53,7 @@ def _task_notices(today: datetime.date, lead_days: int) -> list[Notification]:
         .values("pk", "code", "title", "deadline", "responsible_id", "lead_unit_id")
         .annotate(unit_path=F("lead_unit__path"), unit_name=F("lead_unit__name"))
     )
-    recipients = _Recipients({task["lead_unit_id"] for task in tasks})
+    recipients = Recipients({task["lead_unit_id"] for task in tasks})
     notices = []
     for task in tasks:
         kind, message = _occasion(task, today)
@@ -93,7 +61,7 @@ def _task_notices(today: datetime.date, lead_days: int) -> list[Notification]:
         notices += _notices(owners, kind, task, message)
         if kind == Notification.Kind.OVERDUE:
             message = _("Task %(code)s “%(title)s” of %(unit)s is overdue since %(day)s.")
-            bosses = recipients.heads(task["unit_path"]) | recipients.city_admins
+            bosses = recipients.escalation(task["unit_path"])
             notices += _notices(bosses, Notification.Kind.ESCALATION, task, message % _fill(task))
     return notices
 
@@ -129,47 +97,29 @@ KEY_PREFIX: dict[str, str] = {
 
 def _notices(
     user_ids: Iterable[int], kind: str, task: Mapping[str, Any], message: str
-) -> list[Notification]:
+) -> list[Notice]:
     key = f"{KEY_PREFIX[kind]}:{task['pk']}:{task['deadline']:%Y-%m-%d}"
-    return [
-        Notification(user_id=user_id, kind=kind, task_id=task["pk"], message=message[:500], key=key)
-        for user_id in user_ids
-    ]
+    return notices_to(user_ids, kind=kind, task_id=task["pk"], message=message, key=key)
 
 
-def _not_reported_notices(today: datetime.date, report_day: int) -> list[Notification]:
+def _not_reported_notices(today: datetime.date, report_day: int) -> list[Notice]:
     if today.day < report_day:
         return []
     units = list(units_not_reported(today, as_of=today).values("pk", "name"))
-    recipients = _Recipients({unit["pk"] for unit in units})
+    recipients = Recipients({unit["pk"] for unit in units})
     notices = []
     for unit in units:
         message = _("%(unit)s has not reported progress on its tasks for %(month)s.") % {
             "unit": unit["name"],
             "month": f"{today:%m/%Y}",
         }
-        notices += [
-            Notification(
-                user_id=user_id,
-                kind=NOT_REPORTED,
-                message=message[:500],
-                key=f"notreported:{unit['pk']}:{today:%Y-%m}",
-            )
-            for user_id in recipients.focal[unit["pk"]]
-        ]
+        notices += notices_to(
+            recipients.focal[unit["pk"]],
+            kind=NOT_REPORTED,
+            message=message,
+            key=f"notreported:{unit['pk']}:{today:%Y-%m}",
+        )
     return notices
-
-
-def _only_new(notices: list[Notification]) -> list[Notification]:
-    """Drop the notices whose (user, key) exists already (or twice in the list)."""
-    wanted = {(n.user_id, n.key): n for n in notices}
-    keys = sorted({key for _, key in wanted})
-    for start in range(0, len(keys), CHUNK):
-        for pair in Notification.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
-            "user_id", "key"
-        ):
-            wanted.pop(pair, None)
-    return list(wanted.values())
 
 
 @transaction.atomic
@@ -196,8 +146,7 @@ def send_reminders(
     lead_days = settings.CCHC_REMINDER_DAYS if lead_days is None else lead_days
     with translation.override("vi"):
         notices = _task_notices(today, lead_days) + _not_reported_notices(today, report_day)
-    new = _only_new(notices)
-    Notification.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+    new = notify(notices)
     counts = ReminderCounts()
     kinds: dict[str, str] = {
         **KEY_PREFIX,
@@ -208,25 +157,8 @@ def send_reminders(
         field = kinds[notice.kind]
         setattr(counts, field, getattr(counts, field) + 1)
     if new:
-        _email_after_commit(new)
         audit.record(actor, "plans.send_reminders", details={"day": str(today), **asdict(counts)})
     return counts
-
-
-def _email_after_commit(new: list[Notification]) -> None:
-    """Enqueue the e-mail job for the notifications just created (bulk_create with
-    ignore_conflicts gives them no pk), in batches."""
-    pairs = {(n.user_id, n.key) for n in new}
-    keys = sorted({key for _, key in pairs})
-    ids: list[int] = []
-    for start in range(0, len(keys), CHUNK):
-        rows = Notification.objects.filter(
-            key__in=keys[start : start + CHUNK], emailed_at__isnull=True
-        ).values_list("pk", "user_id", "key")
-        ids += [pk for pk, user_id, key in rows if (user_id, key) in pairs]
-    for start in range(0, len(ids), EMAIL_BATCH):
-        batch = ids[start : start + EMAIL_BATCH]
-        transaction.on_commit(partial(email_notifications.enqueue, batch))
 
 
 def mark_notifications_read(user: "User", ids: Iterable[int] | None = None) -> int:

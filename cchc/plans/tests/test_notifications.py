@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from cchc.core.models import Notification
 from cchc.core.tests.helpers import assert_constant_queries, html
-from cchc.plans.models import Notification
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db

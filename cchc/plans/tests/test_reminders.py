@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.models import AuditEvent
+from cchc.core.jobs import email_notifications
+from cchc.core.models import AuditEvent, Notification
 from cchc.plans.actions import (
     ReminderCounts,
     accept_report,
@@ -19,8 +20,6 @@ from cchc.plans.actions import (
     send_reminders,
 )
 from cchc.plans.actions.reminders import NOT_REPORTED
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
 from cchc.plans.tests.factories import issued_city_plan, task_in
 from cchc.plans.tests.helpers import backdate, complete, report
 

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin
+from cchc.core.forms import add_action_error
 from cchc.plans.actions import close_month, reopen_month
-from cchc.plans.forms import CloseMonthForm, ReopenForm, add_action_error
+from cchc.plans.forms import CloseMonthForm, ReopenForm
 from cchc.plans.models import MonthClose, TallyRow
 
 

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
+from cchc.core.models import Notification
 from cchc.plans.actions import mark_notifications_read
-from cchc.plans.models import Notification
 
 PAGE_SIZE = 50
 

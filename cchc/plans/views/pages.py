@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.http import download
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
@@ -104,7 +105,7 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
         try:
             plan = create_plan(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("The plan was created as a draft."))
             return redirect(plan)
@@ -153,7 +154,7 @@ def plan_issue(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             issue_plan(plan, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("The plan was issued."))
             return redirect(plan)
@@ -200,7 +201,7 @@ def task_create(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             task = create_task(plan, actor=request.user, **values)
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("The task was added."))
             return redirect(task)
@@ -244,7 +245,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             update_task(task, actor=request.user, version=form.cleaned_data["version"], **values)
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("The task was saved."))
             return redirect(task)
@@ -275,7 +276,7 @@ def task_assign(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             created = assign_task_to_units(task, actor=request.user, units=form.chosen_units())
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, _("The task was assigned to %(count)s units.") % {"count": len(created)}
@@ -297,7 +298,7 @@ def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
             values = dict(form.cleaned_data)
             submit_report(task, actor=request.user, files=values.pop("evidence"), **values)
         except ValidationError as error:
-            forms.add_action_error(form, error, aliases={"files": "evidence"})
+            add_action_error(form, error, aliases={"files": "evidence"})
         else:
             messages.success(request, _("Your report was sent for review."))
             return redirect(task)
@@ -349,7 +350,7 @@ def extension_create(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             request_extension(task, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Your extension request was sent."))
             return redirect(task)

@@ -12,11 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cchc.accounts.models import Membership
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.core.privacy import CONSENT_VERSION
 from cchc.dialogues.actions import announce_conference, submit_petition
 from cchc.dialogues.models import Petition
-from cchc.plans.models import Notification
 from cchc.privacy.actions import answer_request, record_request, remind_requests
 from cchc.privacy.models import DataRequest
 from conftest import _member, client_for

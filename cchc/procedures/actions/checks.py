@@ -1,5 +1,6 @@
-"""The checks every procedures action shares: the actor's role and unit, a decision's number
-and date, a procedure still in force and implemented by the unit; numbers in refusals."""
+"""The checks every procedures action shares: a decision's number and date, a procedure still
+in force and implemented by the unit; numbers in refusals. Roles are checked by the views
+through permissions.py, never here."""
 
 import datetime
 from decimal import Decimal
@@ -10,13 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.orgunits.models import OrgUnit
-from cchc.procedures.models import (
-    Procedure,
-    acts_for,
-)
+from cchc.procedures.models import Procedure
 
 if TYPE_CHECKING:
-    from cchc.accounts.models import User
+    pass
 
 
 def vi_number(value: Decimal) -> str:
@@ -25,18 +23,6 @@ def vi_number(value: Decimal) -> str:
     if value == value.to_integral():
         value = value.quantize(Decimal(1))
     return f"{value:,f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def require_admin(actor: "User") -> None:
-    if not actor.is_city_admin:
-        raise ValidationError(_("Only a city administrator may do this."))
-
-
-def require_unit(actor: "User", unit: OrgUnit) -> None:
-    if not acts_for(actor, unit):
-        raise ValidationError(
-            _("You do not act for %(unit)s and cannot change its records.") % {"unit": unit.name}
-        )
 
 
 def check_decision(number: str, date: datetime.date | None) -> None:

@@ -19,8 +19,6 @@ from cchc.procedures.actions.checks import (
     check_decision,
     check_implements,
     check_not_abolished,
-    require_admin,
-    require_unit,
     vi_number,
 )
 from cchc.procedures.models import (
@@ -150,12 +148,11 @@ def create_simplification_plan(
 ) -> SimplificationPlan:
     """Write a draft simplification plan for `procedure`, priced with today's hourly value.
     Writes "procedures.create_plan" with the yearly costs. Refuses an abolished procedure, a
-    unit that does not implement it or that the actor does not act for, negative figures,
+    unit that does not implement it, negative figures,
     fewer than one time or subject per year, and a review of another procedure."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     check_not_abolished(procedure)
     check_implements(procedure, unit)
-    require_unit(actor, unit)
     figures.check()
     if review is not None and review.procedure_id != procedure.pk:
         raise ValidationError(_("The review is about another procedure."))
@@ -214,7 +211,7 @@ def edit_simplification_plan(
     value. Writes "procedures.edit_plan" with the costs before and after.
 
     Refuses an approved plan, a plan saved by someone else since `version` was read (nothing is
-    overwritten), an actor who does not act for the plan's unit, an abolished procedure and the
+    overwritten), an abolished procedure and the
     figures' own refusals."""
     plan = (
         SimplificationPlan.objects.select_for_update()
@@ -230,7 +227,6 @@ def edit_simplification_plan(
                 "changes again."
             )
         )
-    require_unit(actor, plan.unit)
     check_not_abolished(plan.procedure)
     figures.check()
     before = {
@@ -269,9 +265,8 @@ def approve_simplification_plan(
     decision_date: datetime.date | None,
 ) -> SimplificationPlan:
     """Approve a draft plan by decision. Writes "procedures.approve_plan" with the saving.
-    Refuses a non-administrator, an approved plan, a plan on an abolished procedure, and a
+    Refuses an approved plan, a plan on an abolished procedure, and a
     decision without number or date, or dated in the future."""
-    require_admin(actor)
     plan = (
         SimplificationPlan.objects.select_for_update().select_related("procedure").get(pk=plan.pk)
     )

@@ -20,8 +20,6 @@ from cchc.procedures.actions.checks import (
     check_decision,
     check_implements,
     check_not_abolished,
-    require_admin,
-    require_unit,
     vi_number,
 )
 from cchc.procedures.models import (
@@ -93,12 +91,11 @@ def create_workflow(
 ) -> Workflow:
     """Write a draft workflow (the next version for `procedure` × `unit`) with its ordered
     steps. Writes "procedures.create_workflow". Refuses an abolished procedure, a unit that
-    does not implement it or that the actor does not act for, and steps that fail
+    does not implement it, and steps that fail
     `_check_steps` (none, empty, non-positive hours, longer than the legal time)."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     check_not_abolished(procedure)
     check_implements(procedure, unit)
-    require_unit(actor, unit)
     total = _check_steps(procedure, steps)
     latest = Workflow.objects.filter(procedure=procedure, unit=unit).aggregate(v=Max("version"))
     workflow = Workflow.objects.create(
@@ -122,14 +119,13 @@ def create_workflow(
 @transaction.atomic
 def edit_workflow(workflow: Workflow, *, actor: "User", steps: list[StepInput]) -> Workflow:
     """Replace the steps of a draft workflow. Writes "procedures.edit_workflow" with the
-    totals before and after. Refuses a workflow that is no longer a draft, an actor who does
-    not act for its unit, and steps that fail `_check_steps`."""
+    totals before and after. Refuses a workflow that is no longer a draft and steps that
+    fail `_check_steps`."""
     workflow = (
         Workflow.objects.select_for_update().select_related("procedure", "unit").get(pk=workflow.pk)
     )
     if not workflow.is_draft:
         raise ValidationError(_("Only a draft workflow can be edited; start a new version."))
-    require_unit(actor, workflow.unit)
     total = _check_steps(workflow.procedure, steps)
     before = {"steps": workflow.steps.count(), "hours": str(workflow.total_hours)}
     workflow.steps.all().delete()
@@ -155,11 +151,10 @@ def approve_workflow(
     decision_number: str,
     decision_date: datetime.date | None,
 ) -> Workflow:
-    """Approve a draft workflow by decision. Writes "procedures.approve_workflow". Refuses a
-    non-administrator, a workflow that is not a draft, one on an abolished procedure, one whose
+    """Approve a draft workflow by decision. Writes "procedures.approve_workflow". Refuses
+    a workflow that is not a draft, one on an abolished procedure, one whose
     steps no longer fit the (re-imported) legal time, and a decision without number or date,
     or dated in the future."""
-    require_admin(actor)
     workflow = (
         Workflow.objects.select_for_update().select_related("procedure", "unit").get(pk=workflow.pk)
     )
@@ -188,7 +183,6 @@ def publish_workflow(workflow: Workflow, *, actor: "User") -> Workflow:
     procedure and unit become superseded. Writes "procedures.publish_workflow" with the
     versions superseded. Refuses a non-administrator, a workflow that is not approved and one
     with a later version already approved or published."""
-    require_admin(actor)
     workflow = Workflow.objects.select_for_update().select_related("unit").get(pk=workflow.pk)
     if workflow.status != Workflow.Status.APPROVED:
         raise ValidationError(_("Only an approved workflow can be published."))

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from cchc.procedures.models import Procedure, acts_for
+from cchc.procedures.models import Procedure
 from cchc.procedures.permissions import (
+    acts_for,
     campaigns_for_user,
     can_edit_workflow,
     can_review_in,

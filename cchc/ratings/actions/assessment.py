@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership, User
 from cchc.core import audit
-from cchc.plans.jobs import email_notifications
-from cchc.plans.models import Notification
+from cchc.core.actions import notices_to, notify
+from cchc.core.models import Notification
 from cchc.ratings.actions.rounds import rebands, refresh_leaders
 from cchc.ratings.models import (
     GeneralScore,
@@ -93,7 +93,7 @@ def assess_rating(
 
 def notify_assessed(rating: Rating) -> None:
     """Tell the rated (the person; for a unit, its heads) that the rating was assessed and
-    until when they may respond: an in-app notice, e-mailed after commit (plans.jobs)."""
+    until when they may respond: an in-app notice, e-mailed after commit (core.actions.notify)."""
     if rating.kind == Rating.Kind.UNIT:
         heads = Membership.objects.filter(
             unit=rating.unit, role=Membership.Role.HEAD, user__is_active=True
@@ -113,20 +113,15 @@ def notify_assessed(rating: Rating) -> None:
             "band": rating.get_band_display(),
             "day": f"{deadline:%d/%m/%Y}" if deadline else "",
         }
-    notices = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user,
-                kind=Notification.Kind.RATING,
-                link=rating.get_absolute_url(),
-                message=message[:500],
-                key=f"rating:{rating.pk}:v{rating.version}",
-            )
-            for user in users
-        ]
+    notify(
+        notices_to(
+            users,
+            kind=Notification.Kind.RATING,
+            link=rating.get_absolute_url(),
+            message=message,
+            key=f"rating:{rating.pk}:v{rating.version}",
+        )
     )
-    ids = [n.pk for n in notices]
-    transaction.on_commit(lambda: email_notifications.enqueue(ids) if ids else None)
 
 
 def _num(value: Decimal | None) -> str | None:

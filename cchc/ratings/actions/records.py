@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import User
 from cchc.core import audit
+from cchc.core.bulk import insert_rows
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.models import MonthClose
 from cchc.plans.queries import month_bounds
-from cchc.ratings.actions.rounds import insert_rows, rebands, refresh_leaders
+from cchc.ratings.actions.rounds import rebands, refresh_leaders
 from cchc.ratings.models import (
     Discipline,
     FollowUp,

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
+from cchc.core.forms import DATE_PLACEHOLDER, UnitChoiceField
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import DATE_PLACEHOLDER, UnitChoiceField
 from cchc.ratings.models import Discipline, GeneralCriterion, RatingPolicy, Responsibility
 
 UNDECIDED = "none"  # Handling.UNDECIDED is "", which a filter reads as "any handling"

@@ -9,16 +9,12 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 from cchc.ratings.models import Band, GeneralCriterion, PeerGroup, Rating
 
 STEP = Decimal("0.25")
 CRITERION_PREFIX = "criterion_"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
 
 
 def _cleaned(form: forms.Form) -> dict[str, Any]:

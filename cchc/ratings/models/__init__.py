@@ -16,7 +16,7 @@ end, so `from cchc.ratings.models import …` names every model.
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, UnitScopedQuerySet
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -321,21 +321,20 @@ class RatingRound(models.Model):
         return reverse("ratings:round", args=[self.month.year, self.month.month])
 
 
-def scoped[Q_: models.QuerySet[Any]](queryset: Q_, user: "User | Any") -> Q_:
-    """The records of `queryset` that `user` sees: all for city administrators; otherwise
-    those of the units they see (OrgUnit.objects.visible_to) and those about themselves."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_city_admin:
-        return queryset.all()
-    return queryset.filter(Q(unit__in=OrgUnit.objects.visible_to(user)) | Q(person=user))
+class UnitOrSelfQuerySet[M: models.Model](UnitScopedQuerySet[M]):
+    """for_user of the records about a unit and, for a person, about them (ratings, discipline,
+    responsibility): those of the units the user sees (UnitScopedQuerySet, on visible_to) and
+    those about the user themselves; all for city administrators."""
+
+    def for_user(self, user: "User | Any") -> Self:
+        scoped = super().for_user(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_city_admin:
+            return scoped
+        return scoped | self.filter(person=user)
 
 
-class RatingQuerySet(models.QuerySet["Rating"]):
-    def for_user(self, user: "User | Any") -> "RatingQuerySet":
-        """City administrators see every rating; anyone else the ratings of the units they see
-        (their units' subtrees) and their own."""
-        return scoped(self, user)
+class RatingQuerySet(UnitOrSelfQuerySet["Rating"]):
+    """for_user: the ratings of the units the user sees and their own (UnitOrSelfQuerySet)."""
 
 
 class Rating(models.Model):

@@ -3,7 +3,7 @@ which force "not complete" (docs/ratings.md). Part of cchc.ratings.models: impor
 there."""
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,17 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cchc.ratings.models import (
-    scoped,
+    UnitOrSelfQuerySet,
 )
 
 if TYPE_CHECKING:
-    from cchc.accounts.models import User
+    pass
 
 
-class DisciplineQuerySet(models.QuerySet["Discipline"]):
-    def for_user(self, user: "User | Any") -> "DisciplineQuerySet":
-        return scoped(self, user)
-
+# The django-stubs plugin reads as_manager() of a QuerySet subclassed from another module of
+# this package as an incompatible override; the runtime manager is the subclass's own.
+class DisciplineQuerySet(UnitOrSelfQuerySet["Discipline"]):  # type: ignore[override]
     def in_period(self, first: datetime.date, last: datetime.date) -> "DisciplineQuerySet":
         return self.filter(decided_on__gte=first, decided_on__lte=last)
 
@@ -81,10 +80,9 @@ class Discipline(models.Model):
         return f"{self.number} ({self.decided_on:%d/%m/%Y})"
 
 
-class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
-    def for_user(self, user: "User | Any") -> "ResponsibilityQuerySet":
-        return scoped(self, user)
-
+# The django-stubs plugin reads as_manager() of a QuerySet subclassed from another module of
+# this package as an incompatible override; the runtime manager is the subclass's own.
+class ResponsibilityQuerySet(UnitOrSelfQuerySet["Responsibility"]):  # type: ignore[override]
     def open(self) -> "ResponsibilityQuerySet":
         return self.filter(closed_at__isnull=True)
 

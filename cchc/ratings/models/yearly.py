@@ -2,17 +2,17 @@
 with similar tasks, exceptions to the cap, agencies' yearly scores. Part of cchc.ratings.models:
 import them from there."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import UnitScopedQuerySet
 from cchc.ratings.models import AgencyCriterion
 
 if TYPE_CHECKING:
-    from cchc.accounts.models import User
+    pass
 
 
 class StaffGroup(models.Model):
@@ -41,13 +41,8 @@ class StaffGroup(models.Model):
         return self.name
 
 
-class CapExceptionQuerySet(models.QuerySet["CapException"]):
-    def for_user(self, user: "User | Any") -> "CapExceptionQuerySet":
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_city_admin:
-            return self.all()
-        return self.filter(unit__in=OrgUnit.objects.visible_to(user))
+class CapExceptionQuerySet(UnitScopedQuerySet["CapException"]):
+    """for_user: the exceptions of the units the user sees (UnitScopedQuerySet)."""
 
 
 class CapException(models.Model):

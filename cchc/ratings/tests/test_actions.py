@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from cchc.accounts.actions import grant_membership, revoke_membership
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import UserFactory
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import reopen_month
-from cchc.plans.models import MonthClose, Notification, Task
+from cchc.plans.models import MonthClose, Task
 from cchc.plans.tests.factories import task_in
 from cchc.ratings.actions import (
     add_follow_up,

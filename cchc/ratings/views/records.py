@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.core.models import AuditEvent
-from cchc.plans.forms import add_action_error
 from cchc.plans.models import Task
 from cchc.ratings.actions import (
     add_follow_up,

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import Membership, User
 from cchc.core.access import member
+from cchc.core.forms import add_action_error
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 from cchc.ratings import exports, queries
 from cchc.ratings.actions import (
     approve_ratings,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import Membership, User
 from cchc.core.access import city_admin
+from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 from cchc.ratings.actions import assess_agency_year, choose_round_policy, set_staff_group
 from cchc.ratings.forms.years import (
     AgencyPointsForm,

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.forms import add_action_error
 from cchc.ratings import exports
 from cchc.ratings.actions import grant_cap_exception
 from cchc.ratings.forms.years import CapExceptionForm

@@ -11,12 +11,9 @@ from decimal import Decimal
 
 from django.utils import formats, translation
 
-from cchc.orgunits.queries import home_province
 from cchc.reports.briefing import Briefing
 
 DEPARTMENT = "SỞ NỘI VỤ"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "BÁO CÁO"
 CATEGORY_LABELS = {
     "on_time": "Hoàn thành đúng hạn",
@@ -123,13 +120,3 @@ def overdue_note(briefing: Briefing) -> str:
 
 def reopened_note(briefing: Briefing) -> str:
     return "Lưu ý: tháng này đã được mở lại, số liệu có thể thay đổi khi chốt số liệu lại."
-
-
-def issuer() -> tuple[str, str]:
-    """The issuing People's Committee line and the place name of the dated line, from the
-    province this installation serves (CCHC_HOME_PROVINCE): ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
-    "Hà Nội")."""
-    province = home_province()
-    if province is None:
-        return "ỦY BAN NHÂN DÂN", ""
-    return f"ỦY BAN NHÂN DÂN {province.name.upper()}", province.short_name or province.name

@@ -12,11 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from cchc.core.typeset import typeset_pdf
+from cchc.orgunits.queries import letterhead
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     DEPARTMENT,
-    MOTTO,
-    NATION,
     OVERDUE_HEADERS,
     RANKING_HEADERS,
     RATE_FIELDS,
@@ -25,7 +24,6 @@ from cchc.reports.exports import (
     charts,
     day,
     headline,
-    issuer,
     number,
     overdue_note,
     percent,
@@ -65,15 +63,11 @@ def _data(briefing: Briefing) -> dict[str, Any]:
         [t.code, t.title, t.lead_unit, t.responsible, day(t.deadline), number(t.days_overdue)]
         for t in briefing.overdue
     ]
-    committee, place = issuer()
     return {
-        "city": committee,
+        **letterhead(closed.date()),
         "department": DEPARTMENT,
-        "nation": NATION,
-        "motto": MOTTO,
         "title": TITLE,
         "subtitle": subtitle(briefing),
-        "dated": f"{place}, ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}",
         "reopened": reopened_note(briefing) if briefing.is_reopened else "",
         "scope": scope_note(briefing),
         "headline": headline(briefing),

@@ -1,17 +1,12 @@
 """The briefing's tables as an Excel workbook: numbers as numbers, rates as percentages,
 dates as dates, bold and frozen header rows."""
 
-from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.core.xlsx import append_row
+from cchc.core.xlsx import add_sheet
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     OVERDUE_HEADERS,
@@ -32,36 +27,12 @@ def _rate(value: Decimal | None) -> float | None:
     return None if value is None else float(value / 100)
 
 
-def _sheet(
-    book: Workbook,
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    widths: Sequence[int],
-    formats: dict[int, str],
-) -> Worksheet:
-    sheet = book.create_sheet(title)
-    append_row(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        append_row(sheet, row)
-    for column, number_format in formats.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = number_format
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 def _totals(book: Workbook, briefing: Briefing) -> None:
     rows = []
     for name, label in TOTAL_LABELS:
         value = getattr(briefing.totals, name)
         rows.append([label, _rate(value) if name in RATE_FIELDS else value])
-    sheet = _sheet(book, "Tổng hợp", ["Chỉ tiêu", subtitle(briefing)], rows, [34, 24], {})
+    sheet = add_sheet(book, "Tổng hợp", ["Chỉ tiêu", subtitle(briefing)], rows, [34, 24], {})
     for (cell,), (name, _label) in zip(
         sheet.iter_rows(min_row=2, min_col=2, max_col=2), TOTAL_LABELS, strict=True
     ):
@@ -89,7 +60,7 @@ def _ranking(book: Workbook, briefing: Briefing) -> None:
     formats = dict.fromkeys(range(3, 9), INTEGER) | {9: PERCENT, 10: PERCENT, 11: PERCENT}
     formats[12] = INTEGER
     widths = [7, 40, 11, 12, 11, 12, 11, 11, 12, 12, 14, 12]
-    _sheet(book, "Xếp hạng đơn vị", RANKING_HEADERS, rows, widths, formats)
+    add_sheet(book, "Xếp hạng đơn vị", RANKING_HEADERS, rows, widths, formats)
 
 
 def _overdue(book: Workbook, briefing: Briefing) -> None:
@@ -98,12 +69,12 @@ def _overdue(book: Workbook, briefing: Briefing) -> None:
         for t in briefing.overdue
     ]
     formats = {5: DATE, 6: INTEGER}
-    _sheet(book, "Nhiệm vụ quá hạn", OVERDUE_HEADERS, rows, [14, 60, 32, 26, 12, 10], formats)
+    add_sheet(book, "Nhiệm vụ quá hạn", OVERDUE_HEADERS, rows, [14, 60, 32, 26, 12, 10], formats)
 
 
 def _not_reported(book: Workbook, briefing: Briefing) -> None:
     rows = [[line.label] for line in briefing.not_reported]
-    _sheet(book, "Chưa báo cáo", ["Đơn vị chưa báo cáo trong tháng"], rows, [50], {})
+    add_sheet(book, "Chưa báo cáo", ["Đơn vị chưa báo cáo trong tháng"], rows, [50], {})
 
 
 def briefing_xlsx(briefing: Briefing) -> bytes:

@@ -11,8 +11,7 @@ from django.utils import translation
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.models import AuditEvent
-from cchc.plans.models import Notification
+from cchc.core.models import AuditEvent, Notification
 from cchc.reports import actions
 from cchc.reports.models import AnnexValue, Indicator, PeriodicReport, SectionText
 from cchc.reports.tests.factories import period

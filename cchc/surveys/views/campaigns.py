@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
+from cchc.core.forms import add_action_error
 from cchc.surveys import exports, qr
 from cchc.surveys.actions import close_campaign, create_campaign
-from cchc.surveys.forms import CampaignForm, add_action_error
+from cchc.surveys.forms import CampaignForm
 from cchc.surveys.models import Campaign, CampaignUnit, Response
 from cchc.surveys.permissions import (
     campaign_units_for,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin
+from cchc.core.forms import add_action_error
 from cchc.surveys.actions import (
     add_question,
     new_version,
@@ -27,7 +28,7 @@ from cchc.surveys.actions import (
     remove_question,
     update_questionnaire,
 )
-from cchc.surveys.forms import QuestionForm, QuestionnaireSettingsForm, add_action_error
+from cchc.surveys.forms import QuestionForm, QuestionnaireSettingsForm
 from cchc.surveys.models import Campaign, Question, Questionnaire, Section
 
 

@@ -23,6 +23,7 @@ DYNAMIC = {
         "plans.approve_extension",
         "plans.refuse_extension",
     },
+    ("cchc/reports/actions.py", "verb"): {"reports.override", "reports.set_value"},
 }
 
 
