@@ -1,4 +1,5 @@
-"""Development e-mail reads as one line, and Django's empty option reads in Vietnamese."""
+"""Development e-mail reads as one line; Django's empty option reads in Vietnamese; the
+navigation bar shows the unread notifications."""
 
 import io
 
@@ -6,6 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from cchc.accounts.models import User
+from cchc.core.actions import notices_to, notify
 from cchc.core.mail import OneLineConsoleBackend
 
 
@@ -29,3 +31,16 @@ def test_the_empty_option_of_a_select_is_vietnamese(
     html = admin_client_.get("/plans/new/").content.decode()
     assert "Select an option" not in html
     assert "— Chọn —" in html
+
+
+def test_the_navigation_loads_the_unread_count(hanoi, officer_a: User, city_admin: User) -> None:
+    client = Client()
+    client.force_login(officer_a)
+    page = client.get("/").content.decode()
+    assert 'hx-get="/notifications/unread/"' in page
+    assert client.get("/notifications/unread/").content.decode().strip() == ""
+    notify(notices_to([officer_a.pk], kind="review", message="Báo cáo bị trả lại", key="k1"))
+    notify(notices_to([officer_a.pk], kind="review", message="Nhiệm vụ quá hạn", key="k2"))
+    badge = client.get("/notifications/unread/").content.decode()
+    assert 'data-testid="unread-count">2<' in badge
+    assert Client().get("/notifications/unread/").status_code == 302

@@ -22,4 +22,6 @@ MESSAGES = [
     ),
     gettext_noop("Forbidden"),
     gettext_noop("CSRF verification failed. Request aborted."),
+    # django.db.models.fields.BLANK_CHOICE_LABEL: the empty option of every optional select.
+    gettext_noop("- Select an option -"),
 ]

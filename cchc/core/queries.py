@@ -1,9 +1,10 @@
-"""Reads of the audit trail for the audit log page and its CSV export."""
+"""Reads of core's records: the audit trail for the audit log page and its CSV export; a
+person's unread notifications."""
 
 import datetime
 from typing import Any
 
-from cchc.core.models import AuditEvent, AuditEventQuerySet
+from cchc.core.models import AuditEvent, AuditEventQuerySet, Notification
 from cchc.core.text import fold
 
 
@@ -34,3 +35,8 @@ def filter_audit_events(
     if unit is not None:
         events = events.filter(unit__path__startswith=unit.path)
     return events
+
+
+def unread_notifications(user: Any) -> int:
+    """How many of the person's notifications are unread (the navigation badge, the home)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/full", views.healthz_full, name="healthz_full"),
     path("jobs/", views.dead_letters, name="dead_letters"),
+    path("notifications/unread/", views.unread_badge, name="unread_badge"),
 ]

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core import health, jobs
-from cchc.core.access import city_admin, public
+from cchc.core.access import city_admin, member, public
 from cchc.core.actions import RequeueError, requeue_job
 from cchc.core.forms import AuditFilterForm
 from cchc.core.http import HtmxRequest
 from cchc.core.models import AuditEventQuerySet
-from cchc.core.queries import filter_audit_events
+from cchc.core.queries import filter_audit_events, unread_notifications
 
 AUDIT_PAGE_SIZE = 50
 
@@ -94,3 +94,10 @@ def dead_letters(request: HtmxRequest) -> HttpResponse:
         "core/dead_letters.html",
         {"page": page, "status": jobs.queue_status(), "uses_worker": jobs.uses_worker()},
     )
+
+
+@member
+def unread_badge(request: HttpRequest) -> HttpResponse:
+    """The navigation bar's count of unread notifications, loaded by htmx after the page, so
+    that no page pays for it in its own queries."""
+    return render(request, "core/unread_badge.html", {"count": unread_notifications(request.user)})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
 from cchc.core.models import Notification
+from cchc.core.queries import unread_notifications
 from cchc.indices.models import Assessment
 from cchc.inspections.models import Recommendation
 from cchc.orgunits.models import OrgUnit
@@ -77,12 +78,8 @@ def waiting_for(user: Any, today: datetime.date) -> list[Waiting]:
     )
 
 
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def _notifications(user: Any) -> list[Waiting]:
-    unread = unread_count(user)
+    unread = unread_notifications(user)
     if not unread:
         return []
     latest = (
