@@ -98,7 +98,12 @@ def letterhead_block(
 
 
 def _row_xml(
-    values: Sequence[str], *, header: bool, numeric: Collection[int], widths: Sequence[float]
+    values: Sequence[str],
+    *,
+    header: bool,
+    numeric: Collection[int],
+    widths: Sequence[float],
+    size: float,
 ) -> str:
     cells = []
     for x, (value, width) in enumerate(zip(values, widths, strict=True)):
@@ -107,7 +112,7 @@ def _row_xml(
         cells.append(
             f'<w:tc><w:tcPr><w:tcW w:w="{round(width * TWIPS_PER_CM)}" w:type="dxa"/></w:tcPr>'
             f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>'
-            f'<w:r><w:rPr>{bold}<w:sz w:val="20"/></w:rPr>'
+            f'<w:r><w:rPr>{bold}<w:sz w:val="{round(size * 2)}"/></w:rPr>'
             f'<w:t xml:space="preserve">{escape(value)}</w:t></w:r></w:p></w:tc>'
         )
     return f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"
@@ -120,9 +125,10 @@ def table(
     *,
     numeric: Collection[int],
     widths: Sequence[float],
+    size: float = 10,
 ) -> Table:
-    """A bordered table, 10 pt, with a bold header row; the columns whose indexes are in
-    `numeric` are right-aligned.
+    """A bordered table (`size` in points, 10 by default) with a bold header row; the columns
+    whose indexes are in `numeric` are right-aligned.
 
     The rows are written as XML: python-docx's cell, paragraph and run objects re-scan their
     element's children on every property set, which took 10 s for a ranking of 600 units.
@@ -132,7 +138,7 @@ def table(
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(result, widths)
     body = result._tbl
-    body.append(parse_xml(_row_xml(headers, header=True, numeric=numeric, widths=widths)))
-    for values in rows:
-        body.append(parse_xml(_row_xml(values, header=False, numeric=numeric, widths=widths)))
+    for values, header in [(headers, True), *((row, False) for row in rows)]:
+        row = _row_xml(values, header=header, numeric=numeric, widths=widths, size=size)
+        body.append(parse_xml(row))
     return result
