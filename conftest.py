@@ -30,6 +30,7 @@ REFERENCE_DATA = [
     "cchc.dialogues.migrations.0002_fields_and_issue_groups",
     "cchc.procedures.migrations.0002_default_hourly_value",
     "cchc.staffing.migrations.0002_default_policy",
+    "cchc.services.migrations.0002_default_framework",
 ]
 
 
