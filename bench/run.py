@@ -40,6 +40,7 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "procedures.py",
             BENCH_DIR / "staffing.py",
             BENCH_DIR / "composite.py",
+            BENCH_DIR / "services.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

@@ -1,5 +1,6 @@
 """The default framework: Decision 766/QĐ-TTg of 23/06/2022, its appendix's five groups and
-100 points (docs/domain/service-index.md). Data, copied into the database by migration 0002;
+100 points: transparency 18, progress and results 20, digitisation 22, online services 22
+(online filing 12 and online payment 10), satisfaction 18 (docs/domain/service-index.md). Data, copied into the database by migration 0002;
 edit a new version there, never this module, once a month has been scored with it."""
 
 TBC = "to be confirmed: 80% per a published reconciliation of the Government Office's formula workbook"
@@ -9,8 +10,8 @@ DECISION_766 = {
     "groups": [
         {"code": "CK", "name": "Công khai, minh bạch", "points": 18},
         {"code": "TD", "name": "Tiến độ, kết quả giải quyết", "points": 20},
-        {"code": "TT", "name": "Cung cấp dịch vụ trực tuyến", "points": 12},
-        {"code": "TTTT", "name": "Thanh toán trực tuyến", "points": 10},
+        # online public services (12) and online payment (10)
+        {"code": "TT", "name": "Cung cấp dịch vụ trực tuyến", "points": 22},
         {"code": "SH", "name": "Số hóa hồ sơ", "points": 22},
         {"code": "HL", "name": "Mức độ hài lòng", "points": 18},
     ],
@@ -54,7 +55,7 @@ DECISION_766 = {
         {
             "code": "TTTT1",
             "name": "Tỷ lệ hồ sơ thanh toán trực tuyến",
-            "group": "TTTT",
+            "group": "TT",
             "rate": "online_payment_rate",
             "points": 10,
             "threshold": 80,

@@ -195,12 +195,13 @@ def points(scheme: Scheme, unit_rates: dict[str, dict[str, Decimal | None]]) -> 
         pd.DataFrame(index=codes),
         pd.DataFrame(index=codes),
     )
-    scores = engine.run(fw, data, PIPELINE).scores
+    table = engine.run(fw, data, PIPELINE).scores.to_dict(orient="index")
     out: dict[str, Points] = {}
     for u in codes:
-        ind_points = {i.code: _scaled(scores.at[u, i.code], i.points) for i in scheme.indicators}
-        group_points = {g.code: _scaled(scores.at[u, g.code], g.points) for g in scheme.groups}
-        out[u] = Points(ind_points, group_points, _scaled(scores.at[u, TOP], scheme.total))
+        row = table[u]
+        ind_points = {i.code: _scaled(row[i.code], i.points) for i in scheme.indicators}
+        group_points = {g.code: _scaled(row[g.code], g.points) for g in scheme.groups}
+        out[u] = Points(ind_points, group_points, _scaled(row[TOP], scheme.total))
     return out
 
 

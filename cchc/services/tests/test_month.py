@@ -204,7 +204,7 @@ def test_service_index_command_json(october):
     (unit,) = doc["units"]
     assert unit["code"] == W and unit["dossiers"] == 6
     assert unit["rates"]["on_time_rate"] == "66.67"
-    assert set(unit["groups"]) == {"CK", "TD", "TT", "TTTT", "SH", "HL"}
+    assert set(unit["groups"]) == {"CK", "TD", "TT", "SH", "HL"}
 
 
 def test_feeds(october):
