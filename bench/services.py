@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from _common import emit, max_rss_mb, median_seconds, run_on_databases, timed
 
 BENCH = "services"
@@ -159,6 +158,8 @@ def pandas_on_time(frame: pd.DataFrame, month: datetime.date) -> dict[str, tuple
 
 
 def measure(database: str) -> None:
+    from tempfile import mkdtemp
+
     from django.test import Client
 
     from cchc.accounts.models import User
@@ -166,16 +167,15 @@ def measure(database: str) -> None:
     from cchc.services.imports import import_source, path_source
     from cchc.services.models import ImportRun, MonthScore
 
-    from tempfile import mkdtemp
-
     units = build_units()
     path = Path(mkdtemp(prefix="cchc-services-")) / "dossiers.csv"
     gen_s, baseline = timed(lambda: generate(path, [u.code for u in units], ROWS))
     print(
-        f"{BENCH} [{database}]: generated {ROWS:,} dossiers ({path.stat().st_size / 1e6:,.0f} MB CSV) in {gen_s:.1f} s"
+        f"{BENCH} [{database}]: generated {ROWS:,} dossiers "
+        f"({path.stat().st_size / 1e6:,.0f} MB CSV) in {gen_s:.1f} s"
     )
     rss_before = max_rss_mb()
-    import_s, run = timed(
+    import_s, _run = timed(
         lambda: import_source(
             path_source(str(path)), ImportRun.Kind.DOSSIERS, name="bench", actor=None
         )

@@ -1,9 +1,13 @@
 """The default framework: Decision 766/QĐ-TTg of 23/06/2022, its appendix's five groups and
 100 points: transparency 18, progress and results 20, digitisation 22, online services 22
-(online filing 12 and online payment 10), satisfaction 18 (docs/domain/service-index.md). Data, copied into the database by migration 0002;
+(online filing 12 and online payment 10), satisfaction 18 (docs/domain/service-index.md).
+Data, copied into the database by migration 0002;
 edit a new version there, never this module, once a month has been scored with it."""
 
-TBC = "to be confirmed: 80% per a published reconciliation of the Government Office's formula workbook"
+TBC = (
+    "to be confirmed: 80% per a published reconciliation of the Government Office's "
+    "formula workbook"
+)
 ILLUSTRATIVE = "illustrative: the dossier export carries no other transparency figure"
 
 DECISION_766 = {

@@ -13,7 +13,7 @@ class ImportForm(forms.Form):
     feedback = forms.FileField(label=_("Feedback file (CSV or XLSX)"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("dossiers") and not data.get("feedback"):
             raise forms.ValidationError(_("Choose a dossiers file, a feedback file or both."))
         for key in ("dossiers", "feedback"):

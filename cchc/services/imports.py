@@ -11,9 +11,9 @@ re-import updates a dossier's progress). Then the months it touched are recounte
 from __future__ import annotations
 
 import csv
-from collections import namedtuple
 import datetime
 import io
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +53,11 @@ COPY_COLUMNS = [
     "rating",
     "has_feedback",
 ]
-_Row = namedtuple("_Row", COPY_COLUMNS)  # noqa: PYI024
+_Row = namedtuple(
+    "_Row",
+    "code procedure_code procedure_id unit_id channel received_at due_at returned_at "
+    "full_online paid_online e_result digitised rating has_feedback",
+)
 MAX_ERRORS = 10_000
 DOSSIER_COLUMNS = (
     "ma_ho_so",
@@ -148,7 +152,14 @@ def upload_source(upload: Any) -> Source:
 
     if upload.name.lower().endswith(".xlsx"):
         return _xlsx_rows(raw)
-    return _csv_rows(lambda: io.TextIOWrapper(raw(), encoding="utf-8-sig", newline=""))
+    return _csv_rows(lambda: _KeepOpen(raw(), encoding="utf-8-sig", newline=""))
+
+
+class _KeepOpen(io.TextIOWrapper):
+    """A text view of an upload that leaves the upload open (it is read twice)."""
+
+    def close(self) -> None:
+        self.detach()
 
 
 def json_source(rows: list[dict[str, Any]]) -> Source:
@@ -173,10 +184,7 @@ def parse_moment(value: Any, *, end_of_day: bool = False) -> datetime.datetime |
     tz = timezone.get_default_timezone()
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=tz) if timezone.is_naive(value) else value
-    if isinstance(value, datetime.date):
-        text = value.isoformat()
-    else:
-        text = _text(value)
+    text = value.isoformat() if isinstance(value, datetime.date) else _text(value)
     if not text:
         return None
     # "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or with seconds; fromisoformat is C code, and the shape
@@ -305,7 +313,7 @@ class Checker:
                 "danh_gia",
                 _("one of %(v)s or empty") % {"v": ", ".join(FeedbackRating.values)},
             )
-        if self.error_count > n:
+        if self.error_count > n or unit_id is None or received is None or due is None:
             return None
         return Feedback(
             code=code,
@@ -494,7 +502,7 @@ def _copy_upsert(objs: list[Any]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS services_dossier_load ON COMMIT DROP "
+            f"CREATE TEMP TABLE IF NOT EXISTS services_dossier_load ON COMMIT DROP "  # noqa: S608
             f"AS SELECT {columns} FROM {table} WITH NO DATA"
         )
         cursor.execute("TRUNCATE services_dossier_load")
@@ -503,6 +511,6 @@ def _copy_upsert(objs: list[Any]) -> None:
             for o in objs:
                 copy.write_row(o)
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM services_dossier_load "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM services_dossier_load "  # noqa: S608
             f"ON CONFLICT (code) DO UPDATE SET {updates}"
         )

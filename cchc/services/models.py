@@ -76,7 +76,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
     def overdue_at(self, first: datetime.date) -> "DossierQuerySet":
         """Handled in the month and overdue as at its end: completed after the due time, or
         still in progress past it."""
-        start, end = month_bounds(first)
+        _start, end = month_bounds(first)
         late_done = Q(returned_at__lt=end, returned_at__gt=models.F("due_at"))
         late_open = (Q(returned_at__isnull=True) | Q(returned_at__gte=end)) & Q(due_at__lt=end)
         return self.handled_in(first).filter(late_done | late_open)
@@ -184,6 +184,9 @@ class DossierCount(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} · {self.unit_id} · {self.procedure_code}"
+
 
 class FeedbackCount(models.Model):
     """Feedback received by one unit in one month: on time and unsatisfied as at its end."""
@@ -198,6 +201,9 @@ class FeedbackCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "unit"], name="services_one_feedback_count")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} · {self.unit_id}"
 
 
 class MonthScore(models.Model):

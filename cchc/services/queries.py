@@ -103,7 +103,7 @@ def dossier_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
         FROM {_table(Dossier)} d
         WHERE d.received_at < %s AND (d.returned_at IS NULL OR d.returned_at >= %s)
         GROUP BY d.unit_id, d.procedure_code
-    """
+    """  # noqa: S608 (table names from model meta; values are parameters)
     params = [month, start, end, end, at, online, bad, end, end, at, end, start]
     return sql, _adapt(params)
 
@@ -124,7 +124,7 @@ def feedback_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
         FROM {_table(Feedback)} f
         WHERE f.received_at >= %s AND f.received_at < %s
         GROUP BY f.unit_id
-    """
+    """  # noqa: S608 (table names from model meta; values are parameters)
     params = [month, end, FeedbackRating.DISSATISFIED.value, end, end, at, start, end]
     return sql, _adapt(params)
 
@@ -142,7 +142,8 @@ def unit_counts(
         lambda: dict.fromkeys((*COUNT_FIELDS, *FEEDBACK_FIELDS), 0)
     )
     for row in rows.order_by().values("unit_id").annotate(**{f: Sum(f) for f in COUNT_FIELDS}):
-        out[row["unit_id"]].update({f: row[f] or 0 for f in COUNT_FIELDS})
+        values: dict[str, Any] = dict(row)
+        out[values["unit_id"]].update({f: values[f] or 0 for f in COUNT_FIELDS})
     for unit_id, received, on_time, unsatisfied in fb.values_list(
         "unit_id", "received", "on_time", "unsatisfied"
     ):
@@ -186,7 +187,7 @@ def trend(unit: OrgUnit, *, months: int = 12) -> list[MonthScore]:
 
 # A rate's dossiers: the condition that counts a handled dossier in its numerator.
 def _rate_condition(rate: str, month: datetime.date) -> Q:
-    start, end = month_bounds(month)
+    _start, end = month_bounds(month)
     at = end - EVALUATED
     done = Q(returned_at__isnull=False, returned_at__lt=end)
     from django.db.models import F

@@ -10,7 +10,7 @@ from cchc.services.models import ImportRun
 
 
 class Command(BaseCommand):
-    help = "Import a dossiers file (CSV or XLSX) and optionally a feedback file; all or nothing per file."
+    help = "Import a dossiers file (CSV or XLSX) and optionally a feedback file, all or nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             jobs.append((options["feedback"], ImportRun.Kind.FEEDBACK))
         for path, kind in jobs:
 
-            def progress(n: int) -> None:
+            def progress(n: int, path: str = path) -> None:
                 if n % 100_000 == 0:
                     sys.stderr.write(f"{path}: {n:,} rows\n")
 
