@@ -5,6 +5,7 @@ import datetime
 import math
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
@@ -15,6 +16,7 @@ from cchc.core.rounding import half_up
 from cchc.indices.models import Criterion, Framework
 from cchc.plans.models import TaskStatus, status_filter
 from cchc.plans.queries import counted_tasks
+from cchc.services.queries import handling_results
 
 CENT = Decimal("0.01")
 
@@ -23,7 +25,7 @@ def computed_leaves(framework: Framework) -> list[Criterion]:
     """The framework's leaves computed from platform data, in its order. One query."""
     has_children = Criterion.objects.filter(parent=OuterRef("pk"))
     return list(
-        framework.criteria.filter(method=Criterion.Method.COMPUTED)
+        framework.criteria.filter(method__in=[Criterion.Method.COMPUTED, Criterion.Method.SERVICES])
         .exclude(Exists(has_children))
         .order_by("order")
     )
@@ -96,12 +98,48 @@ def computed_scores(
     if not leaves or not unit_ids:
         return {unit_id: {} for unit_id in unit_ids}
     counts = task_counts(framework, unit_ids, as_of)
+    dossiers: dict[int, tuple[int, int, Any]] = {}
+    if any(leaf.method == Criterion.Method.SERVICES for leaf in leaves):
+        first = datetime.date(framework.year, 1, 1)
+        last = min(datetime.date(framework.year, 12, 31), as_of)
+        dossiers = handling_results(unit_ids, first, last)
     scores: dict[int, dict[int, tuple[Decimal, str]]] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for unit_id in unit_ids:
             due, on_time = counts.get(unit_id, (0, 0))
+            handled, in_time, _rate = dossiers.get(unit_id, (0, 0, None))
             scores[unit_id] = {
-                leaf.pk: on_time_points(leaf, framework.step, due, on_time, as_of)
+                leaf.pk: dossier_points(leaf, framework.step, handled, in_time, as_of)
+                if leaf.method == Criterion.Method.SERVICES
+                else on_time_points(leaf, framework.step, due, on_time, as_of)
                 for leaf in leaves
             }
     return scores
+
+
+def dossier_points(
+    criterion: Criterion, step: Decimal, handled: int, on_time: int, as_of: datetime.date
+) -> tuple[Decimal, str]:
+    """A criterion read from the service index (cchc.services): the share of the unit's
+    dossiers handled on time over the framework's year to `as_of` (summed monthly counts,
+    Decision 766's on-time rate) × the maximum, rounded down to the step. No dossier handled
+    gives the maximum, as for tasks."""
+    maximum = criterion.max_points
+    if not handled:
+        text = _("No dossier of the unit was handled by %(day)s: the maximum, %(max)s points.") % {
+            "day": f"{as_of:%d/%m/%Y}",
+            "max": _number(maximum),
+        }
+        return maximum, text
+    unit = step if step > 0 else CENT
+    steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(handled) * Fraction(unit)))
+    points = (unit * steps).quantize(CENT)
+    percent = half_up(Decimal(100 * on_time) / Decimal(handled), 2)
+    text = _("%(done)s/%(due)s dossiers handled on time = %(percent)s × %(max)s = %(points)s") % {
+        "done": on_time,
+        "due": handled,
+        "percent": f"{_number(percent)}%",
+        "max": _number(maximum),
+        "points": _number(points),
+    }
+    return points, text
