@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.core.access import city_admin, member
@@ -38,16 +38,16 @@ from cchc.services.permissions import (
 from cchc.services.scoring import RATES, parse_framework
 
 RATE_LABELS = {
-    "on_time_rate": _l("On time"),
-    "dossier_satisfaction_rate": _l("Satisfaction with dossiers"),
-    "feedback_on_time_rate": _l("Feedback handled on time"),
-    "feedback_satisfaction_rate": _l("Satisfaction with feedback handling"),
-    "online_rate": _l("Filed online"),
-    "full_online_rate": _l("Full-process online"),
-    "online_payment_rate": _l("Paid online"),
-    "e_result_rate": _l("Electronic results"),
-    "digitised_rate": _l("Digitised"),
-    "published_rate": _l("Procedure published in the catalogue"),
+    "on_time_rate": gettext_lazy("On time"),
+    "dossier_satisfaction_rate": gettext_lazy("Satisfaction with dossiers"),
+    "feedback_on_time_rate": gettext_lazy("Feedback handled on time"),
+    "feedback_satisfaction_rate": gettext_lazy("Satisfaction with feedback handling"),
+    "online_rate": gettext_lazy("Filed online"),
+    "full_online_rate": gettext_lazy("Full-process online"),
+    "online_payment_rate": gettext_lazy("Paid online"),
+    "e_result_rate": gettext_lazy("Electronic results"),
+    "digitised_rate": gettext_lazy("Digitised"),
+    "published_rate": gettext_lazy("Procedure published in the catalogue"),
 }
 
 

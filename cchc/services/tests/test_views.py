@@ -3,7 +3,6 @@ late dossiers and the apology letter (DOCX read back), the import page's error r
 daily push through the API."""
 
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ from docx import Document
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.api.tests.test_api import ApiClient
 from cchc.core.models import AuditEvent
 from cchc.services.models import ApologyLetter, Dossier
 from cchc.services.tests.helpers import dossier, write_csv
-from cchc.services.tests.test_month import W, october_rows
+from cchc.services.tests.test_month import october_rows
 
 
 def _client(user):
@@ -107,37 +105,3 @@ def test_the_import_page_offers_the_error_report(hanoi, city_admin, tmp_path):
     run = ImportRun.objects.get()
     report = client.get(f"/services/import/{run.pk}/errors.csv").content.decode("utf-8-sig")
     assert "2,ma_don_vi" in report
-
-
-def test_api_push_and_index(hanoi, city_admin, officer_a):
-    api = ApiClient(city_admin)
-    rows = [
-        dossier("P1", W, "2024-10-01", "2024-10-05", "2024-10-04"),
-        dossier("P2", W, "2024-10-01", "2024-10-05", "2024-10-09"),
-    ]
-    response = api.client.post(
-        "/api/v1/services/dossiers",
-        json.dumps({"rows": rows}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {api.key}",
-    )
-    assert response.status_code == 200
-    assert response.json()["created"] == 2
-    bad = api.client.post(
-        "/api/v1/services/dossiers",
-        json.dumps({"rows": [dossier("P3", "nope", "x", "y")]}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {api.key}",
-    )
-    assert bad.status_code == 422
-    assert bad.json()["errors"] == 3
-    data = ApiClient(officer_a).get("/api/v1/services/index", {"month": "2024-10"}).json()
-    assert data["units"][0]["rates"]["on_time_rate"] == "50.00"
-    officer = ApiClient(officer_a)
-    refused = officer.client.post(
-        "/api/v1/services/dossiers",
-        json.dumps({"rows": rows}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {officer.key}",
-    )
-    assert refused.status_code == 403

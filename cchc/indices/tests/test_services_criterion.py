@@ -56,13 +56,3 @@ def test_a_criterion_read_from_the_service_index(dossiers, hanoi, city_admin, se
     assert points == Decimal("7.50")
     assert text.startswith("3/4 dossiers handled on time = 75%")
     assert scores[hanoi.ward_b.pk][leaf.pk][0] == Decimal(10)  # no dossier: the maximum
-
-
-def test_the_agency_points_page_shows_the_handling_results(dossiers, hanoi, city_admin, client):
-    from django.urls import reverse
-
-    client.force_login(city_admin)
-    url = reverse("ratings:agency_points", args=[2024]) + f"?unit={W}"
-    page = client.get(url).content.decode()
-    assert 'data-testid="handling"' in page
-    assert "75,00%" in page or "75.00%" in page
