@@ -67,25 +67,43 @@ def on_time_points(
     """The points of a computed criterion for a unit with `on_time` of `due` tasks completed on
     time: the share × the maximum, rounded down to the framework's `step`, and the calculation
     in words (in the active language). No task due gives the maximum."""
-    maximum = criterion.max_points
     if not due:
-        text = _("No task of the unit was due by %(day)s: the maximum, %(max)s points.") % {
-            "day": f"{as_of:%d/%m/%Y}",
-            "max": _number(maximum),
-        }
-        return maximum, text
+        return _maximum(
+            criterion,
+            _("No task of the unit was due by %(day)s: the maximum, %(max)s points."),
+            as_of,
+        )
+    return _share(
+        criterion,
+        step,
+        due,
+        on_time,
+        _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s"),
+        places=1,
+    )
+
+
+def _maximum(criterion: Criterion, text: str, as_of: datetime.date) -> tuple[Decimal, str]:
+    maximum = criterion.max_points
+    return maximum, text % {"day": f"{as_of:%d/%m/%Y}", "max": _number(maximum)}
+
+
+def _share(
+    criterion: Criterion, step: Decimal, total: int, done: int, text: str, *, places: int
+) -> tuple[Decimal, str]:
+    """`done` ÷ `total` × the maximum, rounded down to `step`, and `text` filled in."""
+    maximum = criterion.max_points
     unit = step if step > 0 else CENT
-    steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(due) * Fraction(unit)))
+    steps = math.floor(Fraction(done) * Fraction(maximum) / (Fraction(total) * Fraction(unit)))
     points = (unit * steps).quantize(CENT)
-    percent = half_up(Decimal(100 * on_time) / Decimal(due), 1)
-    text = _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s") % {
-        "done": on_time,
-        "due": due,
+    percent = half_up(Decimal(100 * done) / Decimal(total), places)
+    return points, text % {
+        "done": done,
+        "due": total,
         "percent": f"{_number(percent)}%",
         "max": _number(maximum),
         "points": _number(points),
     }
-    return points, text
 
 
 def computed_scores(
@@ -124,22 +142,17 @@ def dossier_points(
     dossiers handled on time over the framework's year to `as_of` (summed monthly counts,
     Decision 766's on-time rate) × the maximum, rounded down to the step. No dossier handled
     gives the maximum, as for tasks."""
-    maximum = criterion.max_points
     if not handled:
-        text = _("No dossier of the unit was handled by %(day)s: the maximum, %(max)s points.") % {
-            "day": f"{as_of:%d/%m/%Y}",
-            "max": _number(maximum),
-        }
-        return maximum, text
-    unit = step if step > 0 else CENT
-    steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(handled) * Fraction(unit)))
-    points = (unit * steps).quantize(CENT)
-    percent = half_up(Decimal(100 * on_time) / Decimal(handled), 2)
-    text = _("%(done)s/%(due)s dossiers handled on time = %(percent)s × %(max)s = %(points)s") % {
-        "done": on_time,
-        "due": handled,
-        "percent": f"{_number(percent)}%",
-        "max": _number(maximum),
-        "points": _number(points),
-    }
-    return points, text
+        return _maximum(
+            criterion,
+            _("No dossier of the unit was handled by %(day)s: the maximum, %(max)s points."),
+            as_of,
+        )
+    return _share(
+        criterion,
+        step,
+        handled,
+        on_time,
+        _("%(done)s/%(due)s dossiers handled on time = %(percent)s × %(max)s = %(points)s"),
+        places=2,
+    )
