@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cchc.services.tests.helpers import dossier, write_csv
 
-W = "00004"
+W = "01-SNV"  # an agency: the Department of Home Affairs
 
 
 @pytest.fixture
