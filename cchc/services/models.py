@@ -69,8 +69,12 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         """Handled in the month starting `first`: received in it, or received before it and
         still in progress at its start (returned in it or later, or not yet)."""
         start, end = month_bounds(first)
-        return self.filter(received_at__lt=end).filter(
-            Q(returned_at__isnull=True) | Q(returned_at__gte=start)
+        # Three branches, each an index range, so that a month reads its own dossiers and the
+        # ones still open, not the whole history received before it.
+        return self.filter(
+            Q(received_at__gte=start, received_at__lt=end)
+            | Q(received_at__lt=start, returned_at__gte=start)
+            | Q(received_at__lt=start, returned_at__isnull=True)
         )
 
     def overdue_at(self, first: datetime.date) -> "DossierQuerySet":
@@ -126,6 +130,11 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "received_at"], name="services_dossier_unit_recv"),
             models.Index(fields=["received_at"], name="services_dossier_received"),
             models.Index(fields=["returned_at"], name="services_dossier_returned"),
+            # "handled in a month" as three index ranges (DossierQuerySet.handled_in)
+            models.Index(fields=["unit", "returned_at"], name="services_dossier_unit_ret"),
+            models.Index(
+                fields=["unit"], condition=Q(returned_at__isnull=True), name="services_dossier_open"
+            ),
         ]
 
     def __str__(self) -> str:

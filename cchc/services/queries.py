@@ -101,10 +101,28 @@ def dossier_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
             SUM(CASE WHEN d.procedure_id IS NOT NULL THEN 1 ELSE 0 END),
             SUM(CASE WHEN d.rating = %s OR d.has_feedback OR {late} THEN 1 ELSE 0 END)
         FROM {_table(Dossier)} d
-        WHERE d.received_at < %s AND (d.returned_at IS NULL OR d.returned_at >= %s)
+        WHERE (d.received_at >= %s AND d.received_at < %s)
+           OR (d.received_at < %s AND d.returned_at >= %s)
+           OR (d.received_at < %s AND d.returned_at IS NULL)
         GROUP BY d.unit_id, d.procedure_code
     """  # noqa: S608 (table names from model meta; values are parameters)
-    params = [month, start, end, end, at, online, bad, end, end, at, end, start]
+    params = [
+        month,
+        start,
+        end,
+        end,
+        at,
+        online,
+        bad,
+        end,
+        end,
+        at,
+        start,
+        end,
+        start,
+        start,
+        start,
+    ]
     return sql, _adapt(params)
 
 

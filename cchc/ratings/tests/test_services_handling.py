@@ -15,17 +15,17 @@ W = "01-SNV"  # an agency: the Department of Home Affairs
 @pytest.fixture
 def dossiers(hanoi, tmp_path):
     rows = [
-        dossier("A1", W, "2024-03-01", "2024-03-05", "2024-03-04"),
-        dossier("A2", W, "2024-03-01", "2024-03-05", "2024-03-10"),
-        dossier("A3", W, "2024-04-01", "2024-04-05", "2024-04-02"),
-        dossier("A4", W, "2024-04-01", "2024-04-05", "2024-04-03"),
+        dossier("A1", W, "2026-03-01", "2026-03-05", "2026-03-04"),
+        dossier("A2", W, "2026-03-01", "2026-03-05", "2026-03-10"),
+        dossier("A3", W, "2026-04-01", "2026-04-05", "2026-04-02"),
+        dossier("A4", W, "2026-04-01", "2026-04-05", "2026-04-03"),
     ]
     call_command("import_dossiers", write_csv(tmp_path / "d.csv", rows), stdout=io.StringIO())
 
 
 def test_the_agency_points_page_shows_the_handling_results(dossiers, hanoi, city_admin, client):
     client.force_login(city_admin)
-    url = reverse("ratings:agency_points", args=[2024]) + f"?unit={W}"
+    url = reverse("ratings:agency_points", args=[2026]) + f"?unit={W}"
     page = client.get(url).content.decode()
     assert 'data-testid="handling"' in page
     assert "75,00%" in page or "75.00%" in page
