@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from cchc.core.models import AuditEvent
@@ -144,7 +145,7 @@ def test_a_closed_month_is_frozen(october, city_admin, tmp_path):
         actor=city_admin,
     )
     assert _score(october.ward_a, OCT).rates["on_time_rate"] == "66.67"  # frozen
-    with pytest.raises(Exception, match="already closed"):
+    with pytest.raises(ValidationError, match="10/2024"):
         close_month(OCT, actor=city_admin)
 
 
@@ -193,7 +194,9 @@ def test_feedback_about_an_unknown_dossier_is_refused(hanoi, tmp_path):
             name="f.csv",
             actor=None,
         )
-    assert refused.value.run.errors == [[2, "ma_ho_so", "unknown dossier 'NOPE'"]]
+    ((row, column, message),) = refused.value.run.errors
+    assert (row, column) == (2, "ma_ho_so")
+    assert "NOPE" in message
 
 
 def test_service_index_command_json(october):
