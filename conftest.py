@@ -32,6 +32,8 @@ REFERENCE_DATA = [
     "cchc.procedures.migrations.0002_default_hourly_value",
     "cchc.staffing.migrations.0002_default_policy",
     "cchc.reports.migrations.0002_periods_sections_indicators",
+    "cchc.reports.migrations.0003_dossier_sources",
+    "cchc.services.migrations.0002_default_framework",
 ]
 
 

@@ -45,6 +45,7 @@ def modules(names: list[str]) -> list[Path]:
             BENCH_DIR / "rush.py",
             BENCH_DIR / "retention.py",
             BENCH_DIR / "par_report.py",
+            BENCH_DIR / "services.py",
         ]
     )
     return [path for path in found if not names or any(name in path.stem for name in names)]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cchc.dialogues",
     "cchc.procedures",
     "cchc.staffing",
+    "cchc.services",
     "cchc.indices",
     "cchc.composites",
     "cchc.ratings",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dialogues/", include("cchc.dialogues.urls")),
     path("procedures/", include("cchc.procedures.urls")),
     path("staffing/", include("cchc.staffing.urls")),
+    path("services/", include("cchc.services.urls")),
     path("composites/", include("cchc.composites.urls")),
     path("privacy/", include("cchc.privacy.urls")),
     path("api/v1/", include("cchc.api.urls")),

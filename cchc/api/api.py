@@ -156,6 +156,7 @@ from cchc.api import plans as plans_api  # noqa: E402
 from cchc.api import procedures as procedures_api  # noqa: E402
 from cchc.api import ratings as ratings_api  # noqa: E402
 from cchc.api import reports as reports_api  # noqa: E402
+from cchc.api import services as services_api  # noqa: E402
 from cchc.api import staffing as staffing_api  # noqa: E402
 from cchc.api import surveys as surveys_api  # noqa: E402
 
@@ -168,3 +169,4 @@ api.add_router("", inspections_api.router)
 api.add_router("/procedures/", procedures_api.router)
 api.add_router("/staffing/", staffing_api.router)
 api.add_router("", reports_api.router)
+api.add_router("/services/", services_api.router)

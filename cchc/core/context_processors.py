@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, Any, str, str | None]] = [
         "evaluation",
     ),
     ("surveys:campaigns", _("Satisfaction surveys"), "ui-checks", "evaluation"),
+    ("services:index", _("Service index (Decision 766)"), "speedometer", "evaluation"),
     ("inspections:list", _("Public-duty inspections"), "clipboard2-check", "oversight"),
     ("dialogues:petitions", _("Dialogues"), "chat-square-text", "oversight"),
     ("procedures:list", _("Administrative procedures"), "file-earmark-text", "programme"),

@@ -158,6 +158,11 @@ VERBS: dict[str, Any] = {
     "ratings.reopen": gettext_lazy("reopened the ratings"),
     "ratings.respond": gettext_lazy("responded to the rating"),
     "ratings.set_staff_group": gettext_lazy("set the staff group"),
+    # services
+    "services.apology": gettext_lazy("issued an apology letter"),
+    "services.close_month": gettext_lazy("closed the month's service index"),
+    "services.import": gettext_lazy("imported dossiers"),
+    "services.recompute": gettext_lazy("recomputed the service index"),
     # reports
     "reports.accept": gettext_lazy("accepted the periodic report"),
     "reports.consolidate": gettext_lazy("consolidated the city's periodic report"),

@@ -21,6 +21,7 @@ from cchc.demo.plans import seed_plans
 from cchc.demo.procedures import seed_procedures
 from cchc.demo.ratings import seed_ratings
 from cchc.demo.reports import seed_reports
+from cchc.demo.services import seed_services
 from cchc.demo.staffing import seed_staffing
 from cchc.demo.surveys import seed_surveys
 from cchc.orgunits.imports import import_chart, read_csv
@@ -104,6 +105,7 @@ def seed_demo() -> None:
     seed_dialogues(admin, User.objects.get(username="badinh.canbo"))
     seed_staffing(admin)
     seed_procedures(admin)
+    seed_services(User.objects.get(username="badinh.canbo"))
     seed_reports(admin)
     ranges = removal.seed_ranges(before, removal.watermarks())
     audit.record(None, removal.SEED_VERB, details={"ranges": ranges})

@@ -20,11 +20,12 @@ from cchc.reports.actions import (
 from cchc.reports.models import Indicator, PeriodicReport, ReportPeriod
 
 YEAR = 2026
-# unit code, author, signer's position, signer, dossiers received per period (typed in)
+# unit code, author, signer's position, signer, full-process online public services provided
+# (typed in: annex row CĐS.01)
 UNITS = [
-    ("00004", "badinh.canbo", "Chủ tịch", "Vũ Đức Bình", 1_540),
-    ("00070", "hoankiem.canbo", "Chủ tịch", "Trần Thị Hoa", 1_210),
-    ("01-SNV", "snv.chuyenvien", "Giám đốc", "Lê Minh Giám", 380),
+    ("00004", "badinh.canbo", "Chủ tịch", "Vũ Đức Bình", 154),
+    ("00070", "hoankiem.canbo", "Chủ tịch", "Trần Thị Hoa", 121),
+    ("01-SNV", "snv.chuyenvien", "Giám đốc", "Lê Minh Giám", 38),
 ]
 TEXTS = {
     "direction": (
@@ -76,17 +77,17 @@ def _write(report: PeriodicReport, actor: User, unit_name: str, signer: tuple[st
 
 
 def _unit_report(
-    code: str, author: User, period: ReportPeriod, signer: tuple[str, str], dossiers: int
+    code: str, author: User, period: ReportPeriod, signer: tuple[str, str], services: int
 ) -> PeriodicReport:
     unit = OrgUnit.objects.get(code=code, legacy=False)
     report = start_report(unit, actor=author, year=YEAR, period=period)
     _write(report, author, unit.name, signer)
     set_annex_value(
         report,
-        Indicator.objects.get(code="TTHC.06"),
+        Indicator.objects.get(code="CĐS.01"),
         actor=author,
         version=report.version,
-        value=Decimal(dossiers * period.order),
+        value=Decimal(services * period.order),
     )
     return report
 
@@ -96,9 +97,9 @@ def seed_reports(admin: User) -> None:
     city = OrgUnit.objects.get(kind=OrgUnit.Kind.PROVINCE, legacy=False, code="01")
     for code in ("q1", "h1", "q3"):
         period = periods[code]
-        for unit_code, username, position, name, dossiers in UNITS:
+        for unit_code, username, position, name, services in UNITS:
             author = User.objects.get(username=username)
-            report = _unit_report(unit_code, author, period, (position, name), dossiers)
+            report = _unit_report(unit_code, author, period, (position, name), services)
             submit_report(report, actor=author, version=report.version)
             if code == "q3" and unit_code == "00070":
                 return_report(
@@ -123,5 +124,5 @@ def seed_reports(admin: User) -> None:
         )
         submit_report(city_report, actor=admin, version=city_report.version)
     author = User.objects.get(username="badinh.canbo")
-    _unit_report("00004", author, periods["year"], ("Chủ tịch", "Vũ Đức Bình"), 1_540)
+    _unit_report("00004", author, periods["year"], ("Chủ tịch", "Vũ Đức Bình"), 154)
     start_report(city, actor=admin, year=YEAR, period=periods["year"])

@@ -42,11 +42,14 @@ METHODS = {
     "computed": Criterion.Method.COMPUTED,
     "dieu tra": Criterion.Method.SURVEY,
     "survey": Criterion.Method.SURVEY,
+    "ho so": Criterion.Method.SERVICES,
+    "services": Criterion.Method.SERVICES,
 }
 METHOD_NAMES: dict[str, str] = {
     Criterion.Method.MANUAL: "Tự chấm",
     Criterion.Method.COMPUTED: "Tự động",
     Criterion.Method.SURVEY: "Điều tra",
+    Criterion.Method.SERVICES: "Hồ sơ",
 }
 YES = {"x", "co", "yes", "1", "true"}
 

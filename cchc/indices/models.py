@@ -122,6 +122,8 @@ class Criterion(models.Model):
         MANUAL = "manual", _("Scored by the unit, appraised by the council")
         COMPUTED = "computed", _("Computed from platform data")
         SURVEY = "survey", _("From the sociological survey")
+        # The share of the unit's dossiers handled on time (cchc.services, Decision 766).
+        SERVICES = "services", _("Computed from dossier data")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey(

@@ -6,6 +6,7 @@ import datetime
 import math
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
@@ -24,6 +25,7 @@ from cchc.indices.models import (
 )
 from cchc.plans.models import TaskStatus, status_filter
 from cchc.plans.queries import counted_tasks
+from cchc.services.queries import handling_results
 
 CENT = Decimal("0.01")
 MAX_SCORE = Decimal(100_000)  # an external index's score must stay below it
@@ -33,7 +35,7 @@ def computed_leaves(framework: Framework) -> list[Criterion]:
     """The framework's leaves computed from platform data, in its order. One query."""
     has_children = Criterion.objects.filter(parent=OuterRef("pk"))
     return list(
-        framework.criteria.filter(method=Criterion.Method.COMPUTED)
+        framework.criteria.filter(method__in=[Criterion.Method.COMPUTED, Criterion.Method.SERVICES])
         .exclude(Exists(has_children))
         .order_by("order")
     )
@@ -75,25 +77,43 @@ def on_time_points(
     """The points of a computed criterion for a unit with `on_time` of `due` tasks completed on
     time: the share × the maximum, rounded down to the framework's `step`, and the calculation
     in words (in the active language). No task due gives the maximum."""
-    maximum = criterion.max_points
     if not due:
-        text = _("No task of the unit was due by %(day)s: the maximum, %(max)s points.") % {
-            "day": f"{as_of:%d/%m/%Y}",
-            "max": _number(maximum),
-        }
-        return maximum, text
+        return _maximum(
+            criterion,
+            _("No task of the unit was due by %(day)s: the maximum, %(max)s points."),
+            as_of,
+        )
+    return _share(
+        criterion,
+        step,
+        due,
+        on_time,
+        _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s"),
+        places=1,
+    )
+
+
+def _maximum(criterion: Criterion, text: str, as_of: datetime.date) -> tuple[Decimal, str]:
+    maximum = criterion.max_points
+    return maximum, text % {"day": f"{as_of:%d/%m/%Y}", "max": _number(maximum)}
+
+
+def _share(
+    criterion: Criterion, step: Decimal, total: int, done: int, text: str, *, places: int
+) -> tuple[Decimal, str]:
+    """`done` ÷ `total` × the maximum, rounded down to `step`, and `text` filled in."""
+    maximum = criterion.max_points
     unit = step if step > 0 else CENT
-    steps = math.floor(Fraction(on_time) * Fraction(maximum) / (Fraction(due) * Fraction(unit)))
+    steps = math.floor(Fraction(done) * Fraction(maximum) / (Fraction(total) * Fraction(unit)))
     points = (unit * steps).quantize(CENT)
-    percent = half_up(Decimal(100 * on_time) / Decimal(due), 1)
-    text = _("%(done)s/%(due)s tasks completed on time = %(percent)s × %(max)s = %(points)s") % {
-        "done": on_time,
-        "due": due,
+    percent = half_up(Decimal(100 * done) / Decimal(total), places)
+    return points, text % {
+        "done": done,
+        "due": total,
         "percent": f"{_number(percent)}%",
         "max": _number(maximum),
         "points": _number(points),
     }
-    return points, text
 
 
 def computed_scores(
@@ -106,12 +126,20 @@ def computed_scores(
     if not leaves or not unit_ids:
         return {unit_id: {} for unit_id in unit_ids}
     counts = task_counts(framework, unit_ids, as_of)
+    dossiers: dict[int, tuple[int, int, Any]] = {}
+    if any(leaf.method == Criterion.Method.SERVICES for leaf in leaves):
+        first = datetime.date(framework.year, 1, 1)
+        last = min(datetime.date(framework.year, 12, 31), as_of)
+        dossiers = handling_results(unit_ids, first, last)
     scores: dict[int, dict[int, tuple[Decimal, str]]] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for unit_id in unit_ids:
             due, on_time = counts.get(unit_id, (0, 0))
+            handled, in_time, _rate = dossiers.get(unit_id, (0, 0, None))
             scores[unit_id] = {
-                leaf.pk: on_time_points(leaf, framework.step, due, on_time, as_of)
+                leaf.pk: dossier_points(leaf, framework.step, handled, in_time, as_of)
+                if leaf.method == Criterion.Method.SERVICES
+                else on_time_points(leaf, framework.step, due, on_time, as_of)
                 for leaf in leaves
             }
     return scores
@@ -192,3 +220,26 @@ def provinces(index: ExternalIndex) -> list[tuple[str, str]]:
         .order_by("province_code", "-year")
     )
     return sorted(dict(reversed(list(rows))).items())
+
+
+def dossier_points(
+    criterion: Criterion, step: Decimal, handled: int, on_time: int, as_of: datetime.date
+) -> tuple[Decimal, str]:
+    """A criterion read from the service index (cchc.services): the share of the unit's
+    dossiers handled on time over the framework's year to `as_of` (summed monthly counts,
+    Decision 766's on-time rate) × the maximum, rounded down to the step. No dossier handled
+    gives the maximum, as for tasks."""
+    if not handled:
+        return _maximum(
+            criterion,
+            _("No dossier of the unit was handled by %(day)s: the maximum, %(max)s points."),
+            as_of,
+        )
+    return _share(
+        criterion,
+        step,
+        handled,
+        on_time,
+        _("%(done)s/%(due)s dossiers handled on time = %(percent)s × %(max)s = %(points)s"),
+        places=2,
+    )

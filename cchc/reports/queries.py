@@ -31,6 +31,7 @@ from cchc.reports.models import (
     SectionText,
     Window,
 )
+from cchc.services.models import Channel, Dossier
 from cchc.staffing.models import Headcount
 
 CITY = None  # the key of the city's total in a figures dict
@@ -138,6 +139,25 @@ def _headcount(column: str) -> SourceFunction:
     return total
 
 
+def _dossiers(condition: str) -> SourceFunction:
+    """Dossiers of the Decision 766 data (cchc.services) in the window: received, received
+    online, or completed at or before their due time."""
+
+    def count(window: Window, unit_ids: Sequence[int] | None) -> dict:
+        start, end = _between(window)
+        if condition == "on_time":
+            rows = Dossier.objects.filter(
+                returned_at__gte=start, returned_at__lt=end, returned_at__lte=F("due_at")
+            )
+        else:
+            rows = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+            if condition == "online":
+                rows = rows.filter(channel=Channel.ONLINE)
+        return _grouped(rows, "unit", Count("pk"), unit_ids)
+
+    return count
+
+
 TASK_SOURCES = {
     "tasks_assigned": ("assigned",),
     "tasks_completed": ("on_time", "late"),
@@ -159,6 +179,9 @@ SOURCES: dict[str, SourceFunction] = {
     "civil_in_post": _headcount("civil_actual"),
     "public_posts_assigned": _headcount("public_assigned"),
     "public_in_post": _headcount("public_actual"),
+    "dossiers_received": _dossiers("received"),
+    "dossiers_on_time": _dossiers("on_time"),
+    "dossiers_online": _dossiers("online"),
 }
 # Where a figure comes from: the list page that shows the underlying records.
 SOURCE_LISTS = {
@@ -177,6 +200,9 @@ SOURCE_LISTS = {
     "civil_in_post": "staffing:summary",
     "public_posts_assigned": "staffing:summary",
     "public_in_post": "staffing:summary",
+    "dossiers_received": "services:index",
+    "dossiers_on_time": "services:index",
+    "dossiers_online": "services:index",
 }
 KNOWN_SOURCES = set(SOURCES) | set(TASK_SOURCES)
 

@@ -52,7 +52,7 @@ def test_ward_fills_q3_department_accepts_city_shows_it(
     page.fill(f"#id_{section.pk}-results", TEXT)
     page.click("#save-report")
     row = page.locator("#row-TTHC\\.06")
-    row.locator("input[name=value]").fill("1540")
+    row.locator("input[name=value]").fill("154")
     row.locator("button[type=submit]").click()
     expect(page.locator("#row-TTHC\\.06 .annex-value")).to_contain_text("1")
     page.screenshot(path=str(shots / "ward-q3.png"), full_page=True)
@@ -86,4 +86,4 @@ def test_ward_fills_q3_department_accepts_city_shows_it(
     assert "15/06/2026" in body
     annex = word.tables[1]
     rows = {r.cells[1].text: r.cells[4].text for r in annex.rows[1:]}
-    assert rows["TTHC.06"] == "1.540"  # the ward's typed-in figure, summed into the city's
+    assert rows["CĐS.01"] == "154"  # the ward's typed-in figure, summed into the city's

@@ -38,6 +38,7 @@ from cchc.ratings.models import (
 )
 from cchc.ratings.views.rounds import _month_round
 from cchc.ratings.views.years import _year
+from cchc.services.queries import handling_results
 
 
 def _picked_unit(request: AuthedRequest) -> tuple[UnitPickForm, OrgUnit | None]:
@@ -163,10 +164,17 @@ def agency_points(request: AuthedRequest, year: int) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 400
+    handling = None
+    if unit is not None:
+        # "Results of handling administrative procedures": the year's dossiers (Decision 766).
+        handling = handling_results(
+            [unit.pk], datetime.date(year, 1, 1), datetime.date(year, 12, 1)
+        ).get(unit.pk)
     context: dict[str, Any] = {
         "year": year,
         "pick": pick,
         "unit": unit,
+        "handling": handling,
         "policy": policy,
         "criteria": criteria,
         "form": form,

@@ -82,7 +82,7 @@ def test_override_needs_a_reason_and_is_audited(q3, officer_a) -> None:
     assert event.details == {"indicator": "TTHC.01", "computed": "0.00"}
     assert "giấy" in event.changes["reason"][1]
     # A typed-in row needs no reason; a stale version is refused.
-    typed = Indicator.objects.get(code="TTHC.06")
+    typed = Indicator.objects.get(code="CĐS.01")
     actions.set_annex_value(q3, typed, actor=officer_a, version=q3.version, value=Decimal(140))
     assert AuditEvent.objects.filter(verb="reports.set_value").count() == 1
     with pytest.raises(ValidationError, match="Someone else"):
@@ -131,7 +131,7 @@ def test_returned_report_is_edited_and_resubmitted(q3, officer_a, city_admin) ->
 
 @pytest.mark.django_db
 def test_city_report_consolidates_accepted_units(hanoi, officer_a, officer_b, city_admin) -> None:
-    typed = Indicator.objects.get(code="TTHC.06")
+    typed = Indicator.objects.get(code="CĐS.01")
     for officer, unit, dossiers, accept in (
         (officer_a, hanoi.ward_a, 140, True),
         (officer_b, hanoi.ward_b, 60, False),

@@ -140,7 +140,7 @@ def test_unit_annex_equals_the_platforms_counts(records, hanoi, officer_a) -> No
     assert annex["TTHC.03"] == 0
     assert annex["TTHC.04"] == records
     assert (annex["CV.01"], annex["CV.02"], annex["CV.03"], annex["CV.04"]) == (50, 48, 20, 19)
-    assert annex["TTHC.06"] is None  # typed in by the unit (dossiers: the services app)
+    assert annex["CĐS.01"] is None  # typed in by the unit
     figures = SectionText.objects.get(report=report, section__code="procedures").figures
     assert figures == {
         "tasks_assigned": 3,

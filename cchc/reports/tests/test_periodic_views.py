@@ -25,10 +25,10 @@ def accepted(hanoi, officer_a, city_admin) -> PeriodicReport:
     write(report, officer_a, text="Phường đã rà soát 12 thủ tục hành chính.")
     actions.set_annex_value(
         report,
-        Indicator.objects.get(code="TTHC.06"),
+        Indicator.objects.get(code="CĐS.01"),
         actor=officer_a,
         version=report.version,
-        value=Decimal(1540),
+        value=Decimal(154),
     )
     actions.submit_report(report, actor=officer_a, version=report.version)
     return actions.accept_report(report, actor=city_admin)
@@ -82,7 +82,7 @@ def test_city_report_shows_the_wards_figures_and_text(accepted, hanoi, admin_cli
         reverse("reports:periodic_consolidate", args=[city.pk]), {"version": city.version}
     )
     page = admin_client_.get(city.get_absolute_url()).content.decode()
-    assert "1.540" in page or "1540" in page  # the ward's typed-in dossiers, summed
+    assert "154" in page  # the ward's typed-in figure, summed
 
 
 @pytest.mark.django_db
@@ -122,8 +122,8 @@ def test_exports_follow_the_decree_30_layout(accepted, client_a) -> None:
         "Nguồn số liệu",
     ]
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-    assert rows["TTHC.06"][4] == 1540
-    assert rows["TTHC.06"][5] == "Đơn vị nhập"
+    assert rows["CĐS.01"][4] == 154
+    assert rows["CĐS.01"][5] == "Đơn vị nhập"
     assert rows["CD.01"][5] == "Tính từ dữ liệu nền tảng"
 
 
@@ -145,7 +145,7 @@ def test_par_report_command_and_api(accepted, hanoi, city_admin, officer_b, tmp_
     body = json.loads(out.getvalue())
     assert (body["from"], body["to"], body["due"]) == ("2026-06-15", "2026-09-14", "2026-09-20")
     assert len(body["sections"]) >= 7
-    assert body["annex"]["TTHC.06"] == 1540  # the city: the ward's accepted figure
+    assert body["annex"]["CĐS.01"] == 154  # the city: the ward's accepted figure
     procedures = next(s for s in body["sections"] if s["code"] == "procedures")
     assert "Phường Ba Đình: Phường đã rà soát 12 thủ tục hành chính." in procedures["text"]
     path = tmp_path / "ward.docx"
@@ -159,7 +159,7 @@ def test_par_report_command_and_api(accepted, hanoi, city_admin, officer_b, tmp_
     listed = api.get("/api/v1/reports/periodic/", **auth).json()
     assert [r["unit"] for r in listed] == ["00004"]
     one = api.get(f"/api/v1/reports/periodic/{accepted.pk}/", **auth).json()
-    assert one["annex"]["TTHC.06"] == 1540
+    assert one["annex"]["CĐS.01"] == 154
     _token, key_b = create_api_token(actor=officer_b, name="test")
     other = {"HTTP_AUTHORIZATION": f"Bearer {key_b}"}
     assert api.get(f"/api/v1/reports/periodic/{accepted.pk}/", **other).status_code == 404
