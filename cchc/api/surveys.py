@@ -227,7 +227,8 @@ def _answer_location(code: str) -> list[str]:
         return ["body", "answers"]
     if code == "contact":
         return ["body", "contact"]
-    return ["body", "answers", code]
+    # The code echoes the client's key, which may hold a lone surrogate that UTF-8 cannot carry.
+    return ["body", "answers", code.encode("utf-8", "replace").decode("utf-8")]
 
 
 def refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:

@@ -241,7 +241,8 @@ def test_responsibility_detail_shows_follow_ups_and_history(
         "ratings.follow_up",
         "ratings.explain_delay",
     ]
-    assert "<code>ratings.explain_delay</code>" in content
+    assert "explained the delay" in content  # the event in words (cchc.core.history)
+    assert "ratings.explain_delay" not in content
 
 
 # --- explain -----------------------------------------------------------------------------------
