@@ -259,6 +259,43 @@ def choose_round_policy(
     return rating_round
 
 
+@transaction.atomic
+def attach_round_policy(
+    close: MonthClose, *, scope: str, actor: User, policy: RatingPolicy, reason: str
+) -> RatingRound:
+    """Rate the closed month `close` for `scope` under `policy` when the month has no round of
+    that scope: public service units and their public employees leave the Decree 335 round and
+    are rated only under a policy of their own scope (docs/ratings.md, "Scope"), which the city
+    may attach to a month even when no default of that scope is in force (a preset, or a
+    version published later than the month was closed). Writes "ratings.choose_policy" with
+    the policy before (none) and after, the scope and the reason.
+
+    Refuses an empty reason, a policy of another scope or not yet in force on the month's first
+    day, a reopened month, and a month that already has a round of the scope
+    (`choose_round_policy` changes that one)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the choice.")})
+    first = close.month.replace(day=1)
+    if policy.scope != scope or policy.valid_from > first:
+        raise ValidationError(_("This policy does not apply to this round."))
+    if close.is_open:
+        raise ValidationError(_("The month is reopened: close it again first."))
+    if RatingRound.objects.select_for_update().filter(month=first, scope=scope).exists():
+        raise ValidationError(_("This month already has a round for them: change its policy."))
+    rating_round = RatingRound.objects.create(
+        month=first, scope=scope, close=close, policy=policy, generated_at=timezone.now()
+    )
+    generate_scope_round(close, scope=scope, actor=actor)
+    audit.record(
+        actor,
+        "ratings.choose_policy",
+        rating_round,
+        changes={"policy": [None, policy.pk]},
+        details={"reason": reason.strip(), "scope": scope},
+    )
+    return rating_round
+
+
 def _subjects(
     rating_round: RatingRound, by_unit: dict[int, Figures], by_person: dict[PersonKey, Figures]
 ) -> dict[Key, Rating]:
