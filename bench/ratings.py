@@ -774,11 +774,15 @@ def naive_cap(groups: list[list[Any]], averages: dict[Any, Any]) -> tuple[float,
 
     began = time.perf_counter()
     moved = 0
+
+    def key(line: Any) -> tuple[str, int, int | None]:
+        return (line.kind, line.unit_id, line.person_id)
+
     for members in groups:
         bands = {}
         for line in members:
-            points = averages[(line.kind, line.unit_id, line.person_id)]
-            bands[line] = (
+            points = averages[key(line)]
+            bands[key(line)] = (
                 Band.EXCELLENT
                 if points >= 90
                 else Band.GOOD
@@ -788,19 +792,20 @@ def naive_cap(groups: list[list[Any]], averages: dict[Any, Any]) -> tuple[float,
                 else Band.NOT_COMPLETE
             )
         candidates = sorted(
-            (line for line in members if bands[line] == Band.EXCELLENT),
-            key=lambda line: (-averages[(line.kind, line.unit_id, line.person_id)], line.label),
+            (line for line in members if bands[key(line)] == Band.EXCELLENT),
+            key=lambda line: (-averages[key(line)], line.label),
         )
-        good = sum(1 for line in members if bands[line] == Band.GOOD)
+        good = sum(1 for line in members if bands[key(line)] == Band.GOOD)
         allowed = len(candidates)
         while allowed > 0 and allowed * 5 > good + len(candidates) - allowed:
             allowed -= 1
-        for line in candidates[allowed:]:
-            bands[line] = Band.GOOD
-            moved += 1
+        moved_keys = {key(line) for line in candidates[allowed:]}
+        for found in moved_keys:
+            bands[found] = Band.GOOD
+        moved += len(moved_keys)
         for line in members:
-            capped = line in candidates[allowed:]
-            assert (bands[line], capped) == (line.band, line.cap_applied), line.label
+            expected = (bands[key(line)], key(line) in moved_keys)
+            assert expected == (line.band, line.cap_applied), line.label
     return time.perf_counter() - began, moved
 
 
