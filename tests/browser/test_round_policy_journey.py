@@ -15,13 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cchc.accounts.models import User
-from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import close_month
-from cchc.plans.tests.factories import task_in
 from cchc.ratings.actions import publish_policy
 from cchc.ratings.models import RatingRound, Scope
-from cchc.ratings.tests.factories import SEPTEMBER, complete, draft_city_plan, issue
+from cchc.ratings.tests.factories import SEPTEMBER, public_service_september
 from tests.browser.chromium import chromium_missing_reason
 from tests.browser.test_journeys import log_in
 
@@ -40,19 +37,9 @@ def _shot(page: Page, name: str) -> None:
 def test_the_city_attaches_the_public_employees_policy_to_a_month(
     page: Page, hanoi, city_admin: User
 ) -> None:
-    centre = OrgUnitFactory(
-        code="01-TT",
-        kind=OrgUnit.Kind.PUBLIC_SERVICE,
-        name="Trung tâm Phục vụ hành chính công",
-        parent=hanoi.city,
+    public_service_september(
+        hanoi.city, hanoi.ward_a, city_admin, name="Trung tâm Phục vụ hành chính công"
     )
-    plan = draft_city_plan(hanoi.city, city_admin)
-    due = datetime.date(2026, 9, 15)
-    ward_task = task_in(plan, hanoi.ward_a, city_admin, code="W1", deadline=due)
-    centre_task = task_in(plan, centre, city_admin, code="S1", deadline=due)
-    issue(plan, city_admin)
-    complete(ward_task, city_admin, datetime.date(2026, 9, 1))
-    complete(centre_task, city_admin, datetime.date(2026, 9, 1))
     close_month(SEPTEMBER, actor=city_admin)
     assert not RatingRound.objects.filter(scope=Scope.PUBLIC_EMPLOYEE).exists()
     policy = publish_policy(

@@ -18,7 +18,6 @@ from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
 from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import close_month
 from cchc.plans.models import MonthClose
 from cchc.plans.tests.factories import task_in
@@ -31,7 +30,14 @@ from cchc.ratings.models import (
     Scope,
     StaffGroup,
 )
-from cchc.ratings.tests.factories import SEPTEMBER, complete, draft_city_plan, issue, rate
+from cchc.ratings.tests.factories import (
+    SEPTEMBER,
+    complete,
+    draft_city_plan,
+    issue,
+    public_service_september,
+    rate,
+)
 from conftest import Hanoi, client_for
 
 GROUPS = reverse("ratings:staff_groups")
@@ -253,17 +259,7 @@ def _employees_policy(actor: User, *, default: bool, name: str) -> RatingPolicy:
 @pytest.fixture
 def school(hanoi: Hanoi, city_admin: User) -> OrgUnit:
     """A public service unit with a task done on time in September, and ward A with one too."""
-    unit = OrgUnitFactory(
-        code="01-TT", kind=OrgUnit.Kind.PUBLIC_SERVICE, name="Trung tâm", parent=hanoi.city
-    )
-    plan = draft_city_plan(hanoi.city, city_admin)
-    due = datetime.date(2026, 9, 15)
-    ward_task = task_in(plan, hanoi.ward_a, city_admin, code="W1", deadline=due)
-    school_task = task_in(plan, unit, city_admin, code="S1", deadline=due)
-    issue(plan, city_admin)
-    complete(ward_task, city_admin, datetime.date(2026, 9, 1))
-    complete(school_task, city_admin, datetime.date(2026, 9, 1))
-    return unit
+    return public_service_september(hanoi.city, hanoi.ward_a, city_admin)
 
 
 def _close_september(actor: User) -> None:
