@@ -849,7 +849,8 @@ def measure_year(database: str, october: Any) -> None:
     print(
         f"{BENCH} [{database}]: 2026 classified from 12 rated months ({written:,} copied "
         f"ratings + October's): {len(result.lines):,} lines, {capped:,} moved by the cap "
-        f"in {len(moved_groups):,} groups; the naive loop agrees on {len(chosen)} lines' "
+        f"({len(moved_groups):,} groups where it moved someone and no decision forces anyone); "
+        f"the naive loop agrees on {len(chosen)} lines' "
         f"averages and on the bands and cap marks of {len(cap_lines)} lines of "
         f"{len(sampled)} capped groups ({cap_moved} moved); runs "
         f"{', '.join(f'{s:.2f}' for s in runs)} s"
