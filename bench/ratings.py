@@ -30,10 +30,15 @@ Measured, for October 2026, on SQLite and on PostgreSQL (each in its own process
   (counts, weights, quantity/quality/progress % and task points).
 
 The yearly classification (issue #14): eleven more months of 2026 are rated by copying
-October's Decree 335 ratings into closed rounds (totals moved by −10 … +10 points per month),
-then `cchc.ratings.yearly.classify_year` (what `rate_year` prints) is timed over the 12 months,
+October's Decree 335 ratings into closed rounds (totals moved by −10 … +10 points per month;
+in one unit in STRONG_EVERY the heads and civil servants get 85 … 100, so that some units have
+more people averaging 90 than the 20% cap of point 5(a) allows), then
+`cchc.ratings.yearly.classify_year` (what `rate_year` prints) is timed over the 12 months,
 median of three, against the naive loop (one ORM query per classified line, averaged in Python,
-timed on NAIVE_YEAR_LINES lines and scaled), which must agree with it on every sampled line.
+timed on NAIVE_YEAR_LINES lines and scaled), which must agree with it on every sampled line;
+the number of lines the cap moved is printed, and on NAIVE_CAP_GROUPS groups where it moved
+someone the naive loop applies the cap from the decree's wording and must find the same bands
+and cap marks.
 Public service units leave the Decree 335 round: the set-up publishes a public-employee policy,
 so that the month's two rounds together still rate every task.
 
@@ -78,6 +83,8 @@ REPEAT = 3
 YEAR_TARGET_S = 10.0  # issue #14: rate_year over 12 closed months
 YEAR_TODAY = datetime.date(2027, 1, 10)
 NAIVE_YEAR_LINES = 300
+NAIVE_CAP_GROUPS = 30
+STRONG_EVERY = 8  # one unit in 8 has its people rated 85 … 100 in the copied months
 PG_SERVER = os.environ.get("CCHC_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/x")
 PG_URL = PG_SERVER.rsplit("/", 1)[0] + "/cchc_bench_ratings"
 
@@ -693,10 +700,21 @@ def measure(database: str) -> None:
     measure_year(database, rating_round)
 
 
+def strong(unit_id: int) -> bool:
+    """One unit in STRONG_EVERY whose people are rated high through the copied months."""
+    return unit_id % STRONG_EVERY == 0
+
+
 def other_months(october: Any) -> int:
     """Eleven more closed and rated months of 2026 for the Decree 335 scope: October's ratings
     copied into each, their totals moved by −10 … +10 points (a hash of the rating and the
-    month), so that bands and the cap vary from month to month. Returns the rows written."""
+    month), so that bands vary from month to month. October's totals are task points alone (no
+    general points assessed: at most 70), so nobody would reach the excellent band over the
+    year: in one unit in STRONG_EVERY (`strong`) the heads' and civil servants' copied totals
+    are drawn from 85 … 100 instead, so that about half of them average 90 or more and the
+    cap of point 5(a) has to move some of them. Returns the rows written."""
+    from decimal import Decimal
+
     from django.utils import timezone
 
     from cchc.core.bulk import insert_rows
@@ -722,8 +740,11 @@ def other_months(october: Any) -> int:
             )
             copy.pk = None
             copy.round_id = rating_round.pk
-            shift = ((index * 2654435761 + number * 40503) % 4294967296) % 21 - 10
-            copy.total = min(max(rating.total + shift, 0), 100)
+            drawn = (index * 2654435761 + number * 40503) % 4294967296
+            if rating.kind != Rating.Kind.UNIT and strong(rating.unit_id):
+                copy.total = Decimal(85 + drawn % 16)
+            else:
+                copy.total = min(max(rating.total + (drawn % 21 - 10), Decimal(0)), Decimal(100))
             copies.append(copy)
         insert_rows(Rating, copies)
         written += len(copies)
@@ -756,6 +777,51 @@ def naive_year(year: int, keys: list[tuple[str, int, int | None]]) -> tuple[floa
     return time.perf_counter() - began, averages
 
 
+def naive_cap(groups: list[list[Any]], averages: dict[Any, Any]) -> tuple[float, int]:
+    """The cap of point 5(a) applied naively to `groups` (the lines of one unit's single group,
+    their naive averages in `averages`): each line's band by the thresholds, then, trying
+    E = candidates, candidates − 1, … until "E ≤ 20% × the number finally rated good" holds
+    (the moved candidates counted good), the lowest candidates rated good. Checks each line's
+    band and cap mark against classify_year's. Returns (seconds, lines moved)."""
+    from cchc.ratings.models import Band
+
+    began = time.perf_counter()
+    moved = 0
+
+    def key(line: Any) -> tuple[str, int, int | None]:
+        return (line.kind, line.unit_id, line.person_id)
+
+    for members in groups:
+        bands = {}
+        for line in members:
+            points = averages[key(line)]
+            bands[key(line)] = (
+                Band.EXCELLENT
+                if points >= 90
+                else Band.GOOD
+                if points >= 70
+                else Band.COMPLETE
+                if points >= 50
+                else Band.NOT_COMPLETE
+            )
+        candidates = sorted(
+            (line for line in members if bands[key(line)] == Band.EXCELLENT),
+            key=lambda line: (-averages[key(line)], line.label),
+        )
+        good = sum(1 for line in members if bands[key(line)] == Band.GOOD)
+        allowed = len(candidates)
+        while allowed > 0 and allowed * 5 > good + len(candidates) - allowed:
+            allowed -= 1
+        moved_keys = {key(line) for line in candidates[allowed:]}
+        for found in moved_keys:
+            bands[found] = Band.GOOD
+        moved += len(moved_keys)
+        for line in members:
+            expected = (bands[key(line)], key(line) in moved_keys)
+            assert expected == (line.band, line.cap_applied), line.label
+    return time.perf_counter() - began, moved
+
+
 def measure_year(database: str, october: Any) -> None:
     from cchc.ratings.models import Rating
     from cchc.ratings.yearly import classify_year
@@ -772,12 +838,37 @@ def measure_year(database: str, october: Any) -> None:
         assert averages[(line.kind, line.unit_id, line.person_id)] == line.total, line.label
     naive_s = naive_s / len(chosen) * len(result.lines)
     capped = sum(line.cap_applied for line in result.lines)
+    assert capped, "no line reached the cap: the copied months' spread is wrong"
+    # The cap checked naively on NAIVE_CAP_GROUPS groups where it moved someone (no decision
+    # forces anyone there, so the thresholds and the cap alone decide).
+    by_group: dict[Any, list[Any]] = {}
+    for line in result.lines:
+        if line.kind != Rating.Kind.UNIT:
+            by_group.setdefault(line.cap_key, []).append(line)
+    moved_groups = [
+        members
+        for members in by_group.values()
+        if any(x.cap_applied for x in members) and not any(x.discipline_id for x in members)
+    ]
+    sampled = moved_groups[:: max(1, len(moved_groups) // NAIVE_CAP_GROUPS)][:NAIVE_CAP_GROUPS]
+    cap_lines = [line for members in sampled for line in members]
+    _cap_avg_s, cap_averages = naive_year(
+        2026, [(x.kind, x.unit_id, x.person_id) for x in cap_lines]
+    )
+    for line in cap_lines:
+        assert cap_averages[(line.kind, line.unit_id, line.person_id)] == line.total, line.label
+    cap_s, cap_moved = naive_cap(sampled, cap_averages)
+    naive_s += cap_s / len(cap_lines) * sum(len(g) for g in by_group.values())
     print(
         f"{BENCH} [{database}]: 2026 classified from 12 rated months ({written:,} copied "
-        f"ratings + October's): {len(result.lines):,} lines, {capped:,} moved by the cap; "
-        f"the naive loop agrees on {len(chosen)} lines; runs "
+        f"ratings + October's): {len(result.lines):,} lines, {capped:,} moved by the cap "
+        f"({len(moved_groups):,} groups where it moved someone and no decision forces anyone); "
+        f"the naive loop agrees on {len(chosen)} lines' "
+        f"averages and on the bands and cap marks of {len(cap_lines)} lines of "
+        f"{len(sampled)} capped groups ({cap_moved} moved); runs "
         f"{', '.join(f'{s:.2f}' for s in runs)} s"
     )
+    emit(BENCH, f"{database}: lines moved to good by the cap (point 5(a))", capped, "")
     emit(
         BENCH,
         f"{database}: baseline, naive per-line ORM loop ({len(chosen)} lines timed, scaled to "

@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:year>/<int:month>/", rounds.round_detail, name="round"),
     path("<int:year>/<int:month>/approve/", rounds.round_approve, name="approve_many"),
     path("<int:year>/<int:month>/policy/", year_settings.round_policy, name="round_policy"),
+    path(
+        "<int:year>/<int:month>/policy/<str:scope>/",
+        year_settings.round_policy,
+        name="round_policy_scope",
+    ),
     path("year/<int:year>/", years.year_detail, name="year"),
     path("year/<int:year>/pdf/", years.year_pdf, name="year_pdf"),
     path("year/<int:year>/exception/", years.year_exception, name="year_exception"),

@@ -1,7 +1,7 @@
 """Policies, the monthly rounds (generation, bands, the leaders' formula) and the bulk insert."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -260,6 +260,43 @@ def choose_round_policy(
     return rating_round
 
 
+@transaction.atomic
+def attach_round_policy(
+    close: MonthClose, *, scope: str, actor: User, policy: RatingPolicy, reason: str
+) -> RatingRound:
+    """Rate the closed month `close` for `scope` under `policy` when the month has no round of
+    that scope: public service units and their public employees leave the Decree 335 round and
+    are rated only under a policy of their own scope (docs/ratings.md, "Scope"), which the city
+    may attach to a month even when no default of that scope is in force (a preset, or a
+    version published later than the month was closed). Writes "ratings.choose_policy" with
+    the policy before (none) and after, the scope and the reason.
+
+    Refuses an empty reason, a policy of another scope or not yet in force on the month's first
+    day, a reopened month, and a month that already has a round of the scope
+    (`choose_round_policy` changes that one)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the choice.")})
+    first = close.month.replace(day=1)
+    if policy.scope != scope or policy.valid_from > first:
+        raise ValidationError(_("This policy does not apply to this round."))
+    if close.is_open:
+        raise ValidationError(_("The month is reopened: close it again first."))
+    if RatingRound.objects.select_for_update().filter(month=first, scope=scope).exists():
+        raise ValidationError(_("This month already has a round for them: change its policy."))
+    rating_round = RatingRound.objects.create(
+        month=first, scope=scope, close=close, policy=policy, generated_at=timezone.now()
+    )
+    generate_scope_round(close, scope=scope, actor=actor)
+    audit.record(
+        actor,
+        "ratings.choose_policy",
+        rating_round,
+        changes={"policy": [None, policy.pk]},
+        details={"reason": reason.strip(), "scope": scope},
+    )
+    return rating_round
+
+
 def _subjects(
     rating_round: RatingRound, by_unit: dict[int, Figures], by_person: dict[PersonKey, Figures]
 ) -> dict[Key, Rating]:
@@ -277,21 +314,20 @@ def _subjects(
     head_people = {p for held in heads.values() for p in held if p not in people}
     people |= dict(User.objects.filter(pk__in=head_people).values_list("pk", "full_name"))
     wanted: dict[Key, Rating] = {}
+    new_rating = rating_maker(round_id=rating_round.pk, month_days=month_days)
 
     def add(kind: str, unit_id: int, person_id: int | None, figures: Figures, **extra: Any) -> None:
         unit = units[unit_id]
         peer = peer_group_of(unit.kind)
         label = unit.name if person_id is None else f"{people.get(person_id) or '—'} · {unit.name}"
         cap = f"person:{unit_id}" if kind == Rating.Kind.PERSON else f"{kind}:{peer}"
-        rating = Rating(
-            round=rating_round,
+        rating = new_rating(
             kind=kind,
             unit_id=unit_id,
             person_id=person_id,
             peer_group=peer,
             cap_group=cap,
             label=label[:300],
-            month_days=month_days,
             **extra,
         )
         _fill(rating, rating_round.policy, figures)
@@ -322,6 +358,27 @@ def _subjects(
     return wanted
 
 
+def rating_maker(**common: Any) -> Callable[..., Rating]:
+    """A maker of unsaved Ratings, each with every field at its default but `common` and the
+    values it is called with (attribute names: `round_id`, `unit_id`, …). It builds them
+    positionally from a copied list of the defaults, read once: Model.__init__'s keyword path
+    looks up a default per field and row, a quarter of generate_round's time at city scale
+    (bench/ratings.py). The fields' defaults are immutable values (no callable, no dict)."""
+    fields = Rating._meta.concrete_fields
+    index = {field.attname: n for n, field in enumerate(fields)}
+    blank = [field.get_default() for field in fields]
+    for name, value in common.items():
+        blank[index[name]] = value
+
+    def make(**values: Any) -> Rating:
+        row = blank.copy()
+        for name, value in values.items():
+            row[index[name]] = value
+        return Rating(*row)
+
+    return make
+
+
 def _fill(rating: Rating, policy: RatingPolicy, figures: Figures) -> None:
     result = score(policy, figures)
     for name in FROM_FIGURES:
@@ -342,28 +399,39 @@ def _store(rating_round: RatingRound, wanted: dict[Key, Rating]) -> dict[str, in
     count in the cap and stay untouched): insert the new, update those that changed (general
     points kept), delete those whose subject is gone."""
     first, last = month_bounds(rating_round.month)
-    current = {(r.kind, r.unit_id, r.person_id): r for r in rating_round.ratings.all()}
-    banded: list[Rating] = [r for key, r in current.items() if r.is_frozen]
+    # The approved ratings as models (they are banded with the rest); of the others only what
+    # is compared and kept, as tuples: a re-run with nothing changed reads the round's ratings
+    # without building a model per row (bench/ratings.py, "generate_round again").
+    frozen = {
+        (r.kind, r.unit_id, r.person_id): r
+        for r in rating_round.ratings.filter(status=Rating.Status.APPROVED)
+    }
+    # key → (pk, general points, stored state)
+    current: dict[Key, tuple[int, Decimal | None, tuple[Any, ...]]] = {}
+    for pk, kind, unit_id, person_id, general, *state in (
+        rating_round.ratings.exclude(status=Rating.Status.APPROVED)
+        .order_by()
+        .values_list("pk", "kind", "unit_id", "person_id", "general_points", *STORED_ATTNAMES)
+    ):
+        current[(kind, unit_id, person_id)] = (pk, general, tuple(state))
+    banded: list[Rating] = list(frozen.values())
     for key, rating in wanted.items():
-        old = current.get(key)
-        if old is not None and old.is_frozen:
+        if key in frozen:
             continue
+        old = current.get(key)
         if old is not None:
-            rating.pk = old.pk
-            rating.general_points = old.general_points
-            rating.total = cents(rating.task_points + (old.general_points or 0))
+            rating.pk, rating.general_points = old[0], old[1]
+            rating.total = cents(rating.task_points + (old[1] or 0))
         banded.append(rating)
     forced_by_discipline(banded, first, last)
     apply_leaders(rating_round.policy, banded)
     assign_bands(rating_round.policy, banded, cap=False)
-    old_by_pk = {r.pk: r for r in current.values()}
+    stored = {pk: state for pk, _general, state in current.values()}
     new = [r for r in banded if r.pk is None]
     changed = [
-        r
-        for r in banded
-        if r.pk is not None and not r.is_frozen and _state(r) != _state(old_by_pk[r.pk])
+        r for r in banded if r.pk is not None and not r.is_frozen and _state(r) != stored[r.pk]
     ]
-    stale = [r.pk for key, r in current.items() if key not in wanted and not r.is_frozen]
+    stale = [kept[0] for key, kept in current.items() if key not in wanted]
     Rating.objects.filter(pk__in=stale).delete()
     insert_rows(Rating, new)
     Rating.objects.bulk_update(changed, STORED_FIELDS, batch_size=BATCH)

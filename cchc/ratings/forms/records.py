@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from cchc.accounts.models import User
 from cchc.core.forms import DATE_PLACEHOLDER, UnitChoiceField
 from cchc.orgunits.models import OrgUnit
-from cchc.ratings.models import Discipline, GeneralCriterion, RatingPolicy, Responsibility
+from cchc.ratings.models import (
+    Discipline,
+    GeneralCriterion,
+    RatingPolicy,
+    Responsibility,
+    Scope,
+)
 
 UNDECIDED = "none"  # Handling.UNDECIDED is "", which a filter reads as "any handling"
 
@@ -190,6 +196,17 @@ class PolicyForm(forms.Form):
         help_text=_("Months from this day on are rated under the new version."),
     )
     name = forms.CharField(label=_("Name"), max_length=300)
+    scope = forms.TypedChoiceField(
+        label=_("Rates"),
+        choices=Scope.choices,
+        required=False,
+        empty_value=Scope.CIVIL_SERVICE,
+        initial=Scope.CIVIL_SERVICE,
+        help_text=_(
+            "Public service units and their public employees are rated only under a policy of "
+            "their own scope (the Law on Public Employees), never under Decree 335."
+        ),
+    )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -216,7 +233,9 @@ class PolicyForm(forms.Form):
                 field.validators.append(MaxValueValidator(Decimal(100)))
                 field.widget.attrs["max"] = "100"
         weights, rest = RULE_FIELDS[:5], RULE_FIELDS[5:]
-        self.order_fields(["valid_from", "name", "notes", *weights, *DEDUCTIONS.values(), *rest])
+        self.order_fields(
+            ["valid_from", "name", "scope", "notes", *weights, *DEDUCTIONS.values(), *rest]
+        )
 
     def clean_criteria(self) -> list[Criterion]:
         criteria, errors = parse_criteria(self.cleaned_data["criteria"])
@@ -231,7 +250,7 @@ class PolicyForm(forms.Form):
         rules = {name: data[name] for name in RULE_FIELDS}
         for field, pct in DEDUCTIONS.items():
             rules[field] = data[pct] / 100
-        return rules | {"notes": data["notes"]}
+        return rules | {"notes": data["notes"], "scope": data["scope"]}
 
 
 def parse_criteria(text: str) -> tuple[list[Criterion], list[str]]:
@@ -281,6 +300,7 @@ def policy_initial(latest: RatingPolicy | None) -> dict[str, Any]:
         return {"valid_from": next_month}
     criteria = latest.criteria.all()
     return {
+        "scope": latest.scope,
         "valid_from": max(next_month, latest.valid_from + datetime.timedelta(days=1)),
         "name": latest.name,
         "notes": latest.notes,

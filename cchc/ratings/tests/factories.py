@@ -12,6 +12,7 @@ from cchc.accounts.actions import grant_membership
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import UserFactory
 from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import (
     accept_report,
     close_month,
@@ -121,3 +122,19 @@ def worked_example(
     for task in tasks[6:8]:
         complete(task, actor, datetime.date(2026, 9, 20))
     return tasks
+
+
+def public_service_september(
+    city: OrgUnit, ward: OrgUnit, actor: User, *, name: str = "Trung tâm"
+) -> OrgUnit:
+    """A public service unit "01-TT" under `city` and `ward`, each with one task of the city's
+    plan due 15/09/2026 and done on 01/09 (public service units leave the Decree 335 round)."""
+    unit = OrgUnitFactory(code="01-TT", kind=OrgUnit.Kind.PUBLIC_SERVICE, name=name, parent=city)
+    plan = draft_city_plan(city, actor)
+    due = datetime.date(2026, 9, 15)
+    ward_task = task_in(plan, ward, actor, code="W1", deadline=due)
+    unit_task = task_in(plan, unit, actor, code="S1", deadline=due)
+    issue(plan, actor)
+    complete(ward_task, actor, datetime.date(2026, 9, 1))
+    complete(unit_task, actor, datetime.date(2026, 9, 1))
+    return unit

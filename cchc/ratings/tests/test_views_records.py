@@ -576,7 +576,10 @@ def test_policy_list_is_open_to_members_and_marks_the_version_in_force(
     response = client_for(officer_b).get("/ratings/policies/")
 
     decree = RatingPolicy.objects.get(valid_from=datetime.date(2026, 1, 1), is_default=True)
-    assert response.context["current"] == decree
+    in_force = [p for p in response.context["policies"] if p.state == "in_force"]
+    assert in_force == [decree]
+    preset = RatingPolicy.objects.get(is_default=False)
+    assert next(p for p in response.context["policies"] if p == preset).state == "preset"
     content = html(response)
     assert 'data-testid="in-force"' in content
     assert f'href="/ratings/policies/{decree.pk}/"' in content
@@ -771,3 +774,24 @@ def test_parse_criteria_reads_one_line_per_sub_criterion(text: str, errors: list
 
 def test_parse_criteria_keeps_a_title_with_a_bar() -> None:
     assert parse_criteria("1 | A | B | 5")[0] == [("1", "A | B", Decimal(5))]
+
+
+def test_policy_create_publishes_a_public_employee_version(city_admin: User) -> None:
+    client = client_for(city_admin)
+    form = client.get("/ratings/policies/new/?scope=public_employee").context["form"]
+    assert form["scope"].value() == "public_employee"
+
+    data = policy_data(valid_from="01/01/2026", name="Quy chế đánh giá viên chức")
+    response = client.post("/ratings/policies/new/", data | {"scope": "public_employee"})
+
+    assert response.status_code == 302
+    policy = RatingPolicy.objects.get(name="Quy chế đánh giá viên chức")
+    assert (policy.scope, policy.is_default) == ("public_employee", True)
+    # The civil-service default of the same day is untouched: each scope has its versions.
+    assert RatingPolicy.objects.in_force(datetime.date(2026, 9, 1)).scope == "civil_service"
+    assert RatingPolicy.objects.in_force(datetime.date(2026, 9, 1), "public_employee") == policy
+    listed = client.get("/ratings/policies/").context["policies"]
+    assert sorted(p.scope for p in listed if p.state == "in_force") == [
+        "civil_service",
+        "public_employee",
+    ]

@@ -4,9 +4,12 @@ policy of a month's round. City administrators only, each change through its aud
 bad input refused whole."""
 
 import datetime
+import functools
+import re
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,9 +17,27 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
+from cchc.orgunits.models import OrgUnit
+from cchc.plans.actions import close_month
+from cchc.plans.models import MonthClose
 from cchc.plans.tests.factories import task_in
-from cchc.ratings.models import AgencyScore, Rating, RatingPolicy, RatingRound, StaffGroup
-from cchc.ratings.tests.factories import SEPTEMBER, complete, draft_city_plan, issue, rate
+from cchc.ratings.actions import attach_round_policy, publish_policy
+from cchc.ratings.models import (
+    AgencyScore,
+    Rating,
+    RatingPolicy,
+    RatingRound,
+    Scope,
+    StaffGroup,
+)
+from cchc.ratings.tests.factories import (
+    SEPTEMBER,
+    complete,
+    draft_city_plan,
+    issue,
+    public_service_september,
+    rate,
+)
 from conftest import Hanoi, client_for
 
 GROUPS = reverse("ratings:staff_groups")
@@ -219,3 +240,182 @@ def test_a_round_with_an_assessed_rating_keeps_its_policy(
         client_for(city_admin).get(reverse("ratings:round_policy", args=[2026, 2])).status_code
         == 404
     )
+
+
+# --- the public employees' round (public service units leave Decree 335) ----------------------
+
+
+def _employees_policy(actor: User, *, default: bool, name: str) -> RatingPolicy:
+    return publish_policy(
+        actor=actor,
+        valid_from=datetime.date(2026, 1, 1),
+        name=name,
+        criteria=[("1", "Tiêu chí chung", D(30))],
+        scope=Scope.PUBLIC_EMPLOYEE,
+        is_default=default,
+    )
+
+
+@pytest.fixture
+def school(hanoi: Hanoi, city_admin: User) -> OrgUnit:
+    """A public service unit with a task done on time in September, and ward A with one too."""
+    return public_service_september(hanoi.city, hanoi.ward_a, city_admin)
+
+
+def _close_september(actor: User) -> None:
+    close_month(SEPTEMBER, actor=actor)
+
+
+def scope_url(scope: str, month: int = 9) -> str:
+    return reverse("ratings:round_policy_scope", args=[2026, month, scope])
+
+
+def test_the_public_employee_round_chooses_among_its_own_policies(
+    hanoi: Hanoi, city_admin: User, school: OrgUnit
+) -> None:
+    default = _employees_policy(city_admin, default=True, name="Quy chế viên chức")
+    preset = _employees_policy(city_admin, default=False, name="Quy chế riêng của trung tâm")
+    _close_september(city_admin)
+    employees = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.PUBLIC_EMPLOYEE)
+    decree = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.CIVIL_SERVICE)
+    assert employees.policy == default
+    client = client_for(city_admin)
+
+    page = client.get(scope_url(Scope.PUBLIC_EMPLOYEE))
+    assert page.status_code == 200
+    assert page.context["round"] == employees
+    # Only the public employees' policies: never Decree 335 nor the Hà Nội preset.
+    assert set(page.context["form"].fields["policy"].queryset) == {default, preset}
+    content = page.content.decode()
+    assert 'data-testid="round-current-policy"' in content
+    assert scope_url(Scope.CIVIL_SERVICE) in content  # the tab of the other scope
+
+    decree_policy = decree.policy
+    wrong = client.post(
+        scope_url(Scope.PUBLIC_EMPLOYEE), {"policy": decree_policy.pk, "reason": "x"}
+    )
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors["policy"]
+
+    response = client.post(
+        scope_url(Scope.PUBLIC_EMPLOYEE), {"policy": preset.pk, "reason": "Quy chế của đơn vị"}
+    )
+    assert response.status_code == 302
+    employees.refresh_from_db()
+    decree.refresh_from_db()
+    assert employees.policy == preset
+    assert decree.policy == decree_policy  # the Decree 335 round is not touched
+    assert set(employees.ratings.values_list("unit__code", flat=True)) == {"01-TT"}
+    event = AuditEvent.objects.get(verb="ratings.choose_policy")
+    assert event.details == {"reason": "Quy chế của đơn vị"}
+    assert event.changes == {"policy": [default.pk, preset.pk]}
+
+    year_page = client.get(reverse("ratings:year", args=[2026])).content.decode()
+    assert scope_url(Scope.PUBLIC_EMPLOYEE) in year_page
+    assert scope_url(Scope.CIVIL_SERVICE) in year_page
+
+
+def test_public_service_units_not_rated_are_attached_a_policy_on_the_page(
+    hanoi: Hanoi, city_admin: User, school: OrgUnit
+) -> None:
+    _close_september(city_admin)
+    assert not RatingRound.objects.filter(scope=Scope.PUBLIC_EMPLOYEE).exists()
+    client = client_for(city_admin)
+    url = scope_url(Scope.PUBLIC_EMPLOYEE)
+
+    empty = client.get(url).content.decode()
+    assert 'data-testid="round-not-rated"' in empty
+    assert 'data-testid="round-no-policy"' in empty  # nothing of theirs published yet
+    assert 'data-testid="round-policy-form"' not in empty
+
+    preset = _employees_policy(city_admin, default=False, name="Quy chế riêng của trung tâm")
+    page = client.get(url)
+    assert 'data-testid="round-policy-form"' in page.content.decode()
+    assert list(page.context["form"].fields["policy"].queryset) == [preset]
+
+    blank = client.post(url, {"policy": preset.pk, "reason": " "})
+    assert blank.status_code == 400
+    assert blank.context["form"].errors["reason"]
+    assert not RatingRound.objects.filter(scope=Scope.PUBLIC_EMPLOYEE).exists()
+    assert not AuditEvent.objects.filter(verb="ratings.choose_policy").exists()
+
+    response = client.post(url, {"policy": preset.pk, "reason": "Đánh giá viên chức"})
+    assert response.status_code == 302
+    employees = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.PUBLIC_EMPLOYEE)
+    assert employees.policy == preset
+    assert set(employees.ratings.values_list("unit__code", flat=True)) == {"01-TT"}
+    decree = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.CIVIL_SERVICE)
+    assert "01-TT" not in set(decree.ratings.values_list("unit__code", flat=True))
+    event = AuditEvent.objects.get(verb="ratings.choose_policy")
+    assert event.changes == {"policy": [None, preset.pk]}
+    assert event.details == {"reason": "Đánh giá viên chức", "scope": "public_employee"}
+
+    # Closing the month again keeps the attached policy (the round keeps its version).
+    from cchc.ratings.actions import generate_round
+
+    generate_round(MonthClose.objects.get(month=SEPTEMBER), actor=city_admin)
+    employees.refresh_from_db()
+    assert employees.policy == preset
+    assert employees.ratings.count() == 1
+
+
+def test_attaching_a_policy_refuses_what_does_not_apply(
+    hanoi: Hanoi, city_admin: User, school: OrgUnit
+) -> None:
+    _close_september(city_admin)
+    close = MonthClose.objects.get(month=SEPTEMBER)
+    preset = _employees_policy(city_admin, default=False, name="Quy chế riêng")
+    decree_policy = RatingPolicy.objects.in_force(SEPTEMBER)
+    later = publish_policy(
+        actor=city_admin,
+        valid_from=datetime.date(2026, 10, 1),
+        name="Quy chế từ tháng 10",
+        criteria=[("1", "Tiêu chí chung", D(30))],
+        scope=Scope.PUBLIC_EMPLOYEE,
+        is_default=False,
+    )
+    attach = functools.partial(attach_round_policy, close, actor=city_admin)
+    with pytest.raises(ValidationError, match="reason"):
+        attach(scope=Scope.PUBLIC_EMPLOYEE, policy=preset, reason="")
+    not_applying = re.escape(_("This policy does not apply to this round."))
+    with pytest.raises(ValidationError, match=not_applying):
+        attach(scope=Scope.PUBLIC_EMPLOYEE, policy=decree_policy, reason="Thử")
+    with pytest.raises(ValidationError, match=not_applying):
+        attach(scope=Scope.PUBLIC_EMPLOYEE, policy=later, reason="Thử")
+    existing = _("This month already has a round for them: change its policy.")
+    with pytest.raises(ValidationError, match=re.escape(existing)):
+        attach(scope=Scope.CIVIL_SERVICE, policy=decree_policy, reason="Thử")
+    MonthClose.objects.filter(pk=close.pk).update(is_open=True)
+    close.refresh_from_db()
+    with pytest.raises(
+        ValidationError, match=re.escape(_("The month is reopened: close it again first."))
+    ):
+        attach_round_policy(
+            close, scope=Scope.PUBLIC_EMPLOYEE, actor=city_admin, policy=preset, reason="Thử"
+        )
+    assert not RatingRound.objects.filter(scope=Scope.PUBLIC_EMPLOYEE).exists()
+    assert not AuditEvent.objects.filter(verb="ratings.choose_policy").exists()
+
+
+def test_the_scope_pages_are_for_city_administrators_and_known_scopes(
+    hanoi: Hanoi, city_admin: User, officer_a: User, school: OrgUnit
+) -> None:
+    _employees_policy(city_admin, default=True, name="Quy chế viên chức")
+    _close_september(city_admin)
+    employees = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.PUBLIC_EMPLOYEE)
+    url = scope_url(Scope.PUBLIC_EMPLOYEE)
+    assert client_for(officer_a).get(url).status_code == 403
+    assert client_for(officer_a).post(url, {"reason": "x"}).status_code == 403
+    client = client_for(city_admin)
+    assert client.get(scope_url("everyone")).status_code == 404
+    assert client.get(scope_url(Scope.PUBLIC_EMPLOYEE, month=2)).status_code == 404
+
+    employees.ratings.update(status=Rating.Status.ASSESSED)
+    preset = _employees_policy(city_admin, default=False, name="Quy chế riêng")
+    page = client.get(url).content.decode()
+    assert 'data-testid="round-locked"' in page
+    response = client.post(url, {"policy": preset.pk, "reason": "Thử"})
+    assert response.status_code == 400
+    employees.refresh_from_db()
+    assert employees.policy.is_default
+    assert not AuditEvent.objects.filter(verb="ratings.choose_policy").exists()

@@ -34,7 +34,7 @@ from cchc.ratings.actions import (
     record_discipline,
 )
 from cchc.ratings.forms import records as forms
-from cchc.ratings.models import Discipline, RatingPolicy, Responsibility
+from cchc.ratings.models import Discipline, RatingPolicy, Responsibility, Scope
 from cchc.ratings.permissions import (
     can_explain_delay,
     can_handle_responsibility,
@@ -204,10 +204,21 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
     policies = RatingPolicy.objects.select_related("published_by").annotate(
         round_count=Count("rounds")
     )
-    current = RatingPolicy.objects.in_force(timezone.localdate())
+    today = timezone.localdate()
+    in_force = {RatingPolicy.objects.in_force(today, scope) for scope in Scope.values} - {None}
+    rows = list(policies.order_by("scope", "-valid_from"))
+    for policy in rows:
+        policy.state = (  # type: ignore[attr-defined]
+            "preset"
+            if not policy.is_default
+            else "in_force"
+            if policy in in_force
+            else "scheduled"
+            if policy.valid_from > today
+            else "superseded"
+        )
     context = {
-        "policies": policies.order_by("-valid_from"),
-        "current": current,
+        "policies": rows,
         "can_publish": can_publish_policy(request.user),
     }
     return render(request, "ratings/policy_list.html", context)
@@ -218,7 +229,7 @@ def policy_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(RatingPolicy.objects.select_related("published_by"), pk=pk)
     context = {
         "policy": policy,
-        "in_force": RatingPolicy.objects.in_force(timezone.localdate()) == policy,
+        "in_force": RatingPolicy.objects.in_force(timezone.localdate(), policy.scope) == policy,
         "criteria": policy.criteria.all(),
         "rounds": policy.rounds.order_by("-month"),
         "rules": _rules(policy),
@@ -247,10 +258,14 @@ def _rules(policy: RatingPolicy) -> dict[str, Decimal]:
 @city_admin
 @require_http_methods(["GET", "POST"])
 def policy_create(request: AuthedRequest) -> HttpResponse:
-    latest = RatingPolicy.objects.order_by("-valid_from").first()
-    form = forms.PolicyForm(
-        request.POST if request.method == "POST" else None, initial=forms.policy_initial(latest)
+    # The form starts from the latest default version of the scope asked for (?scope=…).
+    asked = (request.POST if request.method == "POST" else request.GET).get("scope")
+    scope = asked if asked in Scope.values else Scope.CIVIL_SERVICE
+    latest = (
+        RatingPolicy.objects.filter(scope=scope, is_default=True).order_by("-valid_from").first()
     )
+    initial = forms.policy_initial(latest) | {"scope": scope}
+    form = forms.PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,12 @@ from cchc.accounts.models import Membership, User
 from cchc.core.access import city_admin
 from cchc.core.forms import add_action_error
 from cchc.orgunits.models import OrgUnit
-from cchc.ratings.actions import assess_agency_year, choose_round_policy, set_staff_group
+from cchc.ratings.actions import (
+    assess_agency_year,
+    attach_round_policy,
+    choose_round_policy,
+    set_staff_group,
+)
 from cchc.ratings.forms.years import (
     AgencyPointsForm,
     RoundPolicyForm,
@@ -183,31 +188,70 @@ def agency_points(request: AuthedRequest, year: int) -> HttpResponse:
 
 
 @city_admin
-def round_policy(request: AuthedRequest, year: int, month: int) -> HttpResponse:
-    """GET: the round's policy and the others it may choose; POST: choose one, with a reason
-    (`choose_round_policy`)."""
-    rating_round = _month_round(year, month)
+def round_policy(
+    request: AuthedRequest, year: int, month: int, scope: str = Scope.CIVIL_SERVICE
+) -> HttpResponse:
+    """GET: the policy the month's round of `scope` is rated under and the others of that scope
+    it may choose; POST: choose one, with a reason (`choose_round_policy`). The public
+    employees' scope may have no round for the month (no default of theirs in force): the page
+    says they are not rated and offers to attach one of their policies
+    (`attach_round_policy`)."""
+    if scope not in Scope.values:
+        raise Http404
+    decree_round = _month_round(year, month)  # 404 unless the month was closed and rated
+    rating_round = (
+        decree_round
+        if scope == Scope.CIVIL_SERVICE
+        else RatingRound.objects.select_related("policy")
+        .filter(month=decree_round.month, scope=scope)
+        .first()
+    )
     policies = RatingPolicy.objects.filter(
-        scope=rating_round.scope, valid_from__lte=rating_round.month
+        scope=scope, valid_from__lte=decree_round.month
     ).order_by("-is_default", "-valid_from", "name")
     data = request.POST if request.method == "POST" else None
-    form = RoundPolicyForm(data, policies=policies, initial={"policy": rating_round.policy_id})
-    locked = rating_round.ratings.exclude(status=Rating.Status.COMPUTED).exists()
+    initial = {"policy": rating_round.policy_id} if rating_round else {}
+    form = RoundPolicyForm(data, policies=policies, initial=initial)
+    locked = (
+        rating_round is not None
+        and rating_round.ratings.exclude(status=Rating.Status.COMPUTED).exists()
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            chosen = form.cleaned_data["policy"]
+            reason = form.cleaned_data["reason"]
             try:
-                choose_round_policy(
-                    rating_round,
-                    actor=request.user,
-                    policy=form.cleaned_data["policy"],
-                    reason=form.cleaned_data["reason"],
-                )
+                if rating_round is None:
+                    attach_round_policy(
+                        decree_round.close,
+                        scope=scope,
+                        actor=request.user,
+                        policy=chosen,
+                        reason=reason,
+                    )
+                else:
+                    choose_round_policy(
+                        rating_round, actor=request.user, policy=chosen, reason=reason
+                    )
             except ValidationError as error:
                 add_action_error(form, error)
             else:
                 messages.success(request, _("The round is now rated under the chosen policy."))
                 return redirect(reverse("ratings:year", args=[year]) + "#rounds")
         status = 400
-    context = {"round": rating_round, "form": form, "locked": locked, "year": year}
+    context = {
+        "month": decree_round.month,
+        "round": rating_round,
+        "scope": scope,
+        "scope_label": Scope(scope).label,
+        "scopes": [
+            (value, label, reverse("ratings:round_policy_scope", args=[year, month, value]))
+            for value, label in Scope.choices
+        ],
+        "has_policies": policies.exists(),
+        "form": form,
+        "locked": locked,
+        "year": year,
+    }
     return render(request, "ratings/round_policy.html", context, status=status)

@@ -79,9 +79,9 @@ def _context(
         "exceptions": exceptions.select_related("unit", "decided_by").order_by("unit__code"),
         "can_grant": request.user.is_city_admin,
         "rounds": (
-            RatingRound.objects.filter(month__year=result.year, scope=Scope.CIVIL_SERVICE)
+            RatingRound.objects.filter(month__year=result.year)
             .select_related("policy")
-            .order_by("month")
+            .order_by("month", "scope")
             if request.user.is_city_admin
             else []
         ),

@@ -100,7 +100,7 @@ def rule_for(year: int) -> Rule:
     return Rule(policy.baseline_year, policy.target_percent, policy.target_percent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reduction:
     """Assigned posts in the baseline year and in the year compared, and the reduction."""
 
@@ -140,7 +140,7 @@ class Reduction:
         return max(0, self.reduction - int(required))
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """One year's sums for a unit: assigned posts and actual staff (None: nobody reported it).
     `public_budget_assigned` counts a record without the split as all budget-paid."""
@@ -163,7 +163,7 @@ class Figures:
         return self.own_public_assigned
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRollup:
     """A current unit with its figures per year: `total` over its subtree (with what its own
     predecessors carried), `own` only its own and carried figures."""
@@ -175,7 +175,7 @@ class UnitRollup:
         return self.years.get(year) or Figures()
 
 
-@dataclass
+@dataclass(slots=True)
 class SummaryRow:
     unit: OrgUnit
     depth: int  # relative to the shallowest unit of the summary
@@ -351,7 +351,7 @@ def rollup(
     result: dict[int, UnitRollup] = {}
     if not fetched:
         return result
-    loaded = OrgUnit.objects.only(*UNIT_FIELDS).in_bulk({row[0] for row in fetched})
+    loaded = _units(nodes, {row[0] for row in fetched})
     for node, year, ca, cx, pa, px, own_ca, own_pa, pb, own_pb in fetched:
         entry = result.setdefault(node, UnitRollup(loaded[node]))
         entry.years[year] = Figures(
@@ -365,6 +365,18 @@ def rollup(
             _posts(own_pb),
         )
     return result
+
+
+def _units(nodes: Any, wanted: set[int]) -> dict[int, OrgUnit]:
+    """{id: unit} of the `wanted` ids among the units `nodes` selects, with the UNIT_FIELDS
+    only. One query over the same subquery as the roll-up's (a list of thousands of ids in
+    IN (…) was four statements on SQLite), each unit built from its row as the ORM builds a
+    deferred instance (`from_db`)."""
+    # from_db takes the values in the order of the model's fields.
+    names = [f.attname for f in OrgUnit._meta.concrete_fields if f.attname in {"id", *UNIT_FIELDS}]
+    rows = OrgUnit.objects.filter(pk__in=nodes).order_by().values_list(*names)
+    alias = connection.alias
+    return {row[0]: OrgUnit.from_db(alias, names, row) for row in rows if row[0] in wanted}
 
 
 def _carried_links() -> dict[int, list[int]]:
@@ -400,7 +412,8 @@ def incomplete(years: Sequence[int]) -> tuple[list[int], list[int]]:
     to — has no figures for one of the years, and those holders. Two queries. Changes
     nothing."""
     years_of: dict[int, set[int]] = {}
-    for unit_id, year in Headcount.objects.filter(year__in=years).values_list("unit_id", "year"):
+    records = Headcount.objects.filter(year__in=years).order_by()  # no join for the ordering
+    for unit_id, year in records.values_list("unit_id", "year"):
         years_of.setdefault(unit_id, set()).add(year)
     following = _carried_links()
     holder_years: dict[int, set[int]] = {}
@@ -431,8 +444,7 @@ def summary(units: OrgUnitQuerySet, year: int, *, rule: Rule | None = None) -> S
     base = rule.baseline_year
     rows, holders = _rows(units, base, year, rule)
     _credit(rows, units, rule)
-    paths = {row.unit.path for row in rows}
-    roots = [row for row in rows if not _has_ancestor_in(row.unit.path, paths)]
+    roots = _roots(rows)
     result = Summary(year, rule, rows, Reduction(), Reduction(), None, None)
     for row in roots:
         result.civil, result.public = result.civil + row.civil, result.public + row.public
@@ -492,9 +504,15 @@ def _row(entry: UnitRollup, base: int, year: int, top: int, rule: Rule) -> Summa
     )
 
 
-def _has_ancestor_in(path: str, paths: set[str]) -> bool:
-    parts = path.strip("/").split("/")[:-1]
-    return any("/" + "/".join(parts[:i]) + "/" in paths for i in range(1, len(parts) + 1))
+def _roots(rows: list[SummaryRow]) -> list[SummaryRow]:
+    """The rows with no ancestor among `rows` (sorted by path). A unit's subtree is the block
+    of paths that start with its own, right after it in path order: a row is a root unless it
+    lies in the block of the last root found. One pass."""
+    roots: list[SummaryRow] = []
+    for row in rows:
+        if not roots or not row.unit.path.startswith(roots[-1].unit.path):
+            roots.append(row)
+    return roots
 
 
 def unconfirmed_splits() -> list[OrgUnit]:
