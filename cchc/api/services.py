@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.api.auth import API_AUTH
+from cchc.api.common import ValidationErrorOut
 from cchc.services.imports import ImportRefused, import_source, json_source
 from cchc.services.models import ImportRun
 from cchc.services.permissions import can_manage_index
@@ -27,21 +28,10 @@ class PushIn(Schema):
     rows: list[dict[str, Any]]
 
 
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
 class PushOut(Schema):
     rows: int
     created: int
     updated: int
-
-
-class RefusedOut(Schema):
-    errors: int
-    detail: list[RowErrorOut]
 
 
 class ScoreOut(Schema):
@@ -67,18 +57,23 @@ def _push(request: HttpRequest, body: PushIn, kind: str) -> Status:
     try:
         run = import_source(json_source(body.rows), kind, name=f"api:{kind}", actor=user)
     except ImportRefused as refused:
-        detail = [{"row": r, "column": c, "message": m} for r, c, m in refused.run.errors]
-        return Status(422, {"errors": refused.run.error_count, "detail": detail})
+        # The shape of every 422 of the API (ValidationErrorOut): the row's index and column
+        # located under `rows`.
+        detail = [
+            {"type": "refused", "loc": ["body", "rows", row, column], "msg": message}
+            for row, column, message in refused.run.errors
+        ]
+        return Status(422, {"detail": detail})
     return Status(200, {"rows": run.rows, "created": run.created, "updated": run.updated})
 
 
-@router.post("/dossiers", response={200: PushOut, 422: RefusedOut})
+@router.post("/dossiers", response={200: PushOut, 422: ValidationErrorOut})
 def push_dossiers(request: HttpRequest, body: PushIn) -> Status:
     """Import dossiers (upserted by `ma_ho_so`); the open months they touch are recomputed."""
     return _push(request, body, ImportRun.Kind.DOSSIERS)
 
 
-@router.post("/feedback", response={200: PushOut, 422: RefusedOut})
+@router.post("/feedback", response={200: PushOut, 422: ValidationErrorOut})
 def push_feedback(request: HttpRequest, body: PushIn) -> Status:
     """Import feedback (upserted by `ma_pakn`)."""
     return _push(request, body, ImportRun.Kind.FEEDBACK)

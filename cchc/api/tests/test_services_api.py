@@ -31,7 +31,9 @@ def test_api_push_and_index(hanoi, city_admin, officer_a):
     # a wrong unit and two unreadable dates: every error, nothing written
     bad = push(api, [dossier("P3", "nope", "x", "y")])
     assert bad.status_code == 422
-    assert bad.json()["errors"] == 3
+    detail = bad.json()["detail"]
+    assert len(detail) == 3
+    assert {tuple(item["loc"][:3]) for item in detail} == {("body", "rows", 1)}
     data = ApiClient(officer_a).get("/api/v1/services/index", {"month": "2024-10"}).json()
     assert data["units"][0]["rates"]["on_time_rate"] == "50.00"
     # a ward's focal point may read, not push
