@@ -39,6 +39,16 @@ class FormRenderer(TemplatesSetting):
 DATE_PLACEHOLDER = {"placeholder": "dd/mm/yyyy"}
 
 
+def errors_in_one_line(form: forms.Form) -> str:
+    """The form's errors in one line, each after its field's label (for a message)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None and field.label else ""
+        parts += [f"{label}{error}" for error in errors]
+    return " ".join(parts)
+
+
 def add_action_error(
     form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
 ) -> None:

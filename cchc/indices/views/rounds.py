@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
-from cchc.core.forms import add_action_error
+from cchc.core.forms import add_action_error, errors_in_one_line
 from cchc.core.http import download
 from cchc.indices.actions import (
     attach_evidence,
@@ -385,16 +384,6 @@ def _back(assessment: Assessment, criterion: Criterion | None = None) -> HttpRes
     return redirect(f"{assessment.get_absolute_url()}{anchor}")
 
 
-def _form_errors(form: django_forms.Form) -> str:
-    """The form's errors in one line, each after its field's label."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = f"{field.label}: " if field is not None and field.label else ""
-        parts += [f"{label}{error}" for error in errors]
-    return " ".join(parts)
-
-
 @member
 @require_POST
 def assessment_score(request: AuthedRequest, pk: int, criterion: int) -> HttpResponse:
@@ -410,7 +399,7 @@ def assessment_score(request: AuthedRequest, pk: int, criterion: int) -> HttpRes
     if request.htmx:
         return _leaf_response(request, assessment, leaf, form)
     if form.errors:
-        messages.error(request, f"{leaf.code}: {_form_errors(form)}")
+        messages.error(request, f"{leaf.code}: {errors_in_one_line(form)}")
     else:
         messages.success(request, _("%(code)s: the self-score was saved.") % {"code": leaf.code})
     return _back(assessment, leaf)
@@ -447,7 +436,7 @@ def assessment_evidence(request: AuthedRequest, pk: int, criterion: int) -> Http
             _("%(code)s: score the criterion before attaching evidence.") % {"code": leaf.code},
         )
     elif not form.is_valid():
-        messages.error(request, f"{leaf.code}: {_form_errors(form)}")
+        messages.error(request, f"{leaf.code}: {errors_in_one_line(form)}")
     else:
         try:
             attach_evidence(score, actor=request.user, upload=form.cleaned_data["file"])
@@ -472,7 +461,7 @@ def assessment_cite(request: AuthedRequest, pk: int, criterion: int) -> HttpResp
             request, _("%(code)s: score the criterion before citing records.") % {"code": leaf.code}
         )
     elif not form.is_valid():
-        messages.error(request, f"{leaf.code}: {_form_errors(form)}")
+        messages.error(request, f"{leaf.code}: {errors_in_one_line(form)}")
     else:
         try:
             cite_records(score, actor=request.user, **form.cleaned_data)
@@ -524,7 +513,7 @@ def assessment_respond(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _for_scorer(request, pk)
     form = ResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_in_one_line(form))
         return _back(assessment)
     try:
         respond(assessment, actor=request.user, text=form.cleaned_data["text"])

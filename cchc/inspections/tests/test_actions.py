@@ -1,11 +1,10 @@
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cchc.accounts.models import HeadTerm, Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
@@ -38,22 +37,8 @@ from cchc.inspections.tests.factories import (
     started,
 )
 from cchc.plans.models import Task
-from cchc.plans.tests.factories import issued_city_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def city_plan(hanoi, city_admin):
-    return issued_city_plan(hanoi.city, city_admin)
 
 
 def test_create_inspection_is_planned_with_head_targets_and_scope(hanoi, inspector):

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cchc.accounts.http import AuthedRequest
 from cchc.accounts.models import User
 from cchc.core.access import city_admin, member
-from cchc.core.forms import add_action_error
+from cchc.core.forms import add_action_error, errors_in_one_line
 from cchc.core.models import AuditEvent
 from cchc.plans.models import Task
 from cchc.ratings.actions import (
@@ -103,7 +103,7 @@ def _run(
 ) -> None:
     """Validate `form`, call `action` with its data and say how it went, as a message."""
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, errors_in_one_line(form))
         return
     try:
         action(form.cleaned_data)
@@ -111,16 +111,6 @@ def _run(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
-
-
-def _form_errors(form: django_forms.Form) -> str:
-    """The form's errors in one line, each after its field's label."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = f"{field.label}: " if field is not None and field.label else ""
-        parts += [f"{label}{error}" for error in errors]
-    return " ".join(parts)
 
 
 @member
