@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +74,15 @@ def _managed(request: AuthedRequest, pk: int) -> Inspection:
     inspection = get_inspection_for_user(request.user, pk)
     if not can_manage_inspection(request.user, inspection):
         raise PermissionDenied
+    return inspection
+
+
+def _held(request: AuthedRequest, pk: int) -> Inspection:
+    """A managed inspection that has been held (started or concluded): its minutes record what
+    was found, so an inspection not yet held has none (404)."""
+    inspection = _managed(request, pk)
+    if inspection.status not in Inspection.STARTED:
+        raise Http404
     return inspection
 
 
@@ -317,7 +326,7 @@ def inspection_conclude(request: AuthedRequest, pk: int) -> HttpResponse:
 @member
 @require_GET
 def minutes_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    inspection = _managed(request, pk)
+    inspection = _held(request, pk)
     response = HttpResponse(exports.minutes_pdf(inspection), content_type="application/pdf")
     disposition = f'attachment; filename="{exports.filename(inspection, "pdf")}"'
     response["Content-Disposition"] = disposition
@@ -327,7 +336,7 @@ def minutes_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 @member
 @require_GET
 def minutes_docx(request: AuthedRequest, pk: int) -> HttpResponse:
-    inspection = _managed(request, pk)
+    inspection = _held(request, pk)
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(exports.minutes_docx(inspection), content_type=content_type)
     disposition = f'attachment; filename="{exports.filename(inspection, "docx")}"'

@@ -427,3 +427,12 @@ def test_plans_page_create(hanoi, inspector, client_a):
     )
     assert client_a.post(reverse("inspections:plans"), {"year": 2026}).status_code == 403
     assert AuditEvent.objects.filter(verb="inspections.create_plan").count() == 1
+
+
+def test_no_minutes_for_an_inspection_not_yet_held(hanoi, inspector, inspector_client):
+    planned = inspection_of(hanoi.inspectorate, inspector, targets=[hanoi.ward_a])
+    page = inspector_client.get(reverse("inspections:detail", args=[planned.pk])).content.decode()
+    assert "minutes.docx" not in page
+    assert "minutes.pdf" not in page
+    for name in ("inspections:minutes_docx", "inspections:minutes_pdf"):
+        assert inspector_client.get(reverse(name, args=[planned.pk])).status_code == 404
