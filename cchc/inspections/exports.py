@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from cchc.core import docx
 from cchc.core.listexport import day, table_pdf, table_xlsx
 from cchc.core.typeset import typeset_pdf
 from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
@@ -147,10 +147,7 @@ def _table(document: Any, header: list[str], rows: Iterable[list[str]]) -> None:
 def minutes_docx(inspection: Inspection) -> bytes:
     """The DOCX bytes of the minutes (the same content as the PDF). Changes nothing."""
     data = minutes_data(inspection)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
+    document = docx.a4_document()  # A4, Times New Roman 13 pt, administrative margins
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
     left.text = f"{data['city']}\n{data['body']}"

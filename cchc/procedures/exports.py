@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -23,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core import docx
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row, styled_cell
 from cchc.procedures.models import COLUMNS, Procedure, Workflow, WorkflowStep
@@ -193,7 +193,7 @@ def workflow_docx(workflow: Workflow) -> bytes:
     """The DOCX bytes of a workflow (the step table, then the lanes as a table). Changes
     nothing."""
     data = workflow_data(workflow)
-    document = Document()
+    document = docx.a4_document()  # A4, turned to landscape below
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width

@@ -7,10 +7,10 @@ Changes nothing."""
 import io
 
 from django.utils import timezone
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from cchc.core import docx
 from cchc.services.models import ApologyLetter
 
 
@@ -27,10 +27,7 @@ def apology_docx(letter: ApologyLetter) -> bytes:
     """The DOCX bytes of `letter`."""
     dossier = letter.dossier
     unit = dossier.unit
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
+    document = docx.a4_document()  # A4, Times New Roman 13 pt, administrative margins
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells
     left.text = f"{unit.name.upper()}\n\nSố: {letter.number}"

@@ -339,6 +339,8 @@ def test_minutes_docx_and_pdf_open_with_vietnamese_text(hanoi, inspector, inspec
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert "BIÊN BẢN KIỂM TRA CÔNG VỤ" in text
+    page = document.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)  # A4
     assert "Cán bộ một cửa vắng mặt" in cells
     assert "TRƯỞNG ĐOÀN KIỂM TRA" in cells
     pdf = inspector_client.get(reverse("inspections:minutes_pdf", args=[inspection.pk]))

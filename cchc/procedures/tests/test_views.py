@@ -419,6 +419,11 @@ def test_workflow_docx_and_pdf(hanoi, city_admin, birth):
     header = [c.text for c in document.tables[0].rows[0].cells]
     assert header == ["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Hồ sơ/biểu mẫu"]
     assert document.tables[0].rows[2].cells[1].text == "Công chức Tư pháp - Hộ tịch"
+    page = document.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (
+        29.7,
+        21.0,
+    )  # A4 across
     pdf = client.get(reverse("procedures:workflow_pdf", args=[workflow.pk])).content
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)

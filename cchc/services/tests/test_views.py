@@ -73,6 +73,8 @@ def test_the_ward_issues_an_apology_letter(october, officer_a, django_assert_max
     assert "12/PXL" in page
     assert "21/10/2024" in page
     docx = Document(io.BytesIO(client.get(f"/services/apology/{letter.pk}.docx").content))
+    page = docx.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)  # A4
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "D4" in text
