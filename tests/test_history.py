@@ -85,6 +85,10 @@ def test_history_panel_and_audit_page_show_no_codes(hanoi, city_admin: User) -> 
     page = client.get(f"/plans/tasks/{task.pk}/").content.decode()
     assert "plans.create_task" not in page
     assert "tạo nhiệm vụ" in page
+    stamps = re.findall(r'<time[^>]* datetime="([^"]+)"', page)
+    assert stamps
+    for stamp in stamps:  # valid HTML: seconds at most, an offset, no microseconds
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}", stamp), stamp
     audit = client.get("/audit/").content.decode()
     panel = audit.split("<tbody>")[1].split("</tbody>")[0]
     visible = re.sub(r"<details>.*?</details>", "", panel, flags=re.S)
