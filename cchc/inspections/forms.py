@@ -102,7 +102,7 @@ class InspectionForm(forms.Form):
     targets = UnitMultipleChoiceField(
         label=_("Inspected units"),
         queryset=OrgUnit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": _("Find a unit…")}),
     )
     checklist = forms.ModelMultipleChoiceField(
         label=_("Scope"), queryset=ChecklistItem.objects.filter(is_active=True), widget=CheckboxList
@@ -124,7 +124,7 @@ class InspectionForm(forms.Form):
         )
         kinds = (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.PUBLIC_SERVICE, *OrgUnit.LOWER_KINDS)
         self.fields["targets"].queryset = (  # type: ignore[attr-defined]
-            OrgUnit.objects.current().filter(kind__in=kinds).order_by("path")
+            OrgUnit.objects.current().in_home_province().filter(kind__in=kinds).order_by("path")
         )
         self.fields["head"].queryset = inspector_users()  # type: ignore[attr-defined]
         self.fields["persons"].queryset = (  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def can_create_inspection(user: Any) -> bool:
 def inspecting_units(user: Any) -> Any:
     """The units on whose behalf `user` may open an inspection."""
     if user.is_city_admin:
-        return OrgUnit.objects.current()
+        return OrgUnit.objects.current().in_home_province()
     paths = [path for path, role in user.unit_roles if role in INSPECTOR_ROLES]
     units = OrgUnit.objects.none()
     for path in paths:

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any, Self
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,11 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
 
     def subtree_of(self, unit: "OrgUnit") -> "OrgUnitQuerySet":
         return self.filter(path__startswith=unit.path)
+
+    def in_home_province(self) -> "OrgUnitQuerySet":
+        """The province this installation serves (CCHC_HOME_PROVINCE) and its units: what a
+        unit picker offers, rather than the country's 10,000 communes."""
+        return self.filter(path__startswith=f"/{settings.CCHC_HOME_PROVINCE}/")
 
     def visible_to(self, user: "User | Any") -> "OrgUnitQuerySet":
         """The one place that decides which units a user sees.

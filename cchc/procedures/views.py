@@ -90,7 +90,12 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 def procedure_list(request: AuthedRequest) -> HttpResponse:
     procedures = Procedure.objects.for_user(request.user)
     fields = list(procedures.order_by("field").values_list("field", flat=True).distinct())
-    units = OrgUnit.objects.visible_to(request.user).current().only("pk", "name", "path")
+    units = (
+        OrgUnit.objects.visible_to(request.user)
+        .current()
+        .in_home_province()
+        .only("pk", "name", "path")
+    )
     form = CatalogueFilterForm(request.GET or None, fields=fields, units=units)
     rows = form.apply(procedures).prefetch_related(
         Prefetch("units", OrgUnit.objects.only("pk", "code", "name").order_by("path"))

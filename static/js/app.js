@@ -85,4 +85,32 @@
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
+
+  // A searchable unit picker: <select data-searchable="placeholder"> gets a search box above it
+  // that hides the options whose name does not contain the words typed (accents ignored).
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  }
+  function searchable(root) {
+    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      if (select.dataset.searchReady) return;
+      select.dataset.searchReady = "1";
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "form-control form-control-sm mb-1";
+      box.placeholder = select.dataset.searchable || "";
+      box.setAttribute("aria-label", select.dataset.searchable || "");
+      box.setAttribute("aria-controls", select.id);
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var words = fold(box.value).split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(select.options, function (option) {
+          var name = fold(option.text);
+          option.hidden = option.value !== "" && !words.every(function (w) { return name.indexOf(w) >= 0; });
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { searchable(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { searchable(event.target); });
 })();
