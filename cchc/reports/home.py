@@ -32,6 +32,7 @@ from cchc.plans.permissions import reviewed_by
 from cchc.ratings.actions import response_deadline
 from cchc.ratings.models import Rating, Responsibility
 from cchc.reports import briefing
+from cchc.reports.models import PeriodicReport
 
 SOON_DAYS = 14
 # The home page reads one small query per kind of item plus the latest month's briefing: a fixed
@@ -71,6 +72,7 @@ def waiting_for(user: Any, today: datetime.date) -> list[Waiting]:
         *_rating_responses(user, today),
         *_approvals(user),
         *_self_assessments(user, today),
+        *_periodic_reports(user),
         *_recommendations(user, today),
     ]
     return sorted(
@@ -301,6 +303,45 @@ def _self_assessments(user: Any, today: datetime.date) -> list[Waiting]:
         )
         for draft in drafts[:LIST_LIMIT]
     ]
+
+
+def _periodic_reports(user: Any) -> list[Waiting]:
+    """Periodic PAR reports: those submitted, for the Department of Home Affairs (city
+    administrators) to accept or return; those returned to the person's own units."""
+    items = []
+    if user.is_city_admin:
+        submitted = PeriodicReport.objects.filter(status=PeriodicReport.Status.SUBMITTED).count()
+        if submitted:
+            items.append(
+                Waiting(
+                    "periodic_to_decide",
+                    _("Periodic reports to accept"),
+                    "",
+                    reverse("reports:periodic_list"),
+                    count=submitted,
+                )
+            )
+    own = [
+        path
+        for path, role in user.unit_roles
+        if role in (Membership.Role.FOCAL_POINT, Membership.Role.HEAD)
+    ]
+    if own:
+        returned = (
+            PeriodicReport.objects.filter(status=PeriodicReport.Status.RETURNED, unit__path__in=own)
+            .select_related("unit", "period")
+            .order_by("year")
+        )
+        items += [
+            Waiting(
+                "periodic_returned",
+                _("Periodic report returned"),
+                f"{report.period} {report.year} · {report.unit.name}",
+                report.get_absolute_url(),
+            )
+            for report in returned[:LIST_LIMIT]
+        ]
+    return items
 
 
 def _recommendations(user: Any, today: datetime.date) -> list[Waiting]:

@@ -13,6 +13,7 @@ from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent, Notification
 from cchc.reports import actions
+from cchc.reports.home import waiting_for
 from cchc.reports.models import AnnexValue, Indicator, PeriodicReport, SectionText
 from cchc.reports.tests.factories import period
 
@@ -98,6 +99,8 @@ def test_returned_report_is_edited_and_resubmitted(q3, officer_a, city_admin) ->
     write(q3, officer_a)
     actions.submit_report(q3, actor=officer_a, version=q3.version)
     assert Notification.objects.filter(user=city_admin, kind="review").count() == 1
+    waiting = {i.kind: i for i in waiting_for(city_admin, datetime.date(2026, 9, 20))}
+    assert waiting["periodic_to_decide"].count == 1  # the Department's home says so
     with pytest.raises(ValidationError, match="no longer be changed"):
         write(q3, officer_a)
     with pytest.raises(ValidationError, match="reason"):
@@ -105,6 +108,8 @@ def test_returned_report_is_edited_and_resubmitted(q3, officer_a, city_admin) ->
     actions.return_report(q3, actor=city_admin, reason="Bổ sung số liệu hồ sơ trực tuyến")
     q3.refresh_from_db()
     assert q3.status == PeriodicReport.Status.RETURNED
+    returned = waiting_for(officer_a, datetime.date(2026, 9, 20))
+    assert [i.url for i in returned if i.kind == "periodic_returned"] == [q3.get_absolute_url()]
     assert Notification.objects.get(user=officer_a, kind="decision").message.endswith(
         "Bổ sung số liệu hồ sơ trực tuyến"
     )
