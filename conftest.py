@@ -8,6 +8,7 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -45,6 +46,16 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("transactional_db")
         for migration in REFERENCE_DATA:
             importlib.import_module(migration).create(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _throttle_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public forms' rate limits count per fixed minute (cchc/core/throttle.py). Its clock,
+    an external boundary, is held mid-minute, so that a test's few requests never straddle two
+    windows (a 429 test failed when a run crossed a minute's end)."""
+    from cchc.core import throttle
+
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 @dataclass
