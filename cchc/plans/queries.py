@@ -310,3 +310,11 @@ def receiving_plan(unit: OrgUnit, decided_on: datetime.date) -> Plan | None:
     ).select_related("unit")
     plans = {plan.unit.path: plan for plan in issued}
     return next((plans[path] for path in reversed(paths) if path in plans), None)
+
+
+def my_tasks(user: Any) -> QuerySet[Task]:
+    """The tasks a person carries ("My tasks", the home page): those led by the units they see;
+    for a city administrator, who sees every unit, the tasks of the city plans they assign."""
+    if user.is_city_admin:
+        return Task.objects.filter(plan__unit__kind=OrgUnit.Kind.PROVINCE)
+    return Task.objects.filter(lead_unit__in=OrgUnit.objects.visible_to(user))

@@ -27,8 +27,9 @@ from cchc.core.queries import unread_notifications
 from cchc.indices.models import Assessment
 from cchc.inspections.models import Recommendation
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import ExtensionRequest, ProgressReport, TallyRow, Task
+from cchc.plans.models import ExtensionRequest, ProgressReport, TallyRow
 from cchc.plans.permissions import reviewed_by
+from cchc.plans.queries import my_tasks
 from cchc.ratings.actions import response_deadline
 from cchc.ratings.models import Rating, Responsibility
 from cchc.reports import briefing
@@ -51,14 +52,6 @@ class Waiting:
     due: datetime.date | None = None
     overdue: bool = False
     count: int | None = None
-
-
-def my_tasks(user: Any) -> Any:
-    """The tasks a person carries: those led by the units they see; for a city administrator,
-    who sees every unit, the tasks of the city plans they assign (as "My tasks")."""
-    if user.is_city_admin:
-        return Task.objects.filter(plan__unit__kind=OrgUnit.Kind.PROVINCE)
-    return Task.objects.filter(lead_unit__in=OrgUnit.objects.visible_to(user))
 
 
 def waiting_for(user: Any, today: datetime.date) -> list[Waiting]:

@@ -59,6 +59,7 @@ from cchc.plans.permissions import (
     get_task_for_user,
     reviewed_by,
 )
+from cchc.plans.queries import my_tasks
 
 PAGE_SIZE = 50
 REVIEW_LIMIT = 50
@@ -384,7 +385,7 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @member
 def workspace(request: AuthedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
-    mine = _my_tasks(user)
+    mine = my_tasks(user)
     form = forms.WorkspaceFilterForm(
         request.GET or None, units=OrgUnit.objects.filter(pk__in=mine.values("lead_unit"))
     )
@@ -412,14 +413,6 @@ def workspace(request: AuthedRequest) -> HttpResponse:
         "figures": _month_figures(mine, today),
     }
     return render(request, "plans/workspace.html", context)
-
-
-def _my_tasks(user: User) -> Any:
-    """The tasks of the user's units; for a city administrator, who sees every unit, the tasks
-    of the city plans they assign instead."""
-    if user.is_city_admin:
-        return Task.objects.filter(plan__unit__kind=OrgUnit.Kind.PROVINCE)
-    return Task.objects.filter(lead_unit__in=OrgUnit.objects.visible_to(user))
 
 
 def _month_figures(tasks: Any, today: datetime.date) -> dict[str, int]:
