@@ -26,6 +26,7 @@ from cchc.plans.models import (
     QualityReview,
     TallyRow,
     Task,
+    TaskQuerySet,
     TaskStatus,
     status_filter,
 )
@@ -312,7 +313,7 @@ def receiving_plan(unit: OrgUnit, decided_on: datetime.date) -> Plan | None:
     return next((plans[path] for path in reversed(paths) if path in plans), None)
 
 
-def my_tasks(user: Any) -> QuerySet[Task]:
+def my_tasks(user: Any) -> TaskQuerySet:
     """The tasks a person carries ("My tasks", the home page): those led by the units they see;
     for a city administrator, who sees every unit, the tasks of the city plans they assign."""
     if user.is_city_admin:
