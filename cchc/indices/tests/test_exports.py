@@ -13,7 +13,7 @@ from cchc.accounts.models import User
 from cchc.core.tests.helpers import pdf_text
 from cchc.indices import exports
 from cchc.indices.models import AssessmentRound
-from cchc.indices.tests.test_public import areas, make_round, result, ward
+from cchc.indices.tests.factories import areas, published_round, result, ward
 from conftest import Hanoi
 
 D = Decimal
@@ -21,7 +21,7 @@ D = Decimal
 
 @pytest.fixture
 def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
-    rating_round = make_round(city_admin, [hanoi.ward_a, hanoi.ward_b])
+    rating_round = published_round(city_admin, [hanoi.ward_a, hanoi.ward_b])
     result(
         rating_round,
         hanoi.ward_a,
@@ -144,7 +144,7 @@ def test_docx_and_pdf_carry_the_rank_interval_the_public_page_shows(
 def test_no_rank_interval_section_for_a_round_published_without_them(
     city_admin: User, hanoi: Hanoi
 ) -> None:
-    rating_round = make_round(city_admin, [hanoi.ward_a])
+    rating_round = published_round(city_admin, [hanoi.ward_a])
     result(
         rating_round, hanoi.ward_a, percent="80", rank=1, group="B", unit_areas=areas("20", "30")
     )
@@ -180,7 +180,7 @@ def test_pdf_has_the_ranking_and_the_group_counts(
 
 def test_pdf_of_many_units_spans_pages(city_admin: User, hanoi: Hanoi) -> None:
     units = [ward(hanoi, f"Phường Đông Ngạc {i}") for i in range(80)]
-    rating_round = make_round(city_admin, units)
+    rating_round = published_round(city_admin, units)
     for unit in units:
         result(rating_round, unit, percent="80", rank=1, group="B", unit_areas=areas("20", "30"))
     data = exports.published_results(rating_round)

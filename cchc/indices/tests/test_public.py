@@ -6,7 +6,7 @@ import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
@@ -17,12 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc.accounts.models import User
-from cchc.indices.actions import create_framework, open_round, publish_framework
-from cchc.indices.models import AssessmentRound, Framework, Result
+from cchc.indices.models import AssessmentRound, Result
 from cchc.indices.scoring import area_means, area_share, strengths_weaknesses
-from cchc.indices.tests.factories import tree
-from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.tests.factories import OrgUnitFactory
+from cchc.indices.tests.factories import areas, published_round, result, ward
 from conftest import Hanoi, client_for
 
 D = Decimal
@@ -35,86 +32,10 @@ def _english(settings: Any) -> Iterator[None]:
         yield
 
 
-def areas(one: str, two: str, survey: str = "20", bonus: str = "0") -> list[dict[str, Any]]:
-    """Areas as publication freezes them; numbers as strings, like DecimalField JSON."""
-    return [
-        {
-            "code": "1",
-            "title": "Công tác chỉ đạo, điều hành",
-            "points": one,
-            "max": "30",
-            "rank": 1,
-        },
-        {
-            "code": "2",
-            "title": "Cải cách thủ tục hành chính",
-            "points": two,
-            "max": "40",
-            "rank": 1,
-        },
-        {"code": "3", "title": "Sự hài lòng của người dân", "points": survey, "max": 30, "rank": 1},
-        {"code": "4", "title": "Điểm thưởng, điểm trừ", "points": bonus, "max": 5, "rank": 1},
-    ]
-
-
-def make_round(
-    admin: User, units: list[OrgUnit], *, year: int = 2026, published: bool = True
-) -> AssessmentRound:
-    framework = Framework.objects.filter(year=year, group="wards").first()
-    if framework is None:
-        framework = create_framework(
-            actor=admin, year=year, group="wards", title=f"Bộ chỉ số {year}", nodes=tree()
-        )
-        framework.is_illustrative = True
-        framework.save(update_fields=["is_illustrative"])
-        framework = publish_framework(framework, actor=admin)
-    rating_round = open_round(
-        framework,
-        actor=admin,
-        title=f"Chỉ số CCHC năm {year}",
-        deadline=timezone.localdate() + datetime.timedelta(days=10),
-        units=units,
-    )
-    if published:
-        rating_round.published_at = timezone.now()
-        rating_round.save(update_fields=["published_at"])
-    return rating_round
-
-
-def result(
-    rating_round: AssessmentRound,
-    unit: OrgUnit,
-    *,
-    percent: str,
-    rank: int,
-    group: str,
-    unit_areas: list[dict[str, Any]],
-    previous: str | None = None,
-    interval: tuple[float, float, float] | None = None,
-) -> Result:
-    median, q05, q95 = interval or (None, None, None)
-    return Result.objects.create(
-        rank_median=median,
-        rank_q05=q05,
-        rank_q95=q95,
-        round=rating_round,
-        unit=unit,
-        unit_name=unit.name,
-        appraised=D(percent) * D("0.7"),
-        survey=D(percent) * D("0.3"),
-        total=D(percent),
-        percent=D(percent),
-        rank=rank,
-        group=group,
-        previous_percent=None if previous is None else D(previous),
-        areas=unit_areas,
-    )
-
-
 @pytest.fixture
 def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
     """Ba Đình 92.5 (A, up from 88), Hoàn Kiếm 75.25 (C, no result last year, a penalty)."""
-    rating_round = make_round(city_admin, [hanoi.ward_a, hanoi.ward_b])
+    rating_round = published_round(city_admin, [hanoi.ward_a, hanoi.ward_b])
     result(
         rating_round,
         hanoi.ward_a,
@@ -134,10 +55,6 @@ def published(city_admin: User, hanoi: Hanoi) -> AssessmentRound:
         unit_areas=areas("18", "36", "20", "-3"),
     )
     return rating_round
-
-
-def ward(hanoi: Hanoi, name: str) -> OrgUnit:
-    return cast(OrgUnit, OrgUnitFactory(kind=OrgUnit.Kind.WARD, name=name, parent=hanoi.city))
 
 
 # The pure functions --------------------------------------------------------------------------
@@ -224,10 +141,10 @@ def test_area_mean_lies_between_the_lowest_and_highest_share(shares: list[Decima
 def test_public_rounds_lists_only_published_rounds_newest_first(
     anonymous: Client, published: AssessmentRound, city_admin: User, hanoi: Hanoi
 ) -> None:
-    hidden = make_round(city_admin, [hanoi.ward_a], published=False)
+    hidden = published_round(city_admin, [hanoi.ward_a], published=False)
     hidden.title = "Vòng chưa công bố"
     hidden.save(update_fields=["title"])
-    older = make_round(city_admin, [hanoi.ward_a], year=2025)
+    older = published_round(city_admin, [hanoi.ward_a], year=2025)
     older.published_at = timezone.now() - datetime.timedelta(days=365)
     older.save(update_fields=["published_at"])
     response = anonymous.get(reverse("indices:public_rounds"))
@@ -331,7 +248,7 @@ def test_public_pages_show_the_stored_rank_interval(
 def test_unpublished_round_and_unknown_unit_are_not_found(
     anonymous: Client, published: AssessmentRound, city_admin: User, hanoi: Hanoi
 ) -> None:
-    hidden = make_round(city_admin, [hanoi.ward_a], published=False)
+    hidden = published_round(city_admin, [hanoi.ward_a], published=False)
     result(hidden, hanoi.ward_a, percent="80", rank=1, group="B", unit_areas=areas("20", "30"))
     admin = client_for(city_admin)
     for client in (anonymous, admin):
@@ -355,7 +272,7 @@ def test_public_round_page_queries_do_not_grow_with_units(
     anonymous: Client, city_admin: User, hanoi: Hanoi, django_assert_max_num_queries: Any
 ) -> None:
     units = [ward(hanoi, f"Phường số {i}") for i in range(50)]
-    rating_round = make_round(city_admin, units)
+    rating_round = published_round(city_admin, units)
     for i, unit in enumerate(units):
         result(
             rating_round,

@@ -13,7 +13,7 @@ from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
 from cchc.indices.actions import publish_round, set_council
 from cchc.indices.models import Appraisal, Assessment, AssessmentRound, Framework, Result
-from cchc.indices.tests.test_results import finalise_with, leaves, make_framework, make_round
+from cchc.indices.tests.factories import finalise_with, leaves, make_framework, make_round
 from conftest import Hanoi
 
 D = Decimal

@@ -2,7 +2,6 @@
 ranks with ties, groups at their thresholds, areas and their ranks, last year's change, the
 frozen rows of a published round, the query count, and `manage.py index_results`."""
 
-import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,10 +11,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from cchc.accounts.models import User
-from cchc.indices.actions import create_framework, open_round, publish_framework, publish_round
+from cchc.indices.actions import publish_round
 from cchc.indices.models import (
     Appraisal,
     Assessment,
@@ -25,9 +24,8 @@ from cchc.indices.models import (
     SurveyPoints,
 )
 from cchc.indices.results import compute_results, results_of
-from cchc.indices.tests.factories import tree
+from cchc.indices.tests.factories import finalise_with, leaves, make_framework, make_round, wards
 from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.tests.factories import OrgUnitFactory
 from conftest import Hanoi
 
 D = Decimal
@@ -39,58 +37,6 @@ def _english(settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-def make_framework(actor: User, year: int = 2026, group: str = "wards") -> Framework:
-    framework = create_framework(
-        actor=actor, year=year, group=group, title=f"Bộ chỉ số {year}", nodes=tree()
-    )
-    return publish_framework(framework, actor=actor)
-
-
-def make_round(framework: Framework, actor: User, units: list[OrgUnit]) -> AssessmentRound:
-    return open_round(
-        framework,
-        actor=actor,
-        title=f"Tự đánh giá {framework.year}",
-        deadline=timezone.localdate() + datetime.timedelta(days=20),
-        units=units,
-    )
-
-
-def wards(hanoi: Hanoi, count: int) -> list[OrgUnit]:
-    """`count` more wards of the city, named in order (Phường Thêm 01, 02…)."""
-    return [
-        OrgUnitFactory(code=f"W{n:04d}", name=f"Phường Thêm {n:02d}", parent=hanoi.city)
-        for n in range(1, count + 1)
-    ]
-
-
-def finalise_with(
-    rating_round: AssessmentRound,
-    unit: OrgUnit,
-    points: dict[str, Decimal | None],
-    *,
-    survey: Decimal | None = None,
-    status: str = Assessment.Status.FINALISED,
-) -> Assessment:
-    """Decided points per criterion code (None: undecided), the survey points, the status."""
-    assessment = rating_round.assessments.get(unit=unit)
-    criteria = dict(rating_round.framework.criteria.values_list("code", "pk"))
-    Appraisal.objects.bulk_create(
-        Appraisal(assessment=assessment, criterion_id=criteria[code], points=value)
-        for code, value in points.items()
-    )
-    if survey is not None:
-        SurveyPoints.objects.create(framework=rating_round.framework, unit=unit, points=survey)
-    assessment.status = status
-    assessment.save(update_fields=["status"])
-    return assessment
-
-
-def leaves(total_21: Decimal, bonus: Decimal = ZERO) -> dict[str, Decimal | None]:
-    """Full marks on 1.1 and 1.2 (30), `total_21` on the computed 2.1, `bonus` on 4."""
-    return {"1.1": D(15), "1.2": D(15), "2.1": total_21, "4": bonus}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import count_queries, html
 from cchc.indices.actions import publish_round
 from cchc.indices.models import Assessment, AssessmentRound, CouncilMember, Framework, Result
-from cchc.indices.tests.test_results import (
+from cchc.indices.tests.factories import (
     finalise_with,
     leaves,
     make_framework,
