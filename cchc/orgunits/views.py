@@ -14,6 +14,7 @@ from cchc.accounts.http import AuthedRequest
 from cchc.accounts.permissions import can_manage_members
 from cchc.core.access import city_admin, member
 from cchc.core.models import AuditEvent
+from cchc.core.xlsx import errors_xlsx
 from cchc.orgunits import imports
 from cchc.orgunits.actions import (
     check_in_home_province,
@@ -302,7 +303,7 @@ def chart_import_errors(request: AuthedRequest) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored:
         raise Http404
-    response = HttpResponse(imports.errors_xlsx(stored), content_type=XLSX)
+    response = HttpResponse(errors_xlsx(stored), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="loi-nhap-co-cau-to-chuc.xlsx"'
     return response
 

@@ -448,7 +448,40 @@ class MonthClose(models.Model):
         return reverse("reports:briefing", args=[self.month.year, self.month.month])
 
 
-class TallyRow(models.Model):
+class TallyRates:
+    """The rates of a tally line (docs/domain/tally.md): on the frozen TallyRow and on the
+    briefing's sums of rows alike."""
+
+    on_time: int
+    late: int
+    overdue: int
+    reviewed: int
+    reviews_passed: int
+
+    @property
+    def due(self) -> int:
+        """Tasks whose deadline had come (on time + late + overdue): the base of both rates."""
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        """Completed ÷ due, in percent to two decimals (half-up): the headline rate."""
+        return percent(self.completed, self.due)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.on_time, self.due)
+
+    @property
+    def quality_rate(self) -> Decimal | None:
+        return percent(self.reviews_passed, self.reviewed)
+
+
+class TallyRow(TallyRates, models.Model):
     """One line of a month's frozen tally: the city, a unit, a content area or a person."""
 
     class Scope(models.TextChoices):
@@ -492,25 +525,3 @@ class TallyRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.close} · {self.label}"
-
-    @property
-    def due(self) -> int:
-        """Tasks whose deadline had come (on time + late + overdue): the base of both rates."""
-        return self.on_time + self.late + self.overdue
-
-    @property
-    def completed(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def completion_rate(self) -> Decimal | None:
-        """Completed ÷ due, in percent to two decimals (half-up): the headline rate."""
-        return percent(self.completed, self.due)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return percent(self.on_time, self.due)
-
-    @property
-    def quality_rate(self) -> Decimal | None:
-        return percent(self.reviews_passed, self.reviewed)

@@ -113,15 +113,14 @@ def import_procedures(*, actor: "User", upload: UploadedFile) -> ImportResult:
     """Create or update the procedures listed in an XLSX upload, all or nothing. Writes one
     "procedures.import" event with the counts of created, updated and unchanged procedures.
 
-    Refuses (ValidationError) a non-administrator, a file that is not a valid .xlsx within the
-    limits, one lacking a required column or without rows. Returns the rows' errors, nothing
+    Callers check the role (the view is for city administrators). Refuses (ValidationError) a
+    file that is not a valid .xlsx within the limits, one lacking a required column or without
+    rows. Returns the rows' errors, nothing
     written, when any cell is wrong: a missing code, name, field, level, unit or time; a code
     repeated in the file; an unknown level or online level; a unit code that is not a current
     unit; a time or fee that is not a number of zero or more; a date that does not parse; an end
     date before the start; a text too long.
     """
-    if not actor.is_city_admin:
-        raise ValidationError(_("Only a city administrator may import the catalogue."))
     checked = check_workbook_upload(upload)
     rows = _read(upload, name=checked.original_name)
     if not rows:

@@ -20,11 +20,10 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from cchc.accounts.models import Membership
-from cchc.core.rounding import percent
 from cchc.dialogues.models import Commitment
 from cchc.dialogues.queries import open_commitments
 from cchc.orgunits.models import OrgUnit
-from cchc.plans.models import MonthClose, TallyRow
+from cchc.plans.models import MonthClose, TallyRates, TallyRow
 from cchc.plans.queries import year_tasks
 
 BRIEFING_ROLES = {Membership.Role.HEAD, Membership.Role.FOCAL_POINT}
@@ -32,7 +31,7 @@ OVERDUE_LIMIT = 200  # the page and the exports list the longest-overdue tasks, 
 
 
 @dataclass(frozen=True)
-class Counts:
+class Counts(TallyRates):
     """The tally figures of a row, or the sum of several rows."""
 
     assigned: int = 0
@@ -57,28 +56,6 @@ class Counts:
         return Counts(
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )
-
-    @property
-    def due(self) -> int:
-        """Tasks whose deadline had come: the base of both rates (as TallyRow.due)."""
-        return self.on_time + self.late + self.overdue
-
-    @property
-    def completed(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def completion_rate(self) -> Decimal | None:
-        """Completed ÷ due, percent to two decimals, half-up (TallyRow.completion_rate)."""
-        return percent(self.completed, self.due)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return percent(self.on_time, self.due)
-
-    @property
-    def quality_rate(self) -> Decimal | None:
-        return percent(self.reviews_passed, self.reviewed)
 
 
 @dataclass(frozen=True)

@@ -308,20 +308,6 @@ def template_xlsx(user: Any, year: int) -> bytes:
     return content.getvalue()
 
 
-def errors_xlsx(errors: list[list[Any]]) -> bytes:
-    """The refused import's errors, one per row: (row, column, message)."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Lỗi")
-    for index, width in enumerate((8, 40, 80), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
-    for row in errors:
-        append_row(sheet, row)
-    content = io.BytesIO()
-    workbook.save(content)
-    return content.getvalue()
-
-
 # --- successor shares ---------------------------------------------------------------------------
 
 SHARE_COLUMNS = [

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
 from cchc.core.forms import add_action_error
+from cchc.core.xlsx import errors_xlsx
 from cchc.orgunits.models import OrgUnit
 from cchc.staffing import exports, imports, queries
 from cchc.staffing.actions import record_headcount, set_successor_shares, update_policy
@@ -248,7 +249,7 @@ def import_errors(request: AuthedRequest) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored:
         raise Http404
-    response = HttpResponse(imports.errors_xlsx(stored), content_type=exports.XLSX)
+    response = HttpResponse(errors_xlsx(stored), content_type=exports.XLSX)
     response["Content-Disposition"] = 'attachment; filename="loi-nhap-bien-che.xlsx"'
     return response
 
@@ -361,7 +362,7 @@ def share_import_errors(request: AuthedRequest) -> HttpResponse:
     stored = request.session.get(SHARE_ERRORS_SESSION_KEY)
     if not stored:
         raise Http404
-    response = HttpResponse(imports.errors_xlsx(stored), content_type=exports.XLSX)
+    response = HttpResponse(errors_xlsx(stored), content_type=exports.XLSX)
     response["Content-Disposition"] = 'attachment; filename="loi-nhap-ty-le-ke-thua.xlsx"'
     return response
 

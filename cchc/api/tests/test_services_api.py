@@ -4,7 +4,7 @@ row's errors, city administrators only) and a month's index scoped to the caller
 import json
 from typing import Any
 
-from cchc.api.tests.test_api import ApiClient
+from cchc.api.tests.helpers import ApiClient
 from cchc.services.tests.helpers import dossier
 
 W = "00004"

@@ -26,6 +26,7 @@ from cchc.procedures.tests.factories import (
     plan_data,
     plan_for,
     row,
+    workbook,
     workflow_for,
 )
 
@@ -133,7 +134,10 @@ def test_the_import_pages_are_for_city_administrators(
         assert client.get(reverse("procedures:import")).status_code == 403
         assert client.get(reverse("procedures:import_template")).status_code == 403
         assert client.get(reverse("procedures:import_errors")).status_code == 403
+        posted = client.post(reverse("procedures:import"), {"file": workbook([row()])})
+        assert posted.status_code == 403
     assert not Procedure.objects.exists()
+    assert not AuditEvent.objects.filter(verb="procedures.import").exists()
     admin = login(city_admin)
     assert admin.get(reverse("procedures:import_errors")).status_code == 404  # no failed import
     template = admin.get(reverse("procedures:import_template"))

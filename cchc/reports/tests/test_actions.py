@@ -15,7 +15,7 @@ from cchc.core.models import AuditEvent, Notification
 from cchc.reports import actions
 from cchc.reports.home import waiting_for
 from cchc.reports.models import AnnexValue, Indicator, PeriodicReport, SectionText
-from cchc.reports.tests.factories import period
+from cchc.reports.tests.factories import period, write
 
 
 @pytest.fixture(autouse=True)
@@ -23,17 +23,6 @@ def _english() -> Iterator[None]:
     """The refusals are matched in English (the interface's language is Vietnamese)."""
     with translation.override("en"):
         yield
-
-
-def write(report: PeriodicReport, actor, section: str = "procedures", text: str = "") -> None:
-    section_id = report.texts.get(section__code=section).section_id
-    actions.update_report(
-        report,
-        actor=actor,
-        version=report.version,
-        header={"number": "12/BC-UBND", "signer_name": "Nguyễn Văn A"},
-        texts={section_id: {"results": text or "Đã rà soát 12 thủ tục hành chính."}},
-    )
 
 
 @pytest.fixture

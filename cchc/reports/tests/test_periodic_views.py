@@ -15,8 +15,7 @@ from cchc.accounts.actions import create_api_token
 from cchc.core.tests.helpers import assert_constant_queries, assert_shows
 from cchc.reports import actions
 from cchc.reports.models import Indicator, PeriodicReport
-from cchc.reports.tests.factories import period
-from cchc.reports.tests.test_actions import write
+from cchc.reports.tests.factories import period, write
 
 
 @pytest.fixture

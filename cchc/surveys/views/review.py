@@ -7,7 +7,6 @@ their own unit's (cchc.surveys.permissions). Others get 404.
 """
 
 import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -21,11 +20,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.core.xlsx import RowError, append_row
+from cchc.core.xlsx import RowError, errors_xlsx
 from cchc.surveys import imports
 from cchc.surveys.actions import record_response, review_response
 from cchc.surveys.exports import XLSX
@@ -225,12 +223,5 @@ def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored or stored.get("campaign") != campaign.pk:
         raise Http404
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Lỗi")
-    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
-    for row in stored["errors"]:
-        append_row(sheet, row)
-    content = io.BytesIO()
-    workbook.save(content)
     stamp = datetime.date.today().strftime("%Y%m%d")
-    return _xlsx(content.getvalue(), f"loi-nhap-phieu-giay-{campaign.pk}-{stamp}.xlsx")
+    return _xlsx(errors_xlsx(stored["errors"]), f"loi-nhap-phieu-giay-{campaign.pk}-{stamp}.xlsx")
