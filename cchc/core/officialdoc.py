@@ -35,6 +35,7 @@ from typing import Any, Literal
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
@@ -181,6 +182,8 @@ def end_docx(word: DocumentObject, document: OfficialDocument) -> bytes:
 def _columns(word: DocumentObject, widths: tuple[float, float]) -> tuple[_Cell, _Cell]:
     table = word.add_table(rows=1, cols=2)
     docx.set_widths(table, widths)
+    # One row that never splits across pages (a signature block stays whole).
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     left.width, right.width = Cm(widths[0]), Cm(widths[1])
     return left, right
@@ -237,7 +240,9 @@ def _signature(word: DocumentObject, document: OfficialDocument) -> None:
     recipients: the decision it goes with is signed)."""
     if not document.signer_position and not document.recipients:
         return
-    word.add_paragraph()
+    if word.paragraphs:  # the body's last paragraph goes to the signature's page
+        word.paragraphs[-1].paragraph_format.keep_with_next = True
+    word.add_paragraph().paragraph_format.keep_with_next = True
     left, right = _columns(word, (8.0, 8.5))
     _signer(right, document.signer_authority, document.signer_position, document.signer_name)
     if document.second_signer_position:

@@ -69,8 +69,10 @@ def _ranking(document: DocumentObject, briefing: Briefing) -> None:
         ]
         for line in briefing.units
     ]
-    widths = [1.0, 3.4, 1.2, 1.3, 1.2, 1.3, 1.1, 1.1, 1.4, 1.4, 1.4, 1.3]
-    docx.table(document, RANKING_HEADERS, rows, numeric=_ranged(RANKING_HEADERS, 2), widths=widths)
+    # 16.5 cm: the text width between Decree 30's margins; 9 pt for twelve columns.
+    widths = [0.9, 3.3, 1.1, 1.2, 1.2, 1.2, 1.1, 1.1, 1.4, 1.4, 1.4, 1.2]
+    numeric = _ranged(RANKING_HEADERS, 2)
+    docx.table(document, RANKING_HEADERS, rows, numeric=numeric, widths=widths, size=9)
 
 
 def _overdue(document: DocumentObject, briefing: Briefing) -> None:
