@@ -1,11 +1,9 @@
 """The DOCX pieces every export builds on (python-docx, docs/decisions/0011): an A4 page in
 Times New Roman 13 pt with the margins of an administrative document, runs and centred lines,
-a section heading, the two-column letterhead block and a fast bordered table.
+a section heading and a fast bordered table. The header and signature of a state document are
+cchc.core.officialdoc's."""
 
-The letterhead's texts (committee, national name and motto, dated line) come from the caller,
-which takes them from `cchc.orgunits.queries.letterhead`; core imports no app."""
-
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -67,34 +65,6 @@ def set_widths(table: Table, widths: Sequence[float]) -> None:
     table.autofit = False
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = Cm(width)
-
-
-def letterhead_block(
-    document: DocumentObject,
-    head: Mapping[str, str],
-    *,
-    department: str,
-    title: str,
-    subtitle: str,
-) -> None:
-    """The document's opening: on the left the committee (`head["city"]`) and the issuing
-    `department`, on the right the national name and motto, then the dated line (right), the
-    title and the subtitle. `head` is `orgunits.queries.letterhead(day)`."""
-    table = document.add_table(rows=1, cols=2)
-    set_widths(table, [7.5, 9])
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
-    text(centered(left.paragraphs[0]), head["city"], size=10)
-    text(centered(left.add_paragraph()), department, bold=True, size=12)
-    text(centered(left.add_paragraph()), "________", size=10)
-    text(centered(right.paragraphs[0]), head["nation"], bold=True, size=11)
-    text(centered(right.add_paragraph()), head["motto"], bold=True, size=12)
-    text(centered(right.add_paragraph()), "________________", size=10)
-    line = text(document.add_paragraph(), head["dated"], italic=True)
-    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    text(centered(document.add_paragraph()), title, bold=True, size=14)
-    text(centered(document.add_paragraph()), subtitle, bold=True)
-    document.add_paragraph()
 
 
 def _row_xml(

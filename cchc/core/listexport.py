@@ -1,8 +1,11 @@
 """A list exported as a workbook or as a PDF table with the administrative letterhead: the
 shape every list page's export shares (petitions, conferences, inspections, recommendations).
 
-The PDF is in Vietnamese whatever the reader's language (administrative documents), typeset by
-core/templates/core/list.typ from data.json: user text reaches Typst only as JSON strings.
+The PDF is a working list, not a state document: the header of Decree 30/2020 (the issuing body,
+the national name and motto, place and date; core/decree30.typ) on A4 landscape, then the
+table, with no number and no signature (docs/domain/documents.md). It is in Vietnamese whatever
+the reader's language, typeset by core/templates/core/list.typ from data.json: user text
+reaches Typst only as JSON strings.
 """
 
 import datetime
@@ -15,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core.officialdoc import OfficialDocument
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row, styled_cell
 
@@ -73,9 +77,11 @@ def table_pdf(
     `title`, a `summary` line, then the table (`widths` in Typst lengths, e.g. "1cm" or "1fr";
     a first column "TT" numbers the rows) or `empty` when there are no rows."""
     body = [[str(index), *(str(value) for value in row)] for index, row in enumerate(rows, 1)]
+    head = OfficialDocument(
+        issuer=letterhead["city"], place_date=letterhead["dated"], kind=title, title=title
+    )
     data = {
-        **letterhead,
-        "title": title,
+        "doc": head.as_data(),
         "summary": summary,
         "headers": ["TT", *headers],
         "widths": ["1cm", *widths],

@@ -17,8 +17,13 @@ here (docs/domain/periodic-reports.md, "Document layout"):
   in bold capitals, the name in bold), "Nơi nhận:" on the left (bold italic 12 pt, the list in
   11 pt).
 
-The PDF uses Libertinus Serif (shipped inside typst, SIL OFL), a Times-like serif: Times New
-Roman itself may not be redistributed. The DOCX names Times New Roman, which Word uses.
+The PDF uses Tinos (static/vendor/fonts-ttf, SIL OFL), whose letters have the widths of Times
+New Roman's, which may not be redistributed (docs/decisions/0029-document-font.md). The DOCX
+names Times New Roman, which Word uses.
+
+The periodic report is all blocks (`to_docx`, `to_pdf`); a document with its own body (charts,
+wide tables) opens with `begin_docx` and closes with `end_docx`, and its typst template imports
+the same header, title and signature from `core/decree30.typ` (docs/domain/documents.md).
 """
 
 from collections.abc import Sequence
@@ -28,7 +33,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
@@ -37,11 +44,40 @@ from cchc.core.typeset import typeset_pdf
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PDF_FONT = "Libertinus Serif"
+PDF_FONT = "Tinos"
 BODY_PT = 13
 # Appendix I: top 20–25 mm, bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "core" / "officialdoc.typ"
+# Decree 30/2020, Appendix III, I: the abbreviations of the kinds of documents (those we issue).
+SYMBOLS = {
+    "QUYẾT ĐỊNH": "QĐ",
+    "THÔNG BÁO": "TB",
+    "KẾ HOẠCH": "KH",
+    "BÁO CÁO": "BC",
+    "BIÊN BẢN": "BB",
+}
+BLANK = " " * 6  # the number, left for the clerk to write when the document is registered
+
+
+def issuer_symbol(issuer: str) -> str:
+    """The issuing body's abbreviation: "UBND" for a People's Committee, else the initials of
+    its words ("SỞ NỘI VỤ" → "SNV")."""
+    if issuer.startswith("ỦY BAN NHÂN DÂN"):
+        return "UBND"
+    return "".join(word[0] for word in issuer.split() if word[0].isalpha())
+
+
+def name_lines(name: str) -> str:
+    """A committee's name on two lines, as state documents print it under the narrow left
+    column: "ỦY BAN NHÂN DÂN\nPHƯỜNG BA ĐÌNH"; any other name as it is."""
+    prefix = "ỦY BAN NHÂN DÂN "
+    return name.replace(prefix, prefix.strip() + "\n", 1) if name.startswith(prefix) else name
+
+
+def blank_number(kind: str, issuer: str) -> str:
+    """The number and symbol line with the number left blank: "Số:      /BC-UBND"."""
+    return f"Số: {BLANK}/{SYMBOLS[kind]}-{issuer_symbol(issuer)}"
 
 
 @dataclass
@@ -69,14 +105,16 @@ class OfficialDocument:
     signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC" or ""
     signer_position: str = ""
     signer_name: str = ""
+    second_signer_position: str = ""  # minutes: "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", on the left
+    second_signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
     title: str = ""  # the file's metadata title
 
     def as_data(self) -> dict[str, Any]:
         """The document as plain data (the PDF template's data.json)."""
         return {
-            "issuer": self.issuer,
-            "parent_body": self.parent_body,
+            "issuer": name_lines(self.issuer),
+            "parent_body": name_lines(self.parent_body),
             "nation": NATION,
             "motto": MOTTO,
             "number": self.number,
@@ -97,6 +135,8 @@ class OfficialDocument:
             "signer_authority": self.signer_authority,
             "signer_position": self.signer_position,
             "signer_name": self.signer_name,
+            "second_signer_position": self.second_signer_position,
+            "second_signer_name": self.second_signer_name,
             "recipients": self.recipients,
             "title": self.title or f"{self.kind} {self.summary}",
             "font": PDF_FONT,
@@ -112,11 +152,27 @@ def to_pdf(document: OfficialDocument) -> bytes:
 
 def to_docx(document: OfficialDocument) -> bytes:
     """The document as a Word file in the Decree 30 layout."""
-    word = docx.a4_document()  # A4 with Decree 30's margins, Times New Roman 13 pt
-    word.styles["Normal"].paragraph_format.space_after = Pt(6)
-    _header(word, document)
+    word = begin_docx(document)
     for block in document.blocks:
         _block(word, block)
+    return end_docx(word, document)
+
+
+def begin_docx(document: OfficialDocument, *, landscape: bool = False) -> DocumentObject:
+    """A Word file (A4 with Decree 30's margins, Times New Roman 13 pt; `landscape` for wide
+    tables) with the document's header and title, for its body to follow."""
+    word = docx.a4_document()
+    word.styles["Normal"].paragraph_format.space_after = Pt(6)
+    if landscape:
+        section = word.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    _header(word, document)
+    return word
+
+
+def end_docx(word: DocumentObject, document: OfficialDocument) -> bytes:
+    """The signature block and "Nơi nhận" after the body; the file's bytes."""
     _signature(word, document)
     buffer = BytesIO()
     word.save(buffer)
@@ -126,6 +182,8 @@ def to_docx(document: OfficialDocument) -> bytes:
 def _columns(word: DocumentObject, widths: tuple[float, float]) -> tuple[_Cell, _Cell]:
     table = word.add_table(rows=1, cols=2)
     docx.set_widths(table, widths)
+    # One row that never splits across pages (a signature block stays whole).
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     left.width, right.width = Cm(widths[0]), Cm(widths[1])
     return left, right
@@ -135,9 +193,9 @@ def _header(word: DocumentObject, document: OfficialDocument) -> None:
     left, right = _columns(word, (6.5, 10.0))
     first = left.paragraphs[0]
     if document.parent_body:
-        docx.text(docx.centered(first), document.parent_body, size=12)
+        docx.text(docx.centered(first), name_lines(document.parent_body), size=12)
         first = left.add_paragraph()
-    docx.text(docx.centered(first), document.issuer, bold=True, size=12)
+    docx.text(docx.centered(first), name_lines(document.issuer), bold=True, size=12)
     docx.text(docx.centered(left.add_paragraph()), "_______", size=10)
     docx.text(docx.centered(left.add_paragraph()), document.number, size=13)
     docx.text(docx.centered(right.paragraphs[0]), NATION, bold=True, size=12)
@@ -177,17 +235,35 @@ def _table(word: DocumentObject, block: Block) -> None:
 
 
 def _signature(word: DocumentObject, document: OfficialDocument) -> None:
-    word.add_paragraph()
+    """ "Nơi nhận" on the left and the signer on the right; with a second signer (minutes), the
+    two signers side by side and "Nơi nhận" under them. Nothing for an annex (no signer, no
+    recipients: the decision it goes with is signed)."""
+    if not document.signer_position and not document.recipients:
+        return
+    if word.paragraphs:  # the body's last paragraph goes to the signature's page
+        word.paragraphs[-1].paragraph_format.keep_with_next = True
+    word.add_paragraph().paragraph_format.keep_with_next = True
     left, right = _columns(word, (8.0, 8.5))
+    _signer(right, document.signer_authority, document.signer_position, document.signer_name)
+    if document.second_signer_position:
+        _signer(left, "", document.second_signer_position, document.second_signer_name)
+        if not document.recipients:  # a form: the signatures only
+            return
+        word.add_paragraph()
+        left = _columns(word, (8.0, 8.5))[0]
     docx.text(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
-    for recipient in document.recipients:
+    for index, recipient in enumerate(document.recipients, start=1):
         left.add_paragraph().paragraph_format.space_after = Pt(0)
-        docx.text(left.paragraphs[-1], f"- {recipient};", size=11)
-    first = right.paragraphs[0]
-    if document.signer_authority:
-        docx.text(docx.centered(first), document.signer_authority, bold=True, size=13)
-        first = right.add_paragraph()
-    docx.text(docx.centered(first), document.signer_position, bold=True, size=13)
+        end = "." if index == len(document.recipients) else ";"
+        docx.text(left.paragraphs[-1], f"- {recipient}{end}", size=11)
+
+
+def _signer(cell: _Cell, authority: str, position: str, name: str) -> None:
+    first = cell.paragraphs[0]
+    if authority:
+        docx.text(docx.centered(first), authority, bold=True, size=13)
+        first = cell.add_paragraph()
+    docx.text(docx.centered(first), position, bold=True, size=13)
     for _blank in range(4):
-        right.add_paragraph()
-    docx.text(docx.centered(right.add_paragraph()), document.signer_name, bold=True, size=13)
+        cell.add_paragraph()
+    docx.text(docx.centered(cell.add_paragraph()), name, bold=True, size=13)

@@ -1,12 +1,13 @@
 """The published results of an index round as XLSX (the tables), DOCX and PDF (the report).
 
 Every export reads the frozen Result rows of a published round through `published_results`,
-which the public pages use too. The documents follow the Vietnamese administrative layout
-(Decree 30/2020/NĐ-CP: the issuing body and the national motto at the top), which exists only in
+which the public pages use too. The documents are a report of the Department of Home Affairs in
+the layout of Decree 30/2020/NĐ-CP (orgunits.queries.department_document: the issuing body,
+"Số: …/BC-SNV", the national motto, the signature and "Nơi nhận"), which exists only in
 Vietnamese, so their wording is fixed Vietnamese text kept here rather than translatable
 strings, and their numbers are in the Vietnamese format (87,50) whatever the reader's language.
-The PDF is typeset by typst from `indices/results.typ` with the vendored Be Vietnam Pro TTFs
-(system fonts ignored, so the output is the same on every server).
+The PDF is typeset by typst from `indices/results.typ` with the vendored TTFs (system fonts
+ignored, so the output is the same on every server).
 """
 
 import dataclasses
@@ -17,20 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import formats, timezone, translation
-from docx.document import Document as DocumentObject
 from openpyxl import Workbook
 
 from cchc.core import docx
+from cchc.core.officialdoc import OfficialDocument, begin_docx, end_docx
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import add_sheet
 from cchc.indices.models import AssessmentRound, Framework, Result
 from cchc.indices.results import RANK_REPLICATIONS, RANK_WEIGHT_NOISE
 from cchc.indices.scoring import area_means
-from cchc.orgunits.queries import letterhead
+from cchc.orgunits.queries import TO_COMMITTEE, department_document
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "indices" / "results.typ"
 
-DEPARTMENT = "SỞ NỘI VỤ"
 GROUPS = ("A", "B", "C", "")
 GROUP_NAMES = {"A": "Nhóm A", "B": "Nhóm B", "C": "Nhóm C", "": "Chưa xếp nhóm"}
 TARGET_GROUPS = {
@@ -168,7 +168,7 @@ def signed(value: Decimal | None) -> str:
 
 
 def title(data: Published) -> str:
-    return f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.framework.year}"
+    return f"Kết quả Chỉ số cải cách hành chính năm {data.framework.year}"
 
 
 def subtitle(data: Published) -> str:
@@ -199,10 +199,15 @@ def filename(rating_round: AssessmentRound, extension: str) -> str:
     return f"ket-qua-chi-so-cchc-{rating_round.framework.year}-{rating_round.pk}.{extension}"
 
 
-def _letterhead(data: Published) -> dict[str, str]:
-    """The committee, national name and motto, and the dated line (the publication day)."""
+def _official(data: Published) -> OfficialDocument:
+    """The report's header and signature, dated the publication day."""
     moment = timezone.localtime(data.round.published_at or timezone.now())
-    return letterhead(moment.date())
+    return department_document(
+        moment.date(),
+        kind="BÁO CÁO",
+        summary=title(data),
+        recipients=[TO_COMMITTEE, "Các cơ quan, đơn vị được đánh giá"],
+    )
 
 
 def ranking_rows(data: Published) -> list[list[str]]:
@@ -357,20 +362,11 @@ def results_xlsx(data: Published) -> bytes:
 # DOCX -------------------------------------------------------------------------------------
 
 
-def _docx_header(document: DocumentObject, data: Published) -> None:
-    docx.letterhead_block(
-        document,
-        _letterhead(data),
-        department=DEPARTMENT,
-        title=title(data),
-        subtitle=subtitle(data),
-    )
-
-
 def results_docx(data: Published) -> bytes:
     """The report: the title block, the units per group and the ranking."""
-    document = docx.a4_document()
-    _docx_header(document, data)
+    official = _official(data)
+    document = begin_docx(official)
+    docx.text(docx.centered(document.add_paragraph()), subtitle(data), bold=True)
     if data.framework.is_illustrative:
         docx.text(document.add_paragraph(), ILLUSTRATIVE, italic=True)
     docx.heading(document, "I. SỐ ĐƠN VỊ THEO NHÓM")
@@ -393,9 +389,7 @@ def results_docx(data: Published) -> bytes:
         docx.text(document.add_paragraph(), interval_note(), italic=True)
         widths = [1.1, 6.4, 2.6, 3.0, 2.4]
         docx.table(document, INTERVAL_HEADERS, intervals, numeric={0, 2, 3, 4}, widths=widths)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return end_docx(document, official)
 
 
 # PDF --------------------------------------------------------------------------------------
@@ -403,9 +397,7 @@ def results_docx(data: Published) -> bytes:
 
 def _pdf_data(data: Published) -> dict[str, Any]:
     return {
-        **_letterhead(data),
-        "body": DEPARTMENT,
-        "title": title(data),
+        "doc": _official(data).as_data(),
         "subtitle": subtitle(data),
         "framework": str(data.framework.title),
         "illustrative": ILLUSTRATIVE if data.framework.is_illustrative else "",

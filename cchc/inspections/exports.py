@@ -1,28 +1,26 @@
 """The minutes (biên bản kiểm tra) of an inspection as DOCX (python-docx) and PDF (typst, from
 `inspections/minutes.typ`), and the open recommendations as XLSX.
 
-Like the ratings scorecard, the minutes follow the Vietnamese administrative layout (issuing
-body and national motto at the top, signatures at the bottom), which exists only in Vietnamese:
-their wording is fixed Vietnamese text here, not translatable strings. Fonts are the vendored
-Be Vietnam Pro TTFs, system fonts ignored, so the PDF is the same on every server.
+The minutes follow the layout of Decree 30/2020 (cchc.core.officialdoc: the issuing body and
+"Số: …/BB-…", the national motto, place and date; at the bottom the team head's signature on the
+right, the inspected unit's on the left, "Nơi nhận" under them), which exists only in
+Vietnamese: their wording is fixed Vietnamese text here, not translatable strings. Fonts are the
+vendored TTFs, system fonts ignored, so the PDF is the same on every server.
 """
 
 import datetime
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
-from cchc.core import docx
 from cchc.core.listexport import day, table_pdf, table_xlsx
+from cchc.core.officialdoc import OfficialDocument, begin_docx, blank_number, end_docx
 from cchc.core.typeset import typeset_pdf
 from cchc.inspections.models import Finding, Inspection, Recommendation, TeamMember
-from cchc.orgunits.queries import letterhead
+from cchc.orgunits.queries import issuing_body, letterhead, place_date
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "inspections" / "minutes.typ"
 KINDS = {
@@ -63,9 +61,32 @@ def _member_line(member: TeamMember) -> str:
     return f"Ông/Bà {member.display_name}{position} — {ROLES[TeamMember.Role(member.role)]}"
 
 
+def _minutes(inspection: Inspection, head: str, targets: list[str]) -> OfficialDocument:
+    """The minutes' header and signatures: issued by the inspecting unit, dated the day the
+    inspection started, signed by the team head and the inspected unit."""
+    when = timezone.localtime(inspection.started_at or timezone.now())
+    body = issuing_body(inspection.unit)
+    return OfficialDocument(
+        **body,
+        number=blank_number("BIÊN BẢN", body["issuer"]),
+        place_date=place_date(when.date()),
+        kind="BIÊN BẢN",
+        summary=KINDS[Inspection.Kind(inspection.kind)],
+        signer_position="TRƯỞNG ĐOÀN KIỂM TRA",
+        signer_name=head,
+        second_signer_position="ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        recipients=[*targets, "Lưu: VT, hồ sơ kiểm tra"],
+    )
+
+
 def minutes_data(inspection: Inspection) -> dict[str, Any]:
     """Everything the minutes show, as JSON-ready Vietnamese text. Changes nothing."""
-    when = timezone.localtime(inspection.started_at or timezone.now())
+    document, content = _minutes_content(inspection)
+    return {"doc": document.as_data(), **content}
+
+
+def _minutes_content(inspection: Inspection) -> tuple[OfficialDocument, dict[str, Any]]:
+    """The minutes' header and signatures, and their body as Vietnamese text."""
     team = _team(inspection)
     head = next((m.display_name for m in team if m.role == TeamMember.Role.HEAD), "")
     targets = [t.unit.name for t in inspection.targets.select_related("unit")]
@@ -92,11 +113,7 @@ def minutes_data(inspection: Inspection) -> dict[str, Any]:
         for rec in conclusion.recommendations.select_related("unit", "person"):
             who = rec.unit.name + (f" — {rec.person.get_full_name()}" if rec.person else "")
             recommendations.append([str(rec.number), rec.text, who, day(rec.deadline)])
-    return {
-        **letterhead(when.date()),
-        "body": inspection.unit.name.upper(),
-        "title": "BIÊN BẢN KIỂM TRA CÔNG VỤ",
-        "subtitle": KINDS[Inspection.Kind(inspection.kind)],
+    return _minutes(inspection, head, targets), {
         "opening": [
             f"Thực hiện Quyết định số {inspection.decision_number} ngày "
             f"{day(inspection.decision_date)} của {inspection.decision_signer} về việc "
@@ -114,21 +131,12 @@ def minutes_data(inspection: Inspection) -> dict[str, Any]:
             "bản, Đoàn kiểm tra giữ 01 bản. Biên bản đã được đọc lại cho các bên cùng nghe và "
             "thống nhất ký tên."
         ),
-        "head": head,
     }
 
 
 def minutes_pdf(inspection: Inspection) -> bytes:
     """The PDF bytes of the minutes. Changes nothing."""
     return typeset_pdf(TEMPLATE, minutes_data(inspection))
-
-
-def _centred(document: Any, text: str, *, bold: bool = False, size: float = 12) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(size)
 
 
 def _table(document: Any, header: list[str], rows: Iterable[list[str]]) -> None:
@@ -146,18 +154,8 @@ def _table(document: Any, header: list[str], rows: Iterable[list[str]]) -> None:
 
 def minutes_docx(inspection: Inspection) -> bytes:
     """The DOCX bytes of the minutes (the same content as the PDF). Changes nothing."""
-    data = minutes_data(inspection)
-    document = docx.a4_document()  # A4, Times New Roman 13 pt, administrative margins
-    header = document.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.text = f"{data['city']}\n{data['body']}"
-    right.text = f"{data['nation']}\n{data['motto']}"
-    for cell in (left, right):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    dated = document.add_paragraph(data["dated"])
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _centred(document, data["title"], bold=True, size=14)
-    _centred(document, data["subtitle"])
+    minutes, data = _minutes_content(inspection)
+    document = begin_docx(minutes)
     for line in data["opening"]:
         document.add_paragraph(line)
     sections = [
@@ -183,15 +181,7 @@ def minutes_docx(inspection: Inspection) -> bytes:
             data["recommendations"],
         )
     document.add_paragraph(data["closing"])
-    signatures = document.add_table(rows=1, cols=2)
-    unit_cell, head_cell = signatures.rows[0].cells
-    unit_cell.text = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA\n(Ký, ghi rõ họ tên)\n\n\n\n"
-    head_cell.text = f"TRƯỞNG ĐOÀN KIỂM TRA\n(Ký, ghi rõ họ tên)\n\n\n\n{data['head']}"
-    for cell in (unit_cell, head_cell):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return end_docx(document, minutes)
 
 
 OPEN_COLUMNS = [

@@ -1,10 +1,12 @@
 """Reads for the unit browser: tree levels with child counts."""
 
 import datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
+from cchc.core.officialdoc import MOTTO, NATION, OfficialDocument, blank_number
 from cchc.orgunits.models import OrgUnit, OrgUnitQuerySet
 
 KIND_RANK = Case(
@@ -59,27 +61,72 @@ def chart_units(province: OrgUnit) -> list[OrgUnit]:
     return ordered
 
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-
 def committee(province: OrgUnit | None) -> str:
     """The issuing authority of the home province's documents: "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ
     NỘI" (or the bare title when no province is loaded)."""
     return f"ỦY BAN NHÂN DÂN {province.name.upper()}" if province else "ỦY BAN NHÂN DÂN"
 
 
-def letterhead(day: datetime.date) -> dict[str, str]:
-    """The heading of an administrative document dated `day`: the People's Committee of the
-    home province, the national name and motto, and "Hà Nội, ngày … tháng … năm …"."""
+class IssuingBody(TypedDict):
+    parent_body: str
+    issuer: str
+
+
+def issuing_body(unit: OrgUnit | None, department: str = "") -> IssuingBody:
+    """The issuing body of a document (Decree 30/2020, Appendix I): `{"parent_body",
+    "issuer"}`. A `department` of the home province's committee ("SỞ NỘI VỤ") under the
+    committee; else the province's committee for the province (or None); a department unit
+    under the committee; any other unit's own People's Committee."""
+    province = home_province()
+    if department:
+        return {"parent_body": committee(province), "issuer": department}
+    if unit is None or unit.kind == OrgUnit.Kind.PROVINCE:
+        return {"parent_body": "", "issuer": committee(province)}
+    if unit.kind == OrgUnit.Kind.DEPARTMENT:
+        return {"parent_body": committee(province), "issuer": unit.name.upper()}
+    return {"parent_body": "", "issuer": f"ỦY BAN NHÂN DÂN {unit.name.upper()}"}
+
+
+HOME_AFFAIRS = "SỞ NỘI VỤ"  # the department that keeps the reform's records and reports
+TO_COMMITTEE = "Ủy ban nhân dân Thành phố (để báo cáo)"
+
+
+def department_document(
+    day: datetime.date, *, kind: str, summary: str, recipients: list[str]
+) -> OfficialDocument:
+    """The header and signature of a document of the Department of Home Affairs dated `day`
+    (its body is the caller's): under the committee, the number left for the clerk, signed
+    for the director ("KT. GIÁM ĐỐC", the name written by hand), "Lưu: VT" last."""
+    body = issuing_body(None, HOME_AFFAIRS)
+    return OfficialDocument(
+        **body,
+        number=blank_number(kind, body["issuer"]),
+        place_date=place_date(day),
+        kind=kind,
+        summary=summary,
+        signer_authority="KT. GIÁM ĐỐC",
+        signer_position="PHÓ GIÁM ĐỐC",
+        recipients=[*recipients, "Lưu: VT"],
+        title=f"{kind} {summary}",
+    )
+
+
+def place_date(day: datetime.date) -> str:
+    """The place and date of a document: "Hà Nội, ngày 05 tháng 12 năm 2026"."""
     province = home_province()
     place = (province.short_name or province.name) if province else ""
     dated = f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+    return f"{place}, {dated}" if place else dated.capitalize()
+
+
+def letterhead(day: datetime.date) -> dict[str, str]:
+    """The heading of an administrative document dated `day`: the People's Committee of the
+    home province, the national name and motto, and its place and date."""
     return {
-        "city": committee(province),
+        "city": committee(home_province()),
         "nation": NATION,
         "motto": MOTTO,
-        "dated": f"{place}, {dated}" if place else dated.capitalize(),
+        "dated": place_date(day),
     }
 
 

@@ -2,9 +2,11 @@
 re-imports unchanged), the import template and error report, and a workflow as DOCX
 (python-docx) and PDF (typst, `procedures/workflow.typ`, with the swimlane diagram).
 
-The workflow documents follow the Vietnamese administrative table layout (Bước | Trách nhiệm |
-Nội dung công việc | Thời gian | Hồ sơ/biểu mẫu), which exists only in Vietnamese: their wording
-is fixed Vietnamese text here, not translatable strings.
+The workflow documents are the annex of the decision that issues the workflow: the header of
+Decree 30/2020 (the issuing body, the national name and motto, place and date; no number and no
+signature of their own, the decision has them), A4 landscape for the step table, then the usual
+table layout (Bước | Trách nhiệm | Nội dung công việc | Thời gian | Hồ sơ/biểu mẫu), which exists
+only in Vietnamese: their wording is fixed Vietnamese text here, not translatable strings.
 """
 
 import io
@@ -14,17 +16,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from docx.enum.section import WD_ORIENT
+from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cchc.core import docx
+from cchc.core.officialdoc import OfficialDocument, begin_docx, end_docx
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row, styled_cell
+from cchc.orgunits.queries import issuing_body, place_date
 from cchc.procedures.models import COLUMNS, Procedure, Workflow, WorkflowStep
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -151,6 +153,17 @@ def errors_xlsx(errors: list[list[Any]]) -> bytes:
 # --- workflow documents -----------------------------------------------------------------------
 
 
+def _annex(workflow: Workflow) -> OfficialDocument:
+    """The header of the workflow's documents: the unit's issuing body, dated the decision."""
+    procedure = workflow.procedure
+    return OfficialDocument(
+        **issuing_body(workflow.unit),
+        place_date=place_date(workflow.decision_date or timezone.localdate()),
+        kind="QUY TRÌNH NỘI BỘ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+        summary=f"{procedure.code} — {procedure.name}",
+    )
+
+
 def workflow_data(workflow: Workflow) -> dict[str, Any]:
     """Everything the workflow documents show, as JSON-ready Vietnamese text. Changes nothing."""
     steps = list(workflow.steps.all())
@@ -162,8 +175,7 @@ def workflow_data(workflow: Workflow) -> dict[str, Any]:
         else "Dự thảo"
     )
     return {
-        "title": "QUY TRÌNH NỘI BỘ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        "procedure": f"{procedure.code} — {procedure.name}",
+        "doc": _annex(workflow).as_data(),
         "unit": workflow.unit.name,
         "decision": decision,
         "version": f"Phiên bản {workflow.version}",
@@ -193,20 +205,9 @@ def workflow_docx(workflow: Workflow) -> bytes:
     """The DOCX bytes of a workflow (the step table, then the lanes as a table). Changes
     nothing."""
     data = workflow_data(workflow)
-    document = docx.a4_document()  # A4, turned to landscape below
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2))
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    for text, bold in ((data["title"], True), (data["procedure"], True), (data["unit"], False)):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(text).bold = bold
-    for line in (data["decision"], data["version"], data["legal"]):
+    annex = _annex(workflow)
+    document = begin_docx(annex, landscape=True)
+    for line in (f"{data['decision']} · {data['version']}", data["legal"]):
         document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
     _docx_table(document, data["header"], data["rows"])
     document.add_paragraph().add_run(data["total"]).bold = True
@@ -216,9 +217,7 @@ def workflow_docx(workflow: Workflow) -> bytes:
         [lane["actor"]] + ["■ " + c if c else "" for c in lane["cells"]] for lane in data["lanes"]
     ]
     _docx_table(document, lane_header, lanes)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return end_docx(document, annex)
 
 
 def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> None:

@@ -1,13 +1,16 @@
 """The scorecard of a rating as a PDF (the printable form), typeset by typst from
-`ratings/scorecard.typ`.
+`ratings/scorecard.typ`, and the year's classification (`ratings/year.typ`).
 
-The document follows the Vietnamese administrative layout (the issuing body and the national
-motto at the top, signatures at the bottom), which exists only in Vietnamese: its wording is
+The documents follow the layout of Decree 30/2020 (core/decree30.typ): the scorecard is a form
+(phiếu: the issuing body and the national motto at the top, no number, the assessor's and the
+approver's signatures at the bottom); the year's classification a report of the Department
+("Số: …/BC-SNV", signature and "Nơi nhận"; A4 landscape for its wide table). Vietnamese only: the
+wording is
 fixed Vietnamese text kept here rather than translatable strings, and its numbers are in the
 Vietnamese format (1.754,50) whatever the reader's language. The data goes to typst as
 `data.json` in a temporary directory removed afterwards (typst reads files only from its
-project root); fonts are the vendored Be Vietnam Pro TTFs and system fonts are ignored, so the
-output is the same on every server.
+project root); fonts are the vendored TTFs and system fonts are ignored, so the output is the
+same on every server.
 """
 
 import datetime
@@ -17,9 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone, translation
 
+from cchc.core.officialdoc import OfficialDocument
 from cchc.core.typeset import typeset_pdf
 from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.queries import letterhead
+from cchc.orgunits.queries import (
+    HOME_AFFAIRS,
+    TO_COMMITTEE,
+    department_document,
+    issuing_body,
+    place_date,
+)
 from cchc.ratings.models import Band, PeerGroup, Rating, RatingPolicy, Responsibility
 from cchc.ratings.queries import Scorecard
 
@@ -28,7 +38,6 @@ if TYPE_CHECKING:
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "ratings" / "scorecard.typ"
 
-DEPARTMENT = "SỞ NỘI VỤ"
 BANDS = {
     Band.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
     Band.GOOD: "Hoàn thành tốt nhiệm vụ",
@@ -210,21 +219,32 @@ def _verdict(rating: Rating, policy: RatingPolicy) -> list[str]:
     return notes
 
 
-def _header(rating: Rating) -> dict[str, str]:
-    """The letterhead (orgunits.queries.letterhead) dated the day the rating was approved
-    (else assessed), with the issuing body: the person's unit, or the Department."""
+def _form(rating: Rating) -> OfficialDocument:
+    """The scorecard's header and signatures, dated the day the rating was approved (else
+    assessed); the issuing body: the person's unit, or the Department."""
     signed = timezone.localtime(rating.approved_at or rating.assessed_at or timezone.now())
-    body = rating.unit.name.upper() if rating.kind == Rating.Kind.PERSON else DEPARTMENT
-    return {**letterhead(signed.date()), "body": body}
+    body = (
+        issuing_body(rating.unit)
+        if rating.kind == Rating.Kind.PERSON
+        else issuing_body(None, HOME_AFFAIRS)
+    )
+    return OfficialDocument(
+        **body,
+        place_date=place_date(signed.date()),
+        kind=f"PHIẾU ĐÁNH GIÁ, XẾP LOẠI THÁNG {rating.round.month:%m/%Y}",
+        summary=SUBJECTS[Rating.Kind(rating.kind)],
+        signer_position="THỦ TRƯỞNG PHÊ DUYỆT",
+        signer_name=_person(rating.approved_by),
+        second_signer_position="NGƯỜI ĐÁNH GIÁ",
+        second_signer_name=_person(rating.assessed_by),
+    )
 
 
 def _data(card: Scorecard) -> dict[str, Any]:
     rating = card.rating
     policy = rating.round.policy
     return {
-        **_header(rating),
-        "title": f"PHIẾU ĐÁNH GIÁ, XẾP LOẠI THÁNG {rating.round.month:%m/%Y}",
-        "subtitle": SUBJECTS[Rating.Kind(rating.kind)],
+        "doc": _form(rating).as_data(),
         "info": _info(rating),
         "tally": _tally(card),
         "steps": _steps(rating, policy),
@@ -253,8 +273,6 @@ def _data(card: Scorecard) -> dict[str, Any]:
         ],
         "comment": rating.assessor_comment,
         "response": rating.response,
-        "assessor": _person(rating.assessed_by),
-        "approver": _person(rating.approved_by),
     }
 
 
@@ -303,10 +321,14 @@ def year_pdf(result: "YearResult", lines: "list[YearLine]") -> bytes:
             ]
             for line in lines
         ]
+    document = department_document(
+        timezone.localdate(),
+        kind="BÁO CÁO",
+        summary=f"Tổng hợp xếp loại chất lượng năm {result.year}",
+        recipients=[TO_COMMITTEE, "Các cơ quan, đơn vị"],
+    )
     data = {
-        **letterhead(timezone.localdate()),
-        "body": DEPARTMENT,
-        "title": f"TỔNG HỢP XẾP LOẠI CHẤT LƯỢNG NĂM {result.year}",
+        "doc": document.as_data(),
         "subtitle": policy.name,
         "provisional": result.provisional,
         "months": len(result.months),

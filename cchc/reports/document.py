@@ -6,16 +6,15 @@ The document's wording is the Vietnamese of the state's documents (Decree 30/202
 is fixed text here, not translatable strings.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from cchc.core.officialdoc import Block, OfficialDocument
+from cchc.core.officialdoc import Block, OfficialDocument, blank_number, issuer_symbol
 from cchc.orgunits.models import OrgUnit
-from cchc.orgunits.queries import committee, home_province
+from cchc.orgunits.queries import home_province, issuing_body, place_date
 from cchc.reports import queries
 from cchc.reports.exports import number
 from cchc.reports.models import PeriodicReport, ReportPeriod, Window
@@ -198,24 +197,10 @@ def build_consolidated(year: int, period: ReportPeriod) -> ReportData:
     return data
 
 
-def _issuer(unit: OrgUnit | None) -> tuple[str, str]:
-    """(superior body, issuing body) of the unit's documents."""
-    province = home_province()
-    if unit is None or unit.kind == OrgUnit.Kind.PROVINCE:
-        return "", committee(province)
-    if unit.kind == OrgUnit.Kind.DEPARTMENT:
-        return committee(province), unit.name.upper()
-    return "", f"ỦY BAN NHÂN DÂN {unit.name.upper()}"
-
-
 def _dated(data: ReportData) -> str:
     report = data.report
     moment = report.submitted_at if report and report.submitted_at else timezone.now()
-    day: datetime.date = timezone.localtime(moment).date()
-    province = home_province()
-    place = (province.short_name or province.name) if province else ""
-    text = f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-    return f"{place}, {text}" if place else text.capitalize()
+    return place_date(timezone.localtime(moment).date())
 
 
 def _figure_sentence(section: Section) -> str:
@@ -261,14 +246,8 @@ def annex_table(data: ReportData) -> list[list[str]]:
 
 def official_document(data: ReportData) -> OfficialDocument:
     report = data.report
-    parent, issuer = _issuer(data.unit)
-    committee_kind = issuer.startswith("ỦY BAN NHÂN DÂN")
-    symbol = (
-        "BC-UBND"
-        if committee_kind
-        else "BC-" + "".join(w[0] for w in issuer.split() if w[0].isalpha())
-    )
-    number_text = report.number if report and report.number else f"{' ' * 6}/{symbol}"
+    body = issuing_body(data.unit)
+    committee_kind = issuer_symbol(body["issuer"]) == "UBND"
     blocks: list[Block] = [
         Block(
             "paragraph",
@@ -307,9 +286,10 @@ def official_document(data: ReportData) -> OfficialDocument:
         "CHỦ TỊCH" if committee_kind else "GIÁM ĐỐC"
     )
     return OfficialDocument(
-        parent_body=parent,
-        issuer=issuer,
-        number=f"Số: {number_text}",
+        **body,
+        number=f"Số: {report.number}"
+        if report and report.number
+        else blank_number("BÁO CÁO", body["issuer"]),
         place_date=_dated(data),
         kind="BÁO CÁO",
         summary="Tình hình, kết quả thực hiện công tác cải cách hành chính "

@@ -2,8 +2,9 @@
 
 Like the other reports meant for the administration, the exports' wording is fixed Vietnamese
 text (the report is filed in Vietnamese), not translatable strings. Numbers stay numbers in the
-workbook; the PDF writes them the Vietnamese way (1.473; 15,60%). Fonts are the vendored Be
-Vietnam Pro TTFs, system fonts ignored, so the PDF is the same on every server.
+workbook; the PDF writes them the Vietnamese way (1.473; 15,60%). The PDF is a report of the
+Department of Home Affairs in the layout of Decree 30/2020 (orgunits.queries.department_document;
+A4 landscape for the wide table), in the vendored fonts, so it is the same on every server.
 """
 
 import io
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row, styled_cell
+from cchc.orgunits.queries import TO_COMMITTEE, department_document
 from cchc.staffing.queries import Reduction, Summary
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "staffing" / "summary.typ"
@@ -162,11 +164,16 @@ def _pdf_line(
 
 def summary_data(summary: Summary, scope: str) -> dict[str, Any]:
     """Everything the PDF shows, as JSON-ready Vietnamese text. Changes nothing."""
+    document = department_document(
+        timezone.localdate(),
+        kind="BÁO CÁO",
+        summary=f"Tổng hợp tinh giản biên chế năm {summary.year}",
+        recipients=[TO_COMMITTEE, "Bộ Nội vụ (để báo cáo)"],
+    )
     return {
-        "title": f"TỔNG HỢP TINH GIẢN BIÊN CHẾ NĂM {summary.year}",
-        "subtitle": f"{rule_text(summary)}; so sánh biên chế được giao",
+        "doc": document.as_data(),
+        "subtitle": f"{rule_text(summary)}; so sánh biên chế được giao.",
         "scope": scope,
-        "dated": f"Lập ngày {timezone.localdate():%d/%m/%Y}",
         "base": str(summary.baseline_year),
         "year": str(summary.year),
         "rows": [

@@ -2,7 +2,9 @@
 public link (PDF), and a campaign's results as a workbook (XLSX) and a PDF.
 
 As in cchc/ratings/exports.py: the PDFs are typeset by typst from `surveys/*.typ` with the
-vendored Be Vietnam Pro fonts (system fonts ignored, so every server prints the same), the data
+vendored fonts (system fonts ignored, so every server prints the same); the results are a report
+of the Department in the layout of Decree 30/2020 (A4 landscape for the wide table), the poster
+a notice, not a state document (docs/domain/documents.md). The data
 going to typst as `data.json` (and the QR code as `qr.svg`) in a temporary directory removed
 afterwards. The documents are for Vietnamese readers: their wording is fixed Vietnamese text
 kept here, and their numbers are in the Vietnamese format (85,50) whatever the reader's language.
@@ -16,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.typeset import typeset_pdf
 from cchc.core.xlsx import append_row
-from cchc.orgunits.queries import committee, home_province
+from cchc.orgunits.queries import TO_COMMITTEE, committee, department_document, home_province
 from cchc.surveys.models import ELEMENTS, Campaign, CampaignUnit, Element
 from cchc.surveys.qr import qr_svg
 from cchc.surveys.queries import Distribution, UnitResult
@@ -170,11 +172,15 @@ def results_pdf(
             ]
         )
     comparison_header, comparison = _history_rows(history, results)
+    document = department_document(
+        timezone.localdate(),
+        kind="BÁO CÁO",
+        summary="Kết quả khảo sát sự hài lòng của người dân, tổ chức",
+        recipients=[TO_COMMITTEE, "Các cơ quan, đơn vị được khảo sát"],
+    )
     data = {
-        "committee": _committee(),
-        "title": "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC",
-        "campaign": campaign.title,
-        "period": period(campaign),
+        "doc": document.as_data(),
+        "campaign": f"{campaign.title} ({period(campaign).lower()}).",
         "rule": RULE.format(point=questionnaire.satisfied_from, points=questionnaire.scale_points),
         "elements": ELEMENTS,
         "header": [

@@ -1,5 +1,7 @@
 """Small helpers shared by the test modules of every app (not a test module itself)."""
 
+import io
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -13,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from django.utils.html import escape
+from docx import Document
+from docx.document import Document as DocumentObject
 
 # The absolute ceiling for any list page or endpoint, on top of "constant in the row count".
 MAX_LIST_QUERIES = 10
@@ -82,3 +86,50 @@ def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
         elif isinstance(pattern, URLPattern):
             found.append((prefix + str(pattern.pattern), pattern.callback))
     return found
+
+
+# Decree 30/2020's layout, as every exported document's test checks it (docs/domain/documents.md).
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+A4_POINTS = (595, 842)
+
+
+def pdf_page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    """Each page's size in whole points, from the /MediaBox entries typst writes."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [(round(float(width)), round(float(height))) for width, height in boxes]
+
+
+def assert_official_pdf(pdf: bytes, *, landscape: bool = False, signed: bool = True) -> str:
+    """Every page A4 (portrait, or landscape when stated), the national name and motto, and for
+    an official document the number line "Số:" and "Nơi nhận"; returns the PDF's text."""
+    size = A4_POINTS[::-1] if landscape else A4_POINTS
+    sizes = pdf_page_sizes(pdf)
+    assert sizes, "no page"
+    assert set(sizes) == {size}, sizes
+    text = pdf_text(pdf)
+    assert NATION in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    if signed:
+        assert "Số:" in text
+        assert "Nơi nhận:" in text
+    return text
+
+
+def assert_official_docx(content: bytes, *, landscape: bool = False) -> DocumentObject:
+    """A4 (21.0 × 29.7 cm, or turned for landscape), the header's two columns (the issuing body
+    and "Số: …"; the national name and motto), and the signature table last ("Nơi nhận:" on
+    the left, the signer on the right; minutes: the signers in the table before); returns the
+    document."""
+    document = Document(io.BytesIO(content))
+    section = document.sections[0]
+    size = (round(section.page_width.cm, 1), round(section.page_height.cm, 1))
+    assert size == ((29.7, 21.0) if landscape else (21.0, 29.7)), size
+    issuer, nation = document.tables[0].rows[0].cells
+    assert "Số:" in issuer.text
+    assert NATION in nation.text
+    assert "Độc lập - Tự do - Hạnh phúc" in nation.text
+    last = document.tables[-1].rows[0].cells
+    assert last[0].text.startswith("Nơi nhận:"), last[0].text
+    signers = last if last[1].text.strip() else document.tables[-2].rows[0].cells
+    assert signers[1].text.strip(), "no signer"
+    return document

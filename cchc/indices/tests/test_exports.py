@@ -10,7 +10,7 @@ from django.urls import reverse
 from docx import Document
 
 from cchc.accounts.models import User
-from cchc.core.tests.helpers import pdf_text
+from cchc.core.tests.helpers import assert_official_docx, assert_official_pdf, pdf_text
 from cchc.indices import exports
 from cchc.indices.models import AssessmentRound
 from cchc.indices.tests.factories import areas, published_round, result, ward
@@ -86,12 +86,14 @@ def test_xlsx_has_the_ranking_and_the_areas(anonymous: Client, published: Assess
 def test_docx_has_the_title_block_and_the_ranking(
     anonymous: Client, published: AssessmentRound
 ) -> None:
-    document = Document(io.BytesIO(download(anonymous, "public_docx", published)))
-    header, counts, ranking, _intervals = document.tables
-    assert header.cell(0, 0).text.startswith("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI\nSỞ NỘI VỤ")
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    document = assert_official_docx(download(anonymous, "public_docx", published))
+    header, counts, ranking, _intervals, signature = document.tables
+    assert header.cell(0, 0).text.startswith("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSỞ NỘI VỤ")
+    assert "Số:       /BC-SNV" in header.cell(0, 0).text
+    assert "KT. GIÁM ĐỐC" in signature.cell(0, 1).text
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026" in text
+    assert "BÁO CÁO" in text
+    assert "Kết quả Chỉ số cải cách hành chính năm 2026" in text
     assert "Xếp hạng các phường, xã (Chỉ số CCHC năm 2026)" in text
     assert "Bộ tiêu chí minh họa" in text
     assert "Tổng số: 2 đơn vị được xếp hạng." in text
@@ -126,7 +128,7 @@ def test_docx_and_pdf_carry_the_rank_interval_the_public_page_shows(
     """Ba Đình's stored interval (median 1, 5th 1, 95th 2) in a table of its own; Hoàn Kiếm's
     row, published without one, is left out of it."""
     document = Document(io.BytesIO(download(anonymous, "public_docx", published)))
-    intervals = document.tables[-1]
+    intervals = document.tables[-2]  # the signature table is last
     assert [c.text for c in intervals.rows[0].cells] == exports.INTERVAL_HEADERS
     assert [[c.text for c in row.cells] for row in intervals.rows[1:]] == [
         ["1", "Phường Ba Đình", "1,0", "1,0", "2,0"]
@@ -150,7 +152,7 @@ def test_no_rank_interval_section_for_a_round_published_without_them(
     )
     data = exports.published_results(rating_round)
     assert exports.interval_rows(data) == []
-    assert len(Document(io.BytesIO(exports.results_docx(data))).tables) == 3
+    assert len(Document(io.BytesIO(exports.results_docx(data))).tables) == 4
     pdf = pdf_text(exports.results_pdf(data))
     assert exports.INTERVAL_HEADING not in pdf
     assert "III. TỶ LỆ ĐIỂM TRUNG BÌNH THEO LĨNH VỰC" in pdf
@@ -160,10 +162,10 @@ def test_pdf_has_the_ranking_and_the_group_counts(
     anonymous: Client, published: AssessmentRound
 ) -> None:
     content = download(anonymous, "public_pdf", published)
-    assert content.startswith(b"%PDF")
-    text = pdf_text(content)
-    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" in text
-    assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2026" in text
+    text = assert_official_pdf(content)
+    assert "THÀNH PHỐ HÀ NỘI" in text
+    assert "/BC-SNV" in text
+    assert "Kết quả Chỉ số cải cách hành chính năm 2026" in text
     for expected in (
         "Phường Ba Đình",
         "Phường Hoàn Kiếm",

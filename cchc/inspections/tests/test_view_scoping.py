@@ -226,7 +226,7 @@ def test_the_minutes_are_for_the_managers(
     document = Document(io.BytesIO(docx.content))
     cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
     text = "\n".join([*(p.text for p in document.paragraphs), *cells])
-    assert "BIÊN BẢN KIỂM TRA CÔNG VỤ" in text
+    assert "BIÊN BẢN" in text
     assert "Cán bộ một cửa đi muộn 30 phút" in text
 
 

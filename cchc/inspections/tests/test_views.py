@@ -5,11 +5,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from docx import Document
 from openpyxl import load_workbook
 
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import pdf_text
+from cchc.core.tests.helpers import assert_official_docx, assert_official_pdf, pdf_text
 from cchc.inspections.actions import start_inspection
 from cchc.inspections.models import (
     ChecklistItem,
@@ -333,21 +332,25 @@ def test_minutes_docx_and_pdf_open_with_vietnamese_text(hanoi, inspector, inspec
     response = inspector_client.get(reverse("inspections:minutes_docx", args=[inspection.pk]))
     assert response.status_code == 200
     assert f"bien-ban-kiem-tra-{inspection.pk}.docx" in response["Content-Disposition"]
-    document = Document(io.BytesIO(response.content))
+    document = assert_official_docx(response.content)  # A4, the header, "Nơi nhận" last
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
-    assert "BIÊN BẢN KIỂM TRA CÔNG VỤ" in text
-    page = document.sections[0]
-    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)  # A4
+    assert "BIÊN BẢN" in text
+    assert "Kiểm tra công vụ theo kế hoạch" in text
+    assert "Số:       /BB-" in cells
     assert "Cán bộ một cửa vắng mặt" in cells
-    assert "TRƯỞNG ĐOÀN KIỂM TRA" in cells
+    signers = [c.text for c in document.tables[-2].rows[0].cells]
+    assert "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" in signers[0]
+    assert "TRƯỞNG ĐOÀN KIỂM TRA" in signers[1]
+    assert "Phường Ba Đình" in document.tables[-1].rows[0].cells[0].text  # a recipient
     pdf = inspector_client.get(reverse("inspections:minutes_pdf", args=[inspection.pk]))
     assert pdf.status_code == 200
-    assert pdf.content.startswith(b"%PDF-")
-    content = pdf_text(pdf.content)
-    assert "BIÊN BẢN KIỂM TRA CÔNG VỤ" in content
+    content = assert_official_pdf(pdf.content)
+    assert "BIÊN BẢN" in content
+    assert "/BB-" in content
+    assert "TRƯỞNG ĐOÀN KIỂM TRA" in content
     assert "vắng mặt" in content
 
 

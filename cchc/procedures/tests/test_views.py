@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import pdf_text
+from cchc.core.tests.helpers import assert_official_pdf
 from cchc.procedures.actions import approve_simplification_plan, approve_workflow
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
 from cchc.procedures.tests.factories import (
@@ -416,17 +416,21 @@ def test_workflow_docx_and_pdf(hanoi, city_admin, birth):
     from docx import Document
 
     document = Document(io.BytesIO(docx.content))
-    header = [c.text for c in document.tables[0].rows[0].cells]
+    issuer, nation = (c.text for c in document.tables[0].rows[0].cells)  # an annex's header
+    assert "ỦY BAN NHÂN DÂN\nPHƯỜNG BA ĐÌNH" in issuer
+    assert "Độc lập - Tự do - Hạnh phúc" in nation
+    header = [c.text for c in document.tables[1].rows[0].cells]
     assert header == ["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Hồ sơ/biểu mẫu"]
-    assert document.tables[0].rows[2].cells[1].text == "Công chức Tư pháp - Hộ tịch"
+    assert document.tables[1].rows[2].cells[1].text == "Công chức Tư pháp - Hộ tịch"
     page = document.sections[0]
     assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (
         29.7,
         21.0,
     )  # A4 across
     pdf = client.get(reverse("procedures:workflow_pdf", args=[workflow.pk])).content
-    assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf)
+    # The annex of the decision: the header and motto, no number or signature of its own.
+    text = assert_official_pdf(pdf, landscape=True, signed=False)
+    assert "PHƯỜNG BA ĐÌNH" in text
     assert "QUY TRÌNH NỘI BỘ" in text
     assert "Quyết định số 7/QĐ" in text
     assert "SƠ ĐỒ QUY TRÌNH" in text

@@ -10,6 +10,7 @@ from django.urls import reverse
 from cchc.accounts.actions import grant_membership
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
+from cchc.core.tests.helpers import assert_official_pdf
 from cchc.ratings import exports
 from cchc.ratings.actions import approve_ratings, assess_rating
 from cchc.ratings.models import Rating
@@ -44,11 +45,13 @@ def test_rating_pdf_is_a_typeset_download(rating: Rating, officer_a: User) -> No
     assert response["Content-Disposition"] == (
         f'attachment; filename="phieu-xep-loai-2026-09-{rating.pk}.pdf"'
     )
-    assert response.content.startswith(b"%PDF")
-    text = text_of(response.content)
+    # A form (phiếu): the header and motto on A4, the signatures, no number or "Nơi nhận".
+    text = " ".join(assert_official_pdf(response.content, signed=False).split())
     assert "Phường Ba Đình" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI THÁNG 09/2026" in text
+    assert "NGƯỜI ĐÁNH GIÁ" in text
+    assert "THỦ TRƯỞNG PHÊ DUYỆT" in text
     assert "8 / 10 × 100" in text
     assert "80,00%" in text
     assert "70 × (1 × 80,00 + 1 × 77,50 + 1 × 75,00) / 3 / 100 54,25" in text

@@ -21,6 +21,7 @@ from django.utils import timezone
 from cchc.accounts.models import User
 from cchc.accounts.tests.factories import UserFactory
 from cchc.core.models import AuditEvent
+from cchc.core.tests.helpers import assert_official_pdf
 from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.models import MonthClose
@@ -375,7 +376,10 @@ def test_year_pdf_has_the_classification(
 ) -> None:
     response = client_for(city_admin).get(reverse("ratings:year_pdf", args=[2026]))
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    text = assert_official_pdf(response.content, landscape=True)  # A4 landscape: a wide table
+    assert "/BC-SNV" in text
+    assert "Tổng hợp xếp loại chất lượng năm 2026" in text
+    assert "KT. GIÁM ĐỐC" in text
 
 
 def test_api_year_is_scoped_and_has_the_contract_shape(

@@ -1,19 +1,21 @@
 """Exports of the monthly briefing: XLSX (the tables), DOCX and PDF (the report with charts).
 
 Every export takes the same `Briefing` the page shows (`cchc.reports.briefing`). The documents
-follow the Vietnamese administrative format (Decree 30/2020/NĐ-CP: the issuing body and the
-national motto at the top), which exists only in Vietnamese, so their wording is fixed Vietnamese
+are reports of the Department of Home Affairs in the layout of Decree 30/2020/NĐ-CP (the issuing
+body, "Số: …/BC-SNV", the national motto, place and date, the signature and "Nơi nhận";
+cchc.core.officialdoc), which exists only in Vietnamese, so their wording is fixed Vietnamese
 text kept in this module rather than translatable strings.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
+from cchc.core.officialdoc import OfficialDocument
+from cchc.orgunits.queries import TO_COMMITTEE, department_document
 from cchc.reports.briefing import Briefing
 
-DEPARTMENT = "SỞ NỘI VỤ"
 TITLE = "BÁO CÁO"
 CATEGORY_LABELS = {
     "on_time": "Hoàn thành đúng hạn",
@@ -56,10 +58,20 @@ OVERDUE_HEADERS = [
     "Số ngày quá hạn",
 ]
 RATE_FIELDS = {"completion_rate", "on_time_rate", "quality_rate"}
+RECIPIENTS = [TO_COMMITTEE, "Các cơ quan, đơn vị (để thực hiện)"]
 
 
 def subtitle(briefing: Briefing) -> str:
     return f"Kết quả thực hiện nhiệm vụ cải cách hành chính tháng {briefing.month:%m/%Y}"
+
+
+def official(briefing: Briefing) -> OfficialDocument:
+    """The briefing's header, title and signature (its body is the exports' own): a report of
+    the Department, dated the day the month was closed."""
+    closed = timezone.localtime(briefing.close.closed_at).date()
+    return department_document(
+        closed, kind=TITLE, summary=subtitle(briefing), recipients=RECIPIENTS
+    )
 
 
 def filename(briefing: Briefing, extension: str) -> str:
@@ -116,6 +128,15 @@ def overdue_note(briefing: Briefing) -> str:
         f"Tổng số: {number(briefing.overdue_total)} nhiệm vụ; "
         f"liệt kê {number(shown)} nhiệm vụ quá hạn lâu nhất."
     )
+
+
+def not_reported_note(briefing: Briefing) -> str:
+    """The units that have not reported, in one paragraph (the report ends with its signature,
+    not a list)."""
+    if not briefing.not_reported:
+        return "Tất cả các đơn vị đã báo cáo trong tháng."
+    names = ", ".join(line.label for line in briefing.not_reported)
+    return f"{number(len(briefing.not_reported))} đơn vị chưa báo cáo trong tháng: {names}."
 
 
 def reopened_note(briefing: Briefing) -> str:

@@ -1,42 +1,37 @@
 """The briefing as a PDF report, typeset by typst from `reports/briefing.typ`.
 
-The data goes to typst as `data.json` (numbers already in Vietnamese format) with the chart
-PNGs, in a temporary directory that is removed afterwards: typst reads files only from its
-project root. Fonts come from the vendored Be Vietnam Pro TTFs; system fonts are ignored so the
-output is the same on every server.
+The data goes to typst as `data.json` (numbers already in Vietnamese format; `doc` the Decree 30
+header and signature) with the chart PNGs, in a temporary directory that is removed afterwards:
+typst reads files only from its project root. Fonts come from the vendored TTFs; system fonts
+are ignored so the output is the same on every server.
 """
 
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
-
 from cchc.core.typeset import typeset_pdf
-from cchc.orgunits.queries import letterhead
 from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
-    DEPARTMENT,
     OVERDUE_HEADERS,
     RANKING_HEADERS,
     RATE_FIELDS,
-    TITLE,
     TOTAL_LABELS,
     charts,
     day,
     headline,
+    not_reported_note,
     number,
+    official,
     overdue_note,
     percent,
     reopened_note,
     scope_note,
-    subtitle,
 )
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "briefing.typ"
 
 
 def _data(briefing: Briefing) -> dict[str, Any]:
-    closed = timezone.localtime(briefing.close.closed_at)
     totals = [
         [label, percent(value) if name in RATE_FIELDS else number(value)]
         for name, label in TOTAL_LABELS
@@ -64,10 +59,7 @@ def _data(briefing: Briefing) -> dict[str, Any]:
         for t in briefing.overdue
     ]
     return {
-        **letterhead(closed.date()),
-        "department": DEPARTMENT,
-        "title": TITLE,
-        "subtitle": subtitle(briefing),
+        "doc": official(briefing).as_data(),
         "reopened": reopened_note(briefing) if briefing.is_reopened else "",
         "scope": scope_note(briefing),
         "headline": headline(briefing),
@@ -77,7 +69,7 @@ def _data(briefing: Briefing) -> dict[str, Any]:
         "overdue_headers": OVERDUE_HEADERS,
         "overdue": overdue,
         "overdue_note": overdue_note(briefing),
-        "not_reported": [line.label for line in briefing.not_reported],
+        "not_reported": not_reported_note(briefing),
     }
 
 

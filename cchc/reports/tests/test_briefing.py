@@ -13,12 +13,17 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from docx import Document
 from openpyxl import load_workbook
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
-from cchc.core.tests.helpers import assert_shows, count_queries, html
+from cchc.core.tests.helpers import (
+    assert_official_docx,
+    assert_official_pdf,
+    assert_shows,
+    count_queries,
+    html,
+)
 from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.models import MonthClose, Plan, TallyRow, Task
@@ -448,12 +453,16 @@ def test_docx_is_the_report_with_title_units_and_charts(hanoi: Hanoi, city_admin
     response = client_for(city_admin).get(URL + "docx/")
 
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-cchc-2026-03.docx"'
-    document = Document(BytesIO(response.content))
+    document = assert_official_docx(response.content)
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Số:       /BC-SNV" in cells
+    assert "KT. GIÁM ĐỐC" in cells
+    assert "Ủy ban nhân dân Thành phố (để báo cáo)" in cells
+    assert "1 đơn vị chưa báo cáo trong tháng: Sở Nội vụ." in text
     assert "BÁO CÁO" in text
     assert "Kết quả thực hiện nhiệm vụ cải cách hành chính tháng 03/2026" in text
-    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" in cells
+    assert "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI" in cells
     assert "Độc lập - Tự do - Hạnh phúc" in cells
     assert "Phường Ba Đình" in cells
     assert "87,50%" in cells
@@ -467,7 +476,11 @@ def test_pdf_is_typeset(hanoi: Hanoi, city_admin: User) -> None:
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-cchc-2026-03.pdf"'
-    assert response.content.startswith(b"%PDF")
+    text = assert_official_pdf(response.content)
+    assert "SỞ NỘI VỤ" in text
+    assert "/BC-SNV" in text
+    assert "KT. GIÁM ĐỐC" in text
+    assert text.rstrip().endswith("Lưu: VT.")  # the report ends with the recipients
 
 
 def test_overdue_list_is_limited_and_shows_the_total(

@@ -90,7 +90,7 @@ def test_exports_follow_the_decree_30_layout(accepted, client_a) -> None:
     assert response["Content-Disposition"].endswith('bao-cao-cchc-2026-q3-00004.docx"')
     word = Document(io.BytesIO(response.content))
     header = word.tables[0].rows[0].cells
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG BA ĐÌNH" in header[0].text
+    assert "ỦY BAN NHÂN DÂN\nPHƯỜNG BA ĐÌNH" in header[0].text
     assert "Số: 12/BC-UBND" in header[0].text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1].text
     assert "Độc lập - Tự do - Hạnh phúc" in header[1].text

@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from docx import Document
 
 from cchc.accounts.models import Membership
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
+from cchc.core.tests.helpers import assert_official_docx
 from cchc.services.models import ApologyLetter, Dossier
 from cchc.services.tests.helpers import dossier, write_csv
 from cchc.services.tests.test_month import october_rows
@@ -72,9 +72,12 @@ def test_the_ward_issues_an_apology_letter(october, officer_a, django_assert_max
         page = client.get(f"/services/unit/{october.ward_a.pk}/2024/10/late/").content.decode()
     assert "12/PXL" in page
     assert "21/10/2024" in page
-    docx = Document(io.BytesIO(client.get(f"/services/apology/{letter.pk}.docx").content))
-    page = docx.sections[0]
-    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)  # A4
+    docx = assert_official_docx(client.get(f"/services/apology/{letter.pk}.docx").content)
+    cells = "\n".join(c.text for table in docx.tables for c in table.rows[0].cells)
+    assert "Số: 12/PXL" in cells
+    assert "ngày 21 tháng 10 năm 2024" in cells
+    assert "THỦ TRƯỞNG CƠ QUAN" in cells
+    assert "Nguyễn Văn A" in cells
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "D4" in text

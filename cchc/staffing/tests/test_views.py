@@ -10,6 +10,7 @@ from django.urls import reverse
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
+from cchc.core.tests.helpers import assert_official_pdf
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.staffing.models import Headcount, StaffingPolicy
 from cchc.staffing.tests.factories import legacy_ward, record, workbook
@@ -109,7 +110,11 @@ def test_summary_xlsx_has_rows_and_total(hanoi: Hanoi, city_admin: User, figures
 def test_summary_pdf(hanoi: Hanoi, officer_a: User, figures):
     response = client_for(officer_a).get(reverse("staffing:summary_pdf"), {"year": 2021})
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    text = assert_official_pdf(response.content, landscape=True)  # A4 landscape: a wide table
+    assert "SỞ NỘI VỤ" in text
+    assert "/BC-SNV" in text
+    assert "Tổng hợp tinh giản biên chế năm 2021" in text
+    assert "PHÓ GIÁM ĐỐC" in text
 
 
 def test_unit_history_for_who_sees_the_unit(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cchc.accounts.models import User
-from cchc.core.tests.helpers import pdf_text
+from cchc.core.tests.helpers import assert_official_pdf, pdf_text
 from cchc.surveys import exports
 from cchc.surveys.models import Campaign
 from cchc.surveys.queries import unit_results
@@ -91,8 +91,9 @@ def test_results_pdf(rated: Campaign, admin_client_: Client, tmp_path: Any) -> N
     response = admin_client_.get(reverse("surveys:results_pdf", args=[rated.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    words = pdf_text(response.content)
-    assert "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG" in words
+    words = assert_official_pdf(response.content, landscape=True)  # A4 landscape: a wide table
+    assert "/BC-SNV" in words
+    assert "Kết quả khảo sát sự hài lòng của người dân, tổ chức" in words
     assert "Phường Ba Đình" in words
     assert "Phường Hoàn Kiếm" in words
     assert "88,89" in words
