@@ -141,3 +141,33 @@ def not_reported_note(briefing: Briefing) -> str:
 
 def reopened_note(briefing: Briefing) -> str:
     return "Lưu ý: tháng này đã được mở lại, số liệu có thể thay đổi khi chốt số liệu lại."
+
+
+def totals_rows(briefing: Briefing) -> list[list[str]]:
+    """The city's totals as (label, formatted figure) lines, as both documents print them."""
+    return [
+        [label, percent(value) if name in RATE_FIELDS else number(value)]
+        for name, label in TOTAL_LABELS
+        for value in [getattr(briefing.totals, name)]
+    ]
+
+
+def ranking_rows(briefing: Briefing) -> list[list[str]]:
+    """The ranking's lines, in RANKING_HEADERS' order, formatted."""
+    return [
+        [
+            number(line.rank),
+            line.label,
+            number(line.counts.assigned),
+            number(line.counts.due_in_month),
+            number(line.counts.on_time),
+            number(line.counts.late),
+            number(line.counts.in_term),
+            number(line.counts.overdue),
+            percent(line.counts.completion_rate),
+            percent(line.counts.on_time_rate),
+            percent(line.counts.quality_rate),
+            number(line.counts.carried_over),
+        ]
+        for line in briefing.units
+    ]

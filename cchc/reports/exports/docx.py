@@ -17,8 +17,6 @@ from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     OVERDUE_HEADERS,
     RANKING_HEADERS,
-    RATE_FIELDS,
-    TOTAL_LABELS,
     charts,
     day,
     headline,
@@ -26,9 +24,10 @@ from cchc.reports.exports import (
     number,
     official,
     overdue_note,
-    percent,
+    ranking_rows,
     reopened_note,
     scope_note,
+    totals_rows,
 )
 
 
@@ -41,34 +40,16 @@ def _totals(document: DocumentObject, briefing: Briefing) -> None:
     docx.heading(document, "I. KẾT QUẢ CHUNG")
     document.add_paragraph(scope_note(briefing))
     document.add_paragraph(headline(briefing))
-    rows = []
-    for name, label in TOTAL_LABELS:
-        value = getattr(briefing.totals, name)
-        rows.append([label, percent(value) if name in RATE_FIELDS else number(value)])
-    docx.table(document, ["Chỉ tiêu", "Số liệu"], rows, numeric={1}, widths=[12, 4.5])
+    docx.table(
+        document, ["Chỉ tiêu", "Số liệu"], totals_rows(briefing), numeric={1}, widths=[12, 4.5]
+    )
     document.add_picture(BytesIO(charts.trend_chart(briefing)), width=Cm(16))
     document.add_picture(BytesIO(charts.categories_chart(briefing)), width=Cm(16))
 
 
 def _ranking(document: DocumentObject, briefing: Briefing) -> None:
     docx.heading(document, "II. XẾP HẠNG ĐƠN VỊ")
-    rows = [
-        [
-            number(line.rank),
-            line.label,
-            number(line.counts.assigned),
-            number(line.counts.due_in_month),
-            number(line.counts.on_time),
-            number(line.counts.late),
-            number(line.counts.in_term),
-            number(line.counts.overdue),
-            percent(line.counts.completion_rate),
-            percent(line.counts.on_time_rate),
-            percent(line.counts.quality_rate),
-            number(line.counts.carried_over),
-        ]
-        for line in briefing.units
-    ]
+    rows = ranking_rows(briefing)
     # 16.5 cm: the text width between Decree 30's margins; 9 pt for twelve columns.
     widths = [0.9, 3.3, 1.1, 1.2, 1.2, 1.2, 1.1, 1.1, 1.4, 1.4, 1.4, 1.2]
     numeric = _ranged(RANKING_HEADERS, 2)

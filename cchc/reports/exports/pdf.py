@@ -14,8 +14,6 @@ from cchc.reports.briefing import Briefing
 from cchc.reports.exports import (
     OVERDUE_HEADERS,
     RANKING_HEADERS,
-    RATE_FIELDS,
-    TOTAL_LABELS,
     charts,
     day,
     headline,
@@ -23,37 +21,18 @@ from cchc.reports.exports import (
     number,
     official,
     overdue_note,
-    percent,
+    ranking_rows,
     reopened_note,
     scope_note,
+    totals_rows,
 )
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "briefing.typ"
 
 
 def _data(briefing: Briefing) -> dict[str, Any]:
-    totals = [
-        [label, percent(value) if name in RATE_FIELDS else number(value)]
-        for name, label in TOTAL_LABELS
-        for value in [getattr(briefing.totals, name)]
-    ]
-    ranking = [
-        [
-            number(line.rank),
-            line.label,
-            number(line.counts.assigned),
-            number(line.counts.due_in_month),
-            number(line.counts.on_time),
-            number(line.counts.late),
-            number(line.counts.in_term),
-            number(line.counts.overdue),
-            percent(line.counts.completion_rate),
-            percent(line.counts.on_time_rate),
-            percent(line.counts.quality_rate),
-            number(line.counts.carried_over),
-        ]
-        for line in briefing.units
-    ]
+    totals = totals_rows(briefing)
+    ranking = ranking_rows(briefing)
     overdue = [
         [t.code, t.title, t.lead_unit, t.responsible, day(t.deadline), number(t.days_overdue)]
         for t in briefing.overdue
