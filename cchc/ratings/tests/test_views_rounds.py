@@ -11,6 +11,7 @@ import json
 import re
 from decimal import Decimal
 from itertools import count
+from unittest.mock import ANY
 
 import pytest
 from django.test import Client
@@ -362,8 +363,17 @@ def test_scorecard_shows_the_calculation_and_the_band(
     assert briefing.get_absolute_url() in content
     assert reverse("ratings:detail_pdf", args=[rating.pk]) in content
     trend = json.loads(re.search(r'id="trend"[^>]*>(.*?)</script>', content, re.S).group(1))
-    assert trend["labels"] == ["09/2026"]
-    assert trend["series"][0]["data"] == [54.25]
+    # Twelve months up to the rating's, a gap where there is no rating; the thresholds are
+    # lines across the chart (targets), not series of dots.
+    assert trend["labels"] == [f"{m:02d}/2025" for m in range(10, 13)] + [
+        f"{m:02d}/2026" for m in range(1, 10)
+    ]
+    assert trend["series"] == [{"name": "Points", "data": [None] * 11 + [54.25], "color": ANY}]
+    assert [(t["name"], t["value"]) for t in trend["targets"]] == [
+        ("Excellent from 90", 90.0),
+        ("Good from 70", 70.0),
+        ("Complete from 50", 50.0),
+    ]
     # officer_a is not the assessor, approver, nor the unit's head: no action forms.
     assert not any(response.context[k] for k in ["can_assess", "can_approve", "can_reopen"])
     assert 'data-testid="assess-form"' not in content
