@@ -62,18 +62,22 @@ def add_action_error(
         form.add_error(None, error.messages)
 
 
+SEARCHABLE = {"data-searchable": _("Find a unit…")}
+
+
 class UnitChoiceField(forms.ModelChoiceField):
-    """A unit chosen by its name."""
+    """A unit chosen by its name, in a list with a search box (static/js/app.js)."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        return attrs | SEARCHABLE if isinstance(widget, forms.Select) else attrs
 
     def label_from_instance(self, obj: Any) -> str:
         return obj.name
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Units chosen by their names."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
+class UnitMultipleChoiceField(UnitChoiceField, forms.ModelMultipleChoiceField):
+    """Units chosen by their names (a list with a search box, unless shown as checkboxes)."""
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -222,7 +222,7 @@ class RouteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = (  # type: ignore[attr-defined]
-            OrgUnit.objects.current().filter(legacy=False).order_by("path")
+            OrgUnit.objects.current().in_home_province().filter(legacy=False).order_by("path")
         )
 
 

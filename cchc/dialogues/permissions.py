@@ -68,10 +68,11 @@ def can_answer_petition(user: Any, petition: Petition) -> bool:
 
 
 def manageable_units(user: Any) -> Any:
-    """The units in which the user may announce conferences and record petitions."""
+    """The units in which the user may announce conferences and record petitions (a city
+    administrator: the home province's)."""
     units = OrgUnit.objects.current()
     if user.is_city_admin:
-        return units
+        return units.in_home_province()
     paths = [path for path, role in user.unit_roles if role in MANAGER_ROLES]
     if not paths:
         return units.none()

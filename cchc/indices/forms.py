@@ -142,8 +142,9 @@ class RoundOpenForm(forms.Form):
 
 
 def target_units(framework: Framework) -> "QuerySet[OrgUnit]":
-    """The current units of the framework's target group, by tree order."""
-    return OrgUnit.objects.current().filter(kind__in=KINDS[framework.group]).order_by("path")
+    """The home province's current units of the framework's target group, by tree order."""
+    units = OrgUnit.objects.current().in_home_province()
+    return units.filter(kind__in=KINDS[framework.group]).order_by("path")
 
 
 class FrameworkChoiceForm(forms.Form):

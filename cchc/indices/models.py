@@ -96,7 +96,8 @@ class Framework(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year})"
+        """The title, with the year unless the title already says it."""
+        return self.title if str(self.year) in self.title else f"{self.title} ({self.year})"
 
     @property
     def is_published(self) -> bool:

@@ -102,7 +102,7 @@ class InspectionForm(forms.Form):
     targets = UnitMultipleChoiceField(
         label=_("Inspected units"),
         queryset=OrgUnit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": _("Find a unit…")}),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     checklist = forms.ModelMultipleChoiceField(
         label=_("Scope"), queryset=ChecklistItem.objects.filter(is_active=True), widget=CheckboxList

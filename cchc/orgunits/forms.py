@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 
 
@@ -30,7 +31,7 @@ class UnitSearchForm(forms.Form):
     ended = forms.BooleanField(label=_("Show ended units"), required=False)
 
 
-class _ChartUnitChoice(forms.ModelChoiceField):
+class _ChartUnitChoice(UnitChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
         return f"{'— ' * getattr(obj, 'level', 0)}{obj.name} ({obj.code})"
 

@@ -41,10 +41,12 @@ ASSIGN_KINDS = [
 
 
 def plan_units_for(user: User) -> Any:
-    """The current units `user` may issue a plan for: every unit of the usual kinds for a city
-    administrator, otherwise the units where the user is a focal point or head."""
+    """The current units `user` may issue a plan for: every unit of the usual kinds in the home
+    province for a city administrator, otherwise the units where the user is a focal point or
+    head."""
     units = OrgUnit.objects.current().filter(kind__in=PLAN_UNIT_KINDS, legacy=False)
     if user.is_city_admin:
+        units = units.in_home_province()
         return units.order_by("path")
     paths = [path for path, role in user.unit_roles if role in ASSIGNER_ROLES]
     return units.filter(path__in=paths).order_by("path")

@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import UnitChoiceField
 from cchc.dialogues.models import CONTACT_LIMIT
 from cchc.orgunits.models import OrgUnit
 from cchc.privacy.models import DataRequest
@@ -12,7 +13,7 @@ DATE = {"type": "date"}
 
 
 class RequestForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit addressed"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Unit addressed"), queryset=OrgUnit.objects.none())
     kind = forms.ChoiceField(label=_("Request"), choices=DataRequest.Kind.choices)
     record = forms.ChoiceField(label=_("Record concerned"), choices=DataRequest.Record.choices)
     reference = forms.CharField(label=_("Petition code"), max_length=40, required=False)

@@ -24,10 +24,11 @@ def can_handle_requests(user: Any, unit: OrgUnit) -> bool:
 
 
 def handled_units(user: Any) -> Any:
-    """The units whose requests `user` may record: every visible unit they handle."""
+    """The units whose requests `user` may record: every visible unit they handle (a city
+    administrator: the home province's)."""
     units = OrgUnit.objects.visible_to(user).select_related(None)
     if user.is_city_admin:
-        return units
+        return units.in_home_province()
     return units.filter(pk__in=[u.pk for u in units if can_handle_requests(user, u)])
 
 

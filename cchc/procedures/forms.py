@@ -46,7 +46,6 @@ class CatalogueFilterForm(forms.Form):
         )
         for name in ("field", "level", "unit"):
             self.fields[name].widget.attrs.update(SMALL)
-        self.fields["unit"].widget.attrs["data-searchable"] = _("Find a unit…")
 
     def apply(self, rows: QuerySet[Procedure]) -> QuerySet[Procedure]:
         if not self.is_valid():

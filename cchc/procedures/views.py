@@ -212,7 +212,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
         fields = Procedure.objects.active().order_by("field").values_list("field", flat=True)
         form = CampaignForm(
             request.POST or None,
-            units=OrgUnit.objects.current().filter(legacy=False),
+            units=OrgUnit.objects.current().in_home_province().filter(legacy=False),
             fields=list(fields.distinct()),
         )
     if request.method == "POST":

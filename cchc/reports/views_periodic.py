@@ -29,7 +29,8 @@ from cchc.reports.permissions import (
 
 
 def _writable_units(request: AuthedRequest) -> list[OrgUnit]:
-    units = OrgUnit.objects.visible_to(request.user).current().filter(legacy=False)
+    units = OrgUnit.objects.visible_to(request.user).current().in_home_province()
+    units = units.filter(legacy=False)
     return [u for u in units.order_by("path")[:2000] if can_write_for_unit(request.user, u)]
 
 

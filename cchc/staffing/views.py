@@ -79,28 +79,36 @@ def summary(request: AuthedRequest) -> HttpResponse:
 
 
 def _reduction_chart(rows: list[queries.SummaryRow], result: queries.Summary) -> dict[str, Any]:
-    """Reduction % per unit (the page's first units with a baseline) against the target."""
+    """Reduction % per unit (the page's first units with a baseline, one labelled row each)
+    against the targets, drawn as lines across the bars."""
     shown = [r for r in rows if r.civil.baseline or r.public.baseline][:CHART_ROWS]
+    rule = result.rule
     return {
         "labels": [r.unit.short_name or r.unit.name for r in shown],
         # " %" rather than "%": the chart helper caps a "%" axis at 100, which flattens cuts
         # of 10–20% into slivers.
         "unit": " %",
+        "horizontal": True,
         "series": [
             {"name": _("Civil-servant posts"), "data": [_float(r.civil.percent) for r in shown]},
             {"name": _("Public-employee posts"), "data": [_float(r.public.percent) for r in shown]},
-            {
-                "name": _("Civil-servant target"),
-                "data": [float(result.rule.civil_target)] * len(shown),
-                "color": "#adb5bd",
-            },
-            {
-                "name": _("Public-employee target"),
-                "data": [float(result.rule.public_target)] * len(shown),
-                "color": "#6c757d",
-            },
         ],
+        "targets": _targets(
+            [
+                (_("Civil-servant target"), rule.civil_target, "#0b5ed7"),
+                (_("Public-employee target"), rule.public_target, "#198754"),
+            ]
+        ),
     }
+
+
+def _targets(lines: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
+    """The chart's target lines; two targets of the same value are one line with both names."""
+    merged: dict[float, dict[str, Any]] = {}
+    for name, value, color in lines:
+        line = merged.setdefault(float(value), {"name": "", "value": float(value), "color": color})
+        line["name"] = f"{line['name']}, {name}" if line["name"] else str(name)
+    return list(merged.values())
 
 
 def _float(value: Any) -> float | None:

@@ -415,7 +415,9 @@ class CampaignForm(forms.Form):
         codes = {code for _n, code, _p in parsed}
         units = {
             unit.code: unit
-            for unit in OrgUnit.objects.current().filter(code__in=codes, legacy=False)
+            for unit in OrgUnit.objects.current()
+            .in_home_province()
+            .filter(code__in=codes, legacy=False)
         }
         result = []
         for number, code, population in parsed:

@@ -13,40 +13,91 @@
   });
 
   // Charts: <div class="chart" data-chart="bar|line|bars" data-source="id-of-json-script">.
-  // "bar" (horizontal): rows [{label, count}], its axis up to data-max when given. "line" and "bars" (grouped vertical bars):
-  // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?}; a null value is a gap.
-  var PALETTE = ["#0b5ed7", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997"];
+  // "bar" (horizontal): rows [{label, count}], its axis up to data-max when given. "line" and "bars" (grouped bars):
+  // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?, horizontal?, targets?: [{name, value, color?}]};
+  // a null value is a gap. Horizontal bars give each label a row (the chart grows with them, so every label shows
+  // on a phone); targets are dashed lines across the chart (a target, a threshold), not series. The legend sits
+  // below the plot, apart from the bars.
+  var PALETTE = ["#0b5ed7", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997", "#d63384", "#795548", "#0dcaf0", "#ffc107", "#495057", "#8bc34a"];
 
-  function barOption(rows, number, max) {
+  function narrow(el) { return el.clientWidth < 576; }
+
+  // Horizontal bars: a row per label, as tall as its bars and its label's lines (a label breaks
+  // at 110 px on a phone, 220 px otherwise: about 6.5 px a character), then the axis and the legend.
+  function fitRows(el, labels, perRow, legend) {
+    var perLine = (narrow(el) ? 110 : 220) / 6.5;
+    var lines = Math.max.apply(null, labels.map(function (label) { return Math.ceil(String(label).length / perLine); }).concat([1]));
+    var needed = labels.length * Math.max(perRow, lines * 13 + 10) + 48 + legend;
+    if (needed > el.clientHeight) el.style.height = needed + "px";
+  }
+
+  // The height of a legend below the plot: its entries wrap onto as many lines as they need.
+  function legendHeight(el, names) {
+    var width = names.reduce(function (sum, name) { return sum + name.length * 7 + 40; }, 0);
+    return Math.ceil(width / Math.max(el.clientWidth - 16, 120)) * 26 + 8;
+  }
+
+  function categoryLabels(el, count, horizontal) {
+    if (horizontal) return { interval: 0, width: narrow(el) ? 110 : 220, overflow: "break", lineHeight: 13 };
+    return { interval: 0, rotate: el.clientWidth / Math.max(count, 1) < 64 ? 45 : 0 };
+  }
+
+  function barOption(el, rows, number, max) {
+    fitRows(el, rows.map(function (r) { return r.label; }), 22, 0);
     return {
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {},
       xAxis: { type: "value", minInterval: 1, splitNumber: 3, max: max, axisLabel: { formatter: number.format, hideOverlap: true } },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }), axisLabel: categoryLabels(el, rows.length, true) },
       series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), itemStyle: { color: "#0b5ed7" } }],
     };
   }
 
-  function seriesOption(kind, data, number) {
+  function targetLines(targets, horizontal) {
+    return {
+      silent: true,
+      symbol: "none",
+      data: targets.map(function (t, i) {
+        // Above the bars, one name a line, so that two close targets do not write over each other.
+        var label = horizontal ? { formatter: "{b}", position: "start", distance: 4 + 14 * i } : { formatter: "{b}", position: "insideEndTop" };
+        var line = { name: t.name, label: label, lineStyle: { color: t.color || "#495057", type: "dashed", width: 2 } };
+        line[horizontal ? "xAxis" : "yAxis"] = t.value;
+        return line;
+      }),
+    };
+  }
+
+  function seriesOption(el, kind, data, number) {
     var unit = data.unit || "";
     var format = function (value) { return value == null ? "—" : number.format(value) + unit; };
     var isLine = kind === "line";
+    var horizontal = !isLine && !!data.horizontal;
+    var targets = data.targets || [];
+    var legend = data.series.length > 1 ? legendHeight(el, data.series.map(function (s) { return s.name; })) : 0;
+    if (horizontal) fitRows(el, data.labels, Math.max(22, data.series.length * 9 + 8), legend);
+    var categories = { type: "category", data: data.labels, inverse: horizontal, axisLabel: categoryLabels(el, data.labels.length, horizontal) };
+    // The value axis reaches the highest target too: a threshold above every point is still drawn.
+    var highest = Math.max.apply(null, targets.map(function (t) { return t.value; }).concat([0]));
+    var values = {
+      type: "value", minInterval: 1,
+      max: unit === "%" ? 100 : highest ? function (extent) { return Math.max(extent.max, Math.ceil(highest * 1.1)); } : null,
+      axisLabel: { formatter: function (value) { return number.format(value) + unit; }, hideOverlap: true },
+    };
+    var series = data.series.map(function (s) {
+      var style = s.color ? { color: s.color } : undefined;
+      return isLine
+        ? { type: "line", name: s.name, data: s.data, connectNulls: false, symbolSize: 7, itemStyle: style, lineStyle: style }
+        : { type: "bar", name: s.name, data: s.data, barMaxWidth: 28, itemStyle: style };
+    });
+    if (targets.length) series[0].markLine = targetLines(targets, horizontal);
     return {
       color: PALETTE,
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: horizontal && targets.length ? 14 + 14 * targets.length : 12, bottom: legend + 8, containLabel: true },
+      legend: { show: legend > 0, bottom: 0 },
       tooltip: { trigger: "axis", valueFormatter: format },
-      xAxis: { type: "category", data: data.labels },
-      yAxis: {
-        type: "value", minInterval: 1, max: unit === "%" ? 100 : null,
-        axisLabel: { formatter: function (value) { return number.format(value) + unit; } },
-      },
-      series: data.series.map(function (s) {
-        var style = s.color ? { color: s.color } : undefined;
-        return isLine
-          ? { type: "line", name: s.name, data: s.data, connectNulls: false, symbolSize: 7, itemStyle: style, lineStyle: style }
-          : { type: "bar", name: s.name, data: s.data, barMaxWidth: 28, itemStyle: style };
-      }),
+      xAxis: horizontal ? values : categories,
+      yAxis: horizontal ? categories : values,
+      series: series,
     };
   }
 
@@ -77,8 +128,9 @@
       var data = JSON.parse(source.textContent);
       var number = new Intl.NumberFormat(document.documentElement.lang || "vi");
       var kind = el.dataset.chart || "bar";
+      var option = kind === "intervals" ? intervalOption(data, number) : kind === "bar" ? barOption(el, data, number, el.dataset.max ? +el.dataset.max : null) : seriesOption(el, kind, data, number);
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(kind === "intervals" ? intervalOption(data, number) : kind === "bar" ? barOption(data, number, el.dataset.max ? +el.dataset.max : null) : seriesOption(kind, data, number));
+      chart.setOption(option);
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

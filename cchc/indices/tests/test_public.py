@@ -183,7 +183,13 @@ def test_public_round_shows_ranking_groups_and_change(
         {"label": "Phường Hoàn Kiếm", "count": 75.25},
     ]
     area_chart = response.context["area_chart"]
-    assert area_chart["labels"] == ["1", "2", "3"]  # not the bonus/penalty area
+    # The areas by name (not the bonus/penalty area), one row each.
+    assert area_chart["labels"] == [
+        "Công tác chỉ đạo, điều hành",
+        "Cải cách thủ tục hành chính",
+        "Sự hài lòng của người dân",
+    ]
+    assert area_chart["horizontal"] is True
     assert area_chart["series"][0]["data"][0] == 77.5  # (95 + 60) / 2
     chart = content.split('id="unit-chart" type="application/json">')[1].split("</script>")[0]
     assert json.loads(chart)[0] == {"label": "Phường Ba Đình", "count": 92.5}
@@ -213,7 +219,11 @@ def test_public_unit_shows_profile_strengths_and_weaknesses(
     # The penalty (-3 of 5) is no weakness: a bonus/penalty area has no share to compare.
     weak = [(w["code"], w["below"]) for w in response.context["weaknesses"]]
     assert weak == [("1", D("17.50")), ("3", D("6.67"))]
-    assert response.context["chart"]["labels"] == ["1", "2", "3"]
+    assert response.context["chart"]["labels"] == [
+        "Công tác chỉ đạo, điều hành",
+        "Cải cách thủ tục hành chính",
+        "Sự hài lòng của người dân",
+    ]
     assert [a["code"] for a in response.context["areas"]] == ["1", "2", "3", "4"]
     assert response.context["strengths"] == []
     assert "17.50 points below the average (77.50)" in content

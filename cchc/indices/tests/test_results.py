@@ -337,7 +337,7 @@ def test_index_results_json_has_null_group_below_c(
 
 def test_index_results_text(scored: AssessmentRound) -> None:
     lines = index_results(str(scored.pk)).splitlines()
-    assert lines[0] == "Tự đánh giá 2026 (Bộ chỉ số 2026 (2026)), not published: live results:"
+    assert lines[0] == "Tự đánh giá 2026 (Bộ chỉ số 2026), not published: live results:"
     assert lines[1].split() == [
         "1",
         "00004",

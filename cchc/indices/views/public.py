@@ -75,7 +75,7 @@ def public_round(request: HttpRequest, round_pk: int) -> HttpResponse:
         "unit_chart": [{"label": r.unit_name, "count": float(r.percent)} for r in shown],
         "chart_size": chart_size(len(shown)),
         "area_chart": _series(
-            [h.code for h in compared], [(_("Average"), [data.means[h.code] for h in compared])]
+            [h.title for h in compared], [(_("Average"), [data.means[h.code] for h in compared])]
         ),
         "areas": [(h, data.means[h.code]) for h in compared],
     }
@@ -115,7 +115,7 @@ def public_unit(request: HttpRequest, round_pk: int, unit_pk: int) -> HttpRespon
         "strengths": strengths,
         "weaknesses": [dataclasses.asdict(w) | {"below": -w.gap} for w in weaknesses],
         "chart": _series(
-            [a["code"] for a in shown],
+            [a["title"] for a in shown],
             [
                 (result.unit_name, [a["share"] for a in shown]),
                 (_("Average of all units ranked"), [a["mean"] for a in shown]),
@@ -178,6 +178,7 @@ def _series(labels: list[str], series: list[tuple[str, list[Decimal | None]]]) -
             for name, values in series
         ],
         "unit": "%",
+        "horizontal": True,
     }
 
 

@@ -183,7 +183,8 @@ def _area_chart(
     means = area_means(r.areas for r in results)
     columns = [column for column in columns if column["code"] not in bonus_codes]
     return {
-        "labels": [column["code"] or column["title"] for column in columns],
+        "labels": [column["title"] or column["code"] for column in columns],
+        "horizontal": True,
         "series": [
             {
                 "name": _("Average, in percent of the area's maximum"),

@@ -136,7 +136,7 @@ class DisciplineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.current().order_by("path")
+        units = OrgUnit.objects.current().in_home_province().order_by("path")
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
     def clean_person(self) -> User | None:

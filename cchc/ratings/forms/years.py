@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 from cchc.ratings.models import RatingPolicy
 
@@ -44,7 +45,7 @@ class CapExceptionForm(forms.Form):
 class UnitPickForm(forms.Form):
     """The unit whose staff groups or agency points are shown (GET), among `units`."""
 
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit"),
         queryset=OrgUnit.objects.none(),
         to_field_name="code",

@@ -11,6 +11,7 @@ import json
 import re
 from decimal import Decimal
 from itertools import count
+from unittest.mock import ANY
 
 import pytest
 from django.test import Client
@@ -266,8 +267,9 @@ def test_round_approve_refuses_a_user_who_may_approve_none(
 ) -> None:
     rating = assess(unit_rating(hanoi.ward_a), city_admin)
     client = client_for(city_admin)
-    page = client.get(round_url())
-    assert 'data-testid="approve-many"' in html(page)
+    page = html(client.get(round_url()))
+    # The approval comes after the ranking it approves.
+    assert page.index('data-testid="ranking"') < page.index('data-testid="approve-many"')
     response = client.post(reverse("ratings:approve_many", args=[2026, 9]), follow=True)
     assert_shows(response, "There is no assessed rating here that you may approve")
     rating.refresh_from_db()
@@ -361,8 +363,17 @@ def test_scorecard_shows_the_calculation_and_the_band(
     assert briefing.get_absolute_url() in content
     assert reverse("ratings:detail_pdf", args=[rating.pk]) in content
     trend = json.loads(re.search(r'id="trend"[^>]*>(.*?)</script>', content, re.S).group(1))
-    assert trend["labels"] == ["09/2026"]
-    assert trend["series"][0]["data"] == [54.25]
+    # Twelve months up to the rating's, a gap where there is no rating; the thresholds are
+    # lines across the chart (targets), not series of dots.
+    assert trend["labels"] == [f"{m:02d}/2025" for m in range(10, 13)] + [
+        f"{m:02d}/2026" for m in range(1, 10)
+    ]
+    assert trend["series"] == [{"name": "Points", "data": [None] * 11 + [54.25], "color": ANY}]
+    assert [(t["name"], t["value"]) for t in trend["targets"]] == [
+        ("Excellent from 90", 90.0),
+        ("Good from 70", 70.0),
+        ("Complete from 50", 50.0),
+    ]
     # officer_a is not the assessor, approver, nor the unit's head: no action forms.
     assert not any(response.context[k] for k in ["can_assess", "can_approve", "can_reopen"])
     assert 'data-testid="assess-form"' not in content

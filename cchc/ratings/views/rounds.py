@@ -148,6 +148,7 @@ def _summary(shown: QuerySet[Rating]) -> dict[str, Any]:
     groups = [g for g in PeerGroup if any(peer == g for peer, _band in by_group)]
     bands = {
         "labels": [g.label for g in groups],
+        "horizontal": True,
         "series": [
             {
                 "name": band.label,
@@ -286,7 +287,7 @@ def _detail_context(user: User, rating: Rating, **forms: Any) -> dict[str, Any]:
         "review_pct": policy.review_deduction * 100,
         "delay_pct": policy.delay_deduction * 100,
         "quarter": _quarter_of(rating.round.month),
-        "trend_chart": _trend_chart(card.trend, policy),
+        "trend_chart": _trend_chart(card.trend, policy, rating.round.month),
         "deadline": response_deadline(rating),
         "can_assess": can_assess,
         "can_respond": can_respond_to_rating(user, rating),
@@ -300,24 +301,32 @@ def _detail_context(user: User, rating: Rating, **forms: Any) -> dict[str, Any]:
     }
 
 
-def _trend_chart(trend: list[Rating], policy: RatingPolicy) -> dict[str, Any]:
-    """The totals of the months (a line) with the band thresholds of the policy."""
-    labels = [f"{rating.round.month:%m/%Y}" for rating in trend]
+def _trend_chart(trend: list[Rating], policy: RatingPolicy, month: datetime.date) -> dict[str, Any]:
+    """The totals of the 12 months up to `month` (a line, with a gap for a month without a
+    rating) and the band thresholds of the policy as lines across the chart."""
+    index = month.year * 12 + month.month - 1
+    months = [datetime.date((i // 12), i % 12 + 1, 1) for i in range(index - 11, index + 1)]
+    totals = {rating.round.month.replace(day=1): float(rating.total) for rating in trend}
     thresholds = [
         (Band.EXCELLENT, policy.excellent_min),
         (Band.GOOD, policy.good_min),
         (Band.COMPLETE, policy.complete_min),
     ]
-    series = [{"name": _("Points"), "data": [float(r.total) for r in trend], "color": "#212529"}]
-    for band, points in thresholds:
-        name = _("%(band)s from %(points)s") % {
-            "band": band.label,
-            "points": floatformat(points, "-2"),
-        }
-        series.append(
-            {"name": name, "data": [float(points)] * len(trend), "color": BAND_COLORS[band]}
-        )
-    return {"labels": labels, "series": series}
+    return {
+        "labels": [f"{m:%m/%Y}" for m in months],
+        "series": [
+            {"name": _("Points"), "data": [totals.get(m) for m in months], "color": "#212529"}
+        ],
+        "targets": [
+            {
+                "name": _("%(band)s from %(points)s")
+                % {"band": band.label, "points": floatformat(points, "-2")},
+                "value": float(points),
+                "color": BAND_COLORS[band],
+            }
+            for band, points in thresholds
+        ],
+    }
 
 
 @member

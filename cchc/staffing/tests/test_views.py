@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from unittest.mock import ANY
 
 import openpyxl
 import pytest
@@ -46,6 +47,14 @@ def test_summary_rolls_up_for_the_city_admin(hanoi: Hanoi, city_admin: User, fig
     html = response.content.decode()
     assert 'data-testid="total-civil-percent">11.43%' in html
     assert "reduction-chart-data" in html
+    # Every unit with a baseline is a labelled row; the 10% targets are one line, not bars.
+    chart = response.context["chart"]
+    assert chart["labels"] == [row.unit.short_name or row.unit.name for row in rows.values()]
+    assert chart["horizontal"] is True
+    assert [s["name"] for s in chart["series"]] == ["Civil-servant posts", "Public-employee posts"]
+    assert chart["targets"] == [
+        {"name": "Civil-servant target, Public-employee target", "value": 10.0, "color": ANY}
+    ]
 
 
 def test_summary_is_scoped_for_an_officer(hanoi: Hanoi, officer_a: User, figures):

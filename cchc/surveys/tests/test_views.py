@@ -394,6 +394,12 @@ def test_results_numbers(rated: Campaign, admin_client_: Client) -> None:
     assert a.elements[1].percent == 100
     assert str(a.overall) == "97.78"  # (88.89 + 4 × 100) / 5
     assert str(results["00070"].overall) == "100.00"
+    # The element chart: one labelled row per unit (all of them), one series per element.
+    chart = page.context["element_chart"]
+    assert chart["labels"] == [r.campaign_unit.unit.short_name for r in page.context["results"]]
+    assert chart["horizontal"] is True
+    assert len(chart["series"]) == 5
+    assert chart["series"][0]["data"] == [88.89, 100.0]
     html = text(page)
     assert 'data-testid="below-sample"' in html
     assert "88.89" in html

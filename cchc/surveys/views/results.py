@@ -81,11 +81,17 @@ def _charts(results: list[UnitResult], past: History) -> dict[str, Any]:
     shown = results[:CHART_UNITS]
     return {
         "overall_chart": [{"label": _label(r), "count": _float(r.overall)} for r in results],
+        # One labelled row per unit (every unit), one colour per element.
         "element_chart": {
-            "labels": [str(Element(e).label) for e in ELEMENTS],
+            "labels": [_label(r) for r in results],
             "unit": "%",
+            "horizontal": True,
             "series": [
-                {"name": _label(r), "data": [_float(e.percent) for e in r.elements]} for r in shown
+                {
+                    "name": str(Element(element).label),
+                    "data": [_float(r.elements[i].percent) for r in results],
+                }
+                for i, element in enumerate(ELEMENTS)
             ],
         },
         "history_chart": {
