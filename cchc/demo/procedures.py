@@ -157,6 +157,8 @@ PLANS = {  # code → hours before/after, fees before/after, times/year, subject
     "1.003583": (Decimal(80), Decimal(56), 200_000, 200_000, 1, 120_000),
     "1.009972": (Decimal(160), Decimal(120), 150_000, 150_000, 1, 240),
 }
+ILLUSTRATIVE = "Số đối tượng tuân thủ trong năm là số liệu minh họa"
+WARD_SIZE = "quy mô một phường khoảng 80.000 dân"
 # code → 2024 processing time (working days) and yearly compliance cost (VND): the building
 # permit's is its plan's cost before; the others priced the same way (Article 27).
 BASELINES = {
@@ -277,11 +279,18 @@ def _plans(admin: User, procedures: dict[str, Procedure]) -> None:
                 steps_after=4,
             ),
             review=review,
-            notes=review.reasons if review else "",
+            notes="\n".join([review.reasons if review else "", _volume_note(procedure)]).strip(),
         )
         approve_simplification_plan(
             plan, actor=admin, decision_number=f"{3100 + number}/QĐ-UBND", decision_date=DECIDED
         )
+
+
+def _volume_note(procedure: Procedure) -> str:
+    """Says on the plan's page that its yearly volume is illustrative, and of what size."""
+    if procedure.level == Procedure.Level.COMMUNE:
+        return f"{ILLUSTRATIVE} ({WARD_SIZE})."
+    return f"{ILLUSTRATIVE}."
 
 
 def _workflows(admin: User) -> None:
