@@ -328,7 +328,10 @@ def _periodic_reports(user: Any) -> list[Waiting]:
     administrators) to accept or return; those returned to the person's own units."""
     items = []
     if user.is_city_admin:
-        submitted = PeriodicReport.objects.filter(status=PeriodicReport.Status.SUBMITTED)
+        # The city's own report goes to the Ministry: the Department does not accept it.
+        submitted = PeriodicReport.objects.filter(status=PeriodicReport.Status.SUBMITTED).exclude(
+            unit__kind=OrgUnit.Kind.PROVINCE
+        )
         count = submitted.count()
         if count:
             # One report opens itself; several, the list of reports.

@@ -190,6 +190,7 @@ def test_one_periodic_report_to_accept_opens_itself_several_the_list(
         return periodic.submit_report(report, actor=officer, version=report.version)
 
     first = submitted(hanoi.ward_a, officer_a)
+    submitted(hanoi.city, city_admin)  # the city's own report goes to the Ministry
 
     def to_accept() -> list:
         items = client_for(city_admin).get("/").context["waiting"]
