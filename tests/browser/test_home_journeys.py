@@ -14,10 +14,12 @@ Selectors use data-kind, data-testid and URLs, so the tests hold in Vietnamese a
 
 import datetime
 import re
+from urllib.request import urlopen
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from cchc.accounts.models import User
 from cchc.inspections.tests.factories import concluded, started
@@ -42,6 +44,14 @@ if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+WARM_UP_SECONDS = 120
+
+
+@pytest.fixture(autouse=True)
+def _warm(live_server: LiveServer) -> None:
+    """The live server's first request imports every view; on a busy machine that took longer
+    than the browser's 10 s, and the first journey failed at its sign-in page."""
+    urlopen(f"{live_server.url}/accounts/login/", timeout=WARM_UP_SECONDS).close()  # noqa: S310
 
 
 def _today() -> datetime.date:
