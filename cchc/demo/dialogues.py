@@ -26,6 +26,7 @@ from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import accept_report, submit_report
 from cchc.plans.models import ContentArea
 
+SATURDAY = 5  # date.weekday(): Saturday and Sunday are not working days
 PETITIONS = [
     # (submitter type, name, title, content, field, issue group)
     (
@@ -59,13 +60,12 @@ def seed_dialogues(admin: User, focal_point: User) -> None:
     """The demo conferences and petitions (see the module docstring); `focal_point` is Ba
     Đình's, who screens, routes, answers and reports; `admin` accepts the completion."""
     badinh = OrgUnit.objects.get(code="00004", legacy=False)
-    now = timezone.now()
     conference = announce_conference(
         actor=focal_point,
         title="Hội nghị đối thoại của Chủ tịch UBND phường Ba Đình với Nhân dân và doanh nghiệp",
         level=Conference.Level.WARD,
         host_unit=badinh,
-        starts_at=now + datetime.timedelta(days=14),
+        starts_at=_office_hours(14, datetime.time(8)),
         audiences=[Audience.CITIZENS, Audience.BUSINESSES],
         chair_name="Chủ tịch UBND phường Ba Đình",
         place="Hội trường UBND phường Ba Đình, 25 Liễu Giai",
@@ -85,7 +85,7 @@ def seed_dialogues(admin: User, focal_point: User) -> None:
         title="Hội nghị đối thoại giữa Chủ tịch UBND Thành phố với doanh nghiệp năm 2026",
         level=Conference.Level.CITY,
         host_unit=OrgUnit.objects.get(code="01-VP"),
-        starts_at=now + datetime.timedelta(days=35),
+        starts_at=_office_hours(35, datetime.time(14)),
         audiences=[Audience.BUSINESSES],
         chair_name="Chủ tịch UBND Thành phố",
         place="Trung tâm Hội nghị Quốc gia",
@@ -97,6 +97,15 @@ def seed_dialogues(admin: User, focal_point: User) -> None:
         submitter_type="business",
         submitter_name="Công ty CP Dệt may Thăng Long",
     )
+
+
+def _office_hours(days: int, at: datetime.time) -> datetime.datetime:
+    """`at` (office hours, 08:00–11:30 or 13:30–17:00) on the first working day `days` from
+    today: a conference is not announced for a Sunday or for the hour the demo was seeded."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while day.weekday() >= SATURDAY:
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
 def _submit(

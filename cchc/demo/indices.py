@@ -11,9 +11,11 @@ from decimal import ROUND_DOWN, Decimal
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cchc.accounts.actions import create_user, grant_membership
 from cchc.accounts.models import Membership, User
+from cchc.core.models import Notification
 from cchc.indices.actions import (
     Node,
     attach_evidence,
@@ -155,6 +157,8 @@ WARDS = 12  # the demo's rounds: the first twelve wards by code (Ba Đình and H
 OWN_USERS = {"00004": "badinh.canbo", "00070": "hoankiem.canbo"}
 STEP = D("0.25")
 LAST_YEAR = datetime.date(2025, 12, 10)  # the days the 2025 round's steps happened
+FINALISED_LAST_YEAR = LAST_YEAR + datetime.timedelta(days=6)
+SENT_BEFORE_FINAL = datetime.timedelta(days=10)  # 2026: longer than the response window
 PLAN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # a stand-in for the plan
 
 
@@ -308,9 +312,22 @@ def _seed_2025(
                 text="Đơn vị xin bổ sung kế hoạch kiểm tra và báo cáo kết quả số hóa hồ sơ.",
                 today=LAST_YEAR,
             )
-        finalise(assessment, actor=council[0], today=LAST_YEAR + datetime.timedelta(days=6))
+        finalise(assessment, actor=council[0], today=FINALISED_LAST_YEAR)
     _import_survey(framework, admin, wards, rng)
     publish_round(rating_round, actor=admin)
+    _read_last_year(rating_round)
+
+
+def _read_last_year(rating_round: AssessmentRound) -> None:
+    """The 2025 round's notifications were sent, e-mailed and read in December 2025. The
+    actions date a step by `today` but stamp its notifications with the clock: without this,
+    the wards would find unread today a notice that they "may respond until 15/12/2025"."""
+    assessments = list(rating_round.assessments.values_list("pk", flat=True))
+    for step, day in (("sent", LAST_YEAR), ("response", LAST_YEAR), ("final", FINALISED_LAST_YEAR)):
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+        Notification.objects.filter(key__in=[f"index:{pk}:{step}" for pk in assessments]).update(
+            created_at=moment, emailed_at=moment, read_at=moment
+        )
 
 
 def _seed_2026(
@@ -337,9 +354,13 @@ def _seed_2026(
         scorer = scorers[assessment.unit_id]
         _self_assess(assessment, scorer, rng)
         submit_assessment(assessment, actor=scorer)
-    today = datetime.date.today()
+    today = timezone.localdate()
     for assessment in finalised + appraised:
         _appraise(assessment, council, rng)
+    # Finalised today after the response window ended; the others may still respond.
+    for assessment in finalised:
+        send_appraisal(assessment, actor=council[0], today=today - SENT_BEFORE_FINAL)
+    for assessment in appraised:
         send_appraisal(assessment, actor=council[0])
     respond(
         appraised[0],
@@ -347,7 +368,7 @@ def _seed_2026(
         text="Đơn vị đề nghị Hội đồng xem xét lại tiêu chí 3.2: đã có báo cáo số 45/BC-UBND.",
     )
     for assessment in finalised:
-        finalise(assessment, actor=council[0], today=today + datetime.timedelta(days=6))
+        finalise(assessment, actor=council[0], today=today)
     for assessment in others[6:]:
         _self_assess(assessment, scorers[assessment.unit_id], rng, upto=8)
     ba_dinh = rating_round.assessments.get(unit__code="00004")

@@ -10,7 +10,8 @@ One list of `Waiting` items read from the apps' records through their own scopin
   deadline; a head: the ratings of their units awaiting approval;
 - an inspector: the open recommendations of the inspections they manage, overdue or due soon.
 The chairman, the city administrators and the viewers also get the latest closed month's
-headline figures and the units that need attention (`latest_month`).
+headline figures and the units that need attention (`latest_month`), one click from the
+month's briefing (a viewer, who may not open the briefing: from the month's ratings).
 """
 
 import datetime
@@ -31,7 +32,7 @@ from cchc.plans.models import ExtensionRequest, ProgressReport, TallyRow
 from cchc.plans.permissions import reviewed_by
 from cchc.plans.queries import my_tasks
 from cchc.ratings.actions import response_deadline
-from cchc.ratings.models import Rating, Responsibility
+from cchc.ratings.models import Rating, RatingRound, Responsibility
 from cchc.reports import briefing
 from cchc.reports.models import PeriodicReport
 
@@ -102,12 +103,17 @@ def _tasks(user: Any, today: datetime.date) -> list[Waiting]:
     )
     items = []
     if counts["overdue"]:
-        first = tasks.filter(deadline__lt=today).order_by("deadline", "code").first()
+        first = (
+            tasks.filter(deadline__lt=today)
+            .select_related("plan")
+            .order_by("deadline", "code")
+            .first()
+        )
         items.append(
             Waiting(
                 "tasks_overdue",
                 _("Overdue tasks"),
-                f"{first.code} {first.title}" if first else "",
+                _task_line(first, today) if first else "",
                 reverse("plans:workspace") + "?status=overdue",
                 due=first.deadline if first else None,
                 overdue=True,
@@ -127,6 +133,18 @@ def _tasks(user: Any, today: datetime.date) -> list[Waiting]:
             )
         )
     return items
+
+
+def _task_line(task: Any, today: datetime.date) -> str:
+    """The task's code and title; a task of an earlier year's plan says first that it was
+    carried over (the line is cut at the end on a narrow screen)."""
+    line = f"{task.code} {task.title}"
+    if task.plan.year < today.year:
+        return _("Carried over from the %(year)d plan: %(task)s") % {
+            "year": task.plan.year,
+            "task": line,
+        }
+    return line
 
 
 def _returned_reports(user: Any) -> list[Waiting]:
@@ -195,13 +213,20 @@ def _explanations(user: Any, today: datetime.date) -> list[Waiting]:
         Waiting(
             "explanation",
             _("Explanation requested"),
-            f"{record.task.code} {record.task.title} · {record.person}",
+            _whose(record, user),
             record.get_absolute_url(),
             due=record.deadline,
             overdue=record.deadline < today,
         )
         for record in records[:LIST_LIMIT]
     ]
+
+
+def _whose(record: Responsibility, user: Any) -> str:
+    """The task, after the person who answers for it when that is not the reader (first: the
+    line is cut at the end on a narrow screen)."""
+    task = f"{record.task.code} {record.task.title}"
+    return task if record.person_id == user.pk else f"{record.person} · {task}"
 
 
 def _rating_responses(user: Any, today: datetime.date) -> list[Waiting]:
@@ -303,15 +328,21 @@ def _periodic_reports(user: Any) -> list[Waiting]:
     administrators) to accept or return; those returned to the person's own units."""
     items = []
     if user.is_city_admin:
-        submitted = PeriodicReport.objects.filter(status=PeriodicReport.Status.SUBMITTED).count()
-        if submitted:
+        # The city's own report goes to the Ministry: the Department does not accept it.
+        submitted = PeriodicReport.objects.filter(status=PeriodicReport.Status.SUBMITTED).exclude(
+            unit__kind=OrgUnit.Kind.PROVINCE
+        )
+        count = submitted.count()
+        if count:
+            # One report opens itself; several, the list of reports.
+            only = submitted.select_related("unit", "period").get() if count == 1 else None
             items.append(
                 Waiting(
                     "periodic_to_decide",
                     _("Periodic reports to accept"),
-                    "",
-                    reverse("reports:periodic_list"),
-                    count=submitted,
+                    f"{only.period} {only.year} · {only.unit.name}" if only else "",
+                    only.get_absolute_url() if only else reverse("reports:periodic_list"),
+                    count=count,
                 )
             )
     own = [
@@ -366,7 +397,8 @@ class LatestMonth:
     month: datetime.date
     totals: briefing.Counts
     attention: list[briefing.UnitLine]  # the lowest ranked units; none for a viewer
-    url: str | None  # the briefing, for those who may open it
+    url: str | None  # the briefing; for a viewer, who may not open it, the month's ratings
+    link: str = ""  # the link's words
 
 
 def latest_month(user: Any) -> LatestMonth | None:
@@ -382,6 +414,7 @@ def latest_month(user: Any) -> LatestMonth | None:
             totals=data.totals,
             attention=ranked[-ATTENTION_UNITS:][::-1],
             url=reverse("reports:briefing", args=[close.month.year, close.month.month]),
+            link=_("Open the briefing"),
         )
     viewed = [path for path, role in user.unit_roles if role == Membership.Role.VIEWER]
     views_city = OrgUnit.objects.filter(path__in=viewed, kind=OrgUnit.Kind.PROVINCE).exists()
@@ -395,6 +428,12 @@ def latest_month(user: Any) -> LatestMonth | None:
     )
     if row is None:
         return None
+    month = row.close.month
+    rated = RatingRound.objects.filter(month=month).exists()
     return LatestMonth(
-        month=row.close.month, totals=briefing.Counts.of(row), attention=[], url=None
+        month=month,
+        totals=briefing.Counts.of(row),
+        attention=[],
+        url=reverse("ratings:round", args=[month.year, month.month]) if rated else None,
+        link=_("Ratings of the month"),
     )

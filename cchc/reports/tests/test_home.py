@@ -19,8 +19,11 @@ from cchc.ratings.tests.factories import (
     rate,
     worked_example,
 )
+from cchc.reports import actions as periodic
 from cchc.reports.briefing import Counts
 from cchc.reports.home import QUERY_BUDGET, SOON_DAYS
+from cchc.reports.tests.factories import period
+from cchc.reports.tests.test_actions import write
 from conftest import Hanoi, client_for
 
 TODAY = timezone.localdate()
@@ -99,7 +102,9 @@ def test_a_city_viewer_sees_the_latest_closed_month(hanoi: Hanoi, city_admin: Us
     assert latest.month == january
     city_row = TallyRow.objects.get(close__month=january, scope=TallyRow.Scope.CITY)
     assert latest.totals == Counts.of(city_row)
-    assert latest.url is None  # a viewer does not open the briefing
+    # A viewer does not open the briefing: the card leads to the month's ratings.
+    assert latest.url == f"/ratings/{TODAY.year}/1/"
+    assert client_for(viewer).get(latest.url).status_code == 200
     assert "01/" in html(response)
     admin_latest = client_for(city_admin).get("/").context["latest"]
     assert admin_latest.url == f"/briefing/{TODAY.year}/1/"
@@ -160,3 +165,37 @@ def test_a_head_sees_the_ratings_to_respond_to_and_a_chairman_those_to_approve(
         i for i in client_for(head).get("/").context["waiting"] if i.kind == "ratings_to_approve"
     ]
     assert [item.count for item in ward] == [1]
+
+
+def test_overdue_work_of_last_years_plan_says_it_was_carried_over(
+    hanoi: Hanoi, officer_a: User, city_admin: User
+) -> None:
+    last_year = TODAY.year - 1
+    plan = issued_city_plan(hanoi.city, city_admin, year=last_year)
+    task_in(plan, hanoi.ward_a, city_admin, code="03", deadline=datetime.date(last_year, 11, 30))
+
+    [overdue] = client_for(officer_a).get("/").context["waiting"]
+
+    assert overdue.kind == "tasks_overdue"
+    assert overdue.due == datetime.date(last_year, 11, 30)
+    assert overdue.detail == f"Chuyển sang từ kế hoạch năm {last_year}: 03 Nhiệm vụ 03"
+
+
+def test_one_periodic_report_to_accept_opens_itself_several_the_list(
+    hanoi: Hanoi, officer_a: User, officer_b: User, city_admin: User
+) -> None:
+    def submitted(unit, officer):
+        report = periodic.start_report(unit, actor=officer, year=2026, period=period("q3"))
+        write(report, officer)
+        return periodic.submit_report(report, actor=officer, version=report.version)
+
+    first = submitted(hanoi.ward_a, officer_a)
+    submitted(hanoi.city, city_admin)  # the city's own report goes to the Ministry
+
+    def to_accept() -> list:
+        items = client_for(city_admin).get("/").context["waiting"]
+        return [(i.count, i.url) for i in items if i.kind == "periodic_to_decide"]
+
+    assert to_accept() == [(1, first.get_absolute_url())]
+    submitted(hanoi.ward_b, officer_b)
+    assert to_accept() == [(2, "/periodic/")]
