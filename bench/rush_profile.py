@@ -174,7 +174,7 @@ def measure(name: str, page: Callable[[], Any], args: argparse.Namespace) -> Non
         f"  min {min(times):7.1f} ms  queries {len(queries)}",
         flush=True,
     )
-    if args.sql == name:
+    if args.sql in (name, "all"):
         print("\n".join(queries))
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(50)
@@ -185,7 +185,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("database", choices=["sqlite", "postgres"])
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (20)")
     parser.add_argument("--profile", default="", help="a page to profile (its name above)")
-    parser.add_argument("--sql", default="", help="a page whose queries to print")
+    parser.add_argument("--sql", default="", help="a page whose queries to print (all: every page)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order")
     parser.add_argument("--rebuild", action="store_true", help="build the data again")
     args = parser.parse_args(argv)
