@@ -106,7 +106,7 @@ def filter_units(units: OrgUnitQuerySet, filters: UnitFilter) -> OrgUnitQuerySet
     if filters.parent is not None:
         units = units.filter(parent_id=filters.parent)
     if filters.province:
-        units = units.filter(path__startswith=f"/{filters.province}/", legacy=False)
+        units = units.filter(path__subtree=f"/{filters.province}/", legacy=False)
     if filters.q:
         units = units.search(filters.q)
     return units

@@ -33,7 +33,7 @@ def filter_audit_events(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     if unit is not None:
-        events = events.filter(unit__path__startswith=unit.path)
+        events = events.filter(unit__path__subtree=unit.path)
     return events
 
 

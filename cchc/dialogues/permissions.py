@@ -78,7 +78,7 @@ def manageable_units(user: Any) -> Any:
         return units.none()
     condition = Q()
     for path in paths:
-        condition |= Q(path__startswith=path)
+        condition |= Q(path__subtree=path)
     return units.filter(condition)
 
 

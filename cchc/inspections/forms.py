@@ -189,7 +189,7 @@ class FindingForm(forms.Form):
         self.fields["item"].queryset = inspection.checklist.all()  # type: ignore[attr-defined]
         paths = Q(pk__in=[])
         for path in units.values_list("path", flat=True):
-            paths |= Q(memberships__unit__path__startswith=path)
+            paths |= Q(memberships__unit__path__subtree=path)
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(paths, is_active=True).distinct().order_by("full_name")
         )
@@ -217,7 +217,7 @@ class RecommendationForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         paths = Q(pk__in=[])
         for path in units.values_list("path", flat=True):
-            paths |= Q(memberships__unit__path__startswith=path)
+            paths |= Q(memberships__unit__path__subtree=path)
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(paths, is_active=True).distinct().order_by("full_name")
         )

@@ -34,7 +34,7 @@ def inspecting_units(user: Any) -> Any:
     paths = [path for path, role in user.unit_roles if role in INSPECTOR_ROLES]
     units = OrgUnit.objects.none()
     for path in paths:
-        units |= OrgUnit.objects.current().filter(path__startswith=path)
+        units |= OrgUnit.objects.current().filter(path__subtree=path)
     return units
 
 

@@ -39,7 +39,7 @@ def open_recommendations(
     deadline first, with what a list shows loaded in the same query. Changes nothing."""
     rows = recommendations.open()
     if unit is not None:
-        rows = rows.filter(unit__path__startswith=unit.path)
+        rows = rows.filter(unit__path__subtree=unit.path)
     return rows.select_related("unit", "person", "conclusion__inspection", "task").order_by(
         "deadline", "conclusion_id", "number"
     )

@@ -54,7 +54,7 @@ def get_chart_unit(user: Any, pk: int) -> OrgUnit:
         raise Http404
     unit = (
         OrgUnit.objects.current()
-        .filter(pk=pk, path__startswith=province.path, legacy=False)
+        .filter(pk=pk, path__subtree=province.path, legacy=False)
         .exclude(pk=province.pk)
         .select_related("parent")
         .first()

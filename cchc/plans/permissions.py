@@ -102,7 +102,7 @@ def reviewed_by(user: Any) -> Q:
     match = Q(pk__in=[])
     for path, role in user.unit_roles:
         if role in ASSIGNER_ROLES:
-            match |= Q(task__plan__unit__path__startswith=path)
+            match |= Q(task__plan__unit__path__subtree=path)
     return match
 
 

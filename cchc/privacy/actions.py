@@ -108,8 +108,8 @@ def _petition(unit: OrgUnit, code: str) -> Petition | None:
     if not code:
         return None
     return (
-        Petition.objects.filter(code=code).filter(unit__path__startswith=unit.path).first()
-        or Petition.objects.filter(code=code, responsible_unit__path__startswith=unit.path).first()
+        Petition.objects.filter(code=code).filter(unit__path__subtree=unit.path).first()
+        or Petition.objects.filter(code=code, responsible_unit__path__subtree=unit.path).first()
     )
 
 

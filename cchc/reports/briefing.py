@@ -127,7 +127,7 @@ def briefing_units(user: Any) -> QuerySet[OrgUnit] | None:
         raise Http404
     condition = Q()
     for path in paths:
-        condition |= Q(path__startswith=path)
+        condition |= Q(path__subtree=path)
     return OrgUnit.objects.visible_to(user).filter(condition)
 
 

@@ -202,7 +202,7 @@ def _explanations(user: Any, today: datetime.date) -> list[Waiting]:
     headed = [path for path, role in user.unit_roles if role == Membership.Role.HEAD]
     mine = Q(person=user)
     for path in headed:
-        mine |= Q(unit__path__startswith=path)
+        mine |= Q(unit__path__subtree=path)
     records = (
         Responsibility.objects.open()
         .filter(mine)
@@ -268,9 +268,9 @@ def _approvals(user: Any) -> list[Waiting]:
         for path, role in user.unit_roles:
             if role != Membership.Role.HEAD:
                 continue
-            approvable |= Q(kind=Rating.Kind.PERSON, unit__path__startswith=path)
+            approvable |= Q(kind=Rating.Kind.PERSON, unit__path__subtree=path)
             if path.count("/") == 2:  # a root unit ("/01/"): the city approves units and heads
-                approvable |= Q(unit__path__startswith=path) & ~Q(kind=Rating.Kind.PERSON)
+                approvable |= Q(unit__path__subtree=path) & ~Q(kind=Rating.Kind.PERSON)
         if not user.unit_roles:
             return []
     rounds = (

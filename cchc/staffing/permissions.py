@@ -33,7 +33,7 @@ def recordable_units(user: Any) -> OrgUnitQuerySet:
     paths = [path for path, role in user.unit_roles if role in RECORD_ROLES]
     units = OrgUnit.objects.none()
     for path in paths:
-        units |= OrgUnit.objects.current().filter(path__startswith=path)
+        units |= OrgUnit.objects.current().filter(path__subtree=path)
     return units
 
 

@@ -145,3 +145,22 @@ def test_orgunit_valid_to_before_valid_from_is_refused_by_the_database(db: None)
     with pytest.raises(IntegrityError), transaction.atomic():
         OrgUnitFactory(valid_from=datetime.date(2025, 7, 1), valid_to=datetime.date(2025, 6, 30))
     assert not OrgUnit.objects.exists()
+
+
+def test_the_subtree_lookup_finds_exactly_the_paths_that_start_with_the_prefix(
+    hanoi: Hanoi, ward_a_child: OrgUnit, other_province: OrgUnit
+) -> None:
+    # Neighbours of the range's bounds: a code that extends the ward's ("000040", no "/"
+    # between) and one just past its last character ("00004" + "0").
+    OrgUnitFactory(code="000040", name="Phường có mã dài hơn", parent=hanoi.city)
+    OrgUnitFactory(code="00005", name="Phường kế tiếp", parent=hanoi.city)
+    for unit in OrgUnit.objects.all():
+        expected = OrgUnit.objects.filter(path__startswith=unit.path)
+        assert _codes(OrgUnit.objects.filter(path__subtree=unit.path)) == _codes(expected)
+    assert _codes(OrgUnit.objects.filter(path__subtree=hanoi.ward_a.path)) == {
+        "00004",
+        "00004-TDP1",
+    }
+    # Through a join, as the scoping rules use it.
+    members = Membership.objects.filter(unit__path__subtree=hanoi.city.path)
+    assert set(members) == set(Membership.objects.filter(unit__path__startswith="/01/"))

@@ -117,3 +117,24 @@ def test_reports_and_extensions_are_decided_by_the_assigner_only(
             get_report_for_reviewer(user, report.pk)
         with pytest.raises(Http404):
             get_extension_for_reviewer(user, extension.pk)
+
+
+def test_a_task_and_its_plan_seen_through_several_units_are_listed_once(
+    plan: Plan, hanoi: Hanoi, city_admin: User
+) -> None:
+    task = task_in(
+        plan,
+        hanoi.ward_a,
+        city_admin,
+        deadline=DEADLINE,
+        cooperating_units=[hanoi.ward_b, hanoi.inspectorate],
+    )
+    other = task_in(plan, hanoi.home_affairs, city_admin, code="T2", deadline=DEADLINE)
+    user = UserFactory()
+    for unit in (hanoi.ward_a, hanoi.ward_b, hanoi.inspectorate):
+        MembershipFactory(user=user, unit=unit, role=Membership.Role.FOCAL_POINT)
+    # Lead unit and two cooperating units, all seen: one row each (EXISTS, no join to dedupe).
+    assert list(Task.objects.for_user(user)) == [task]
+    assert list(Plan.objects.for_user(user)) == [plan]
+    assert other not in Task.objects.for_user(user)
+    assert Task.objects.for_user(user).count() == 1

@@ -29,8 +29,8 @@ class Command(BaseCommand):
             unit = OrgUnit.objects.filter(code=options["unit"], legacy=False).first()
             if unit is None:
                 raise CommandError(f"No unit has the code {options['unit']}.")
-            petitions = petitions.filter(unit__path__startswith=unit.path) | petitions.filter(
-                responsible_unit__path__startswith=unit.path
+            petitions = petitions.filter(unit__path__subtree=unit.path) | petitions.filter(
+                responsible_unit__path__subtree=unit.path
             )
         rows = open_petition_rows(petitions)
         if options["overdue"]:
