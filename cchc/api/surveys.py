@@ -272,8 +272,7 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     every problem per question code (loc ["body", "answers", code]): unknown question, required
     question unanswered, rating off the scale, option not of the question, several options for
     a single choice, text too long or with control characters) or at ["body", "contact"];
-    nothing is
-    stored."""
+    nothing is stored."""
     if surveys_throttle.body_too_large(request):
         return refusal(request, 413, _("The response is too long to be sent."))
     campaign_unit = (
