@@ -268,11 +268,11 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
 
     201 with the response's `id`, `status` and, when a contact was given, its `receipt` code
     (show it to the respondent: it names the response on the public "my data" page). 404 when
-    no unit has this token, 410 when its campaign is closed. 422 lists every problem per
-    question code (loc ["body", "answers", code]): unknown question, required question
-    unanswered, rating off the scale, option not of the question, several options for a single
-    choice, text too long or with control characters) or at ["body", "contact"]; nothing is
-    stored."""
+    no unit has this token, 410 when its campaign is closed or its period is over. 422 lists
+    every problem per question code (loc ["body", "answers", code]): unknown question, required
+    question unanswered, rating off the scale, option not of the question, several options for
+    a single choice, text too long or with control characters) or at ["body", "contact"];
+    nothing is stored."""
     if surveys_throttle.body_too_large(request):
         return refusal(request, 413, _("The response is too long to be sent."))
     campaign_unit = (
@@ -283,8 +283,8 @@ def submit_survey_response(request: HttpRequest, payload: SurveyResponseIn) -> A
     if campaign_unit is None:
         return refusal(request, 404, _("This survey link does not exist."))
     campaign = campaign_unit.campaign
-    if campaign.status != surveys_models.Campaign.Status.OPEN:
-        return refusal(request, 410, _("This survey is closed: it no longer accepts responses."))
+    if closed := campaign.online_refusal():
+        return refusal(request, 410, closed)
     client_hash = campaign.hash_client(client_address(request))
     verdict = surveys_throttle.hit(campaign_unit, client_hash)
     if not verdict.allowed:

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.models import StoredFile
-from cchc.orgunits.models import own_unit_paths
+from cchc.orgunits.models import own_or_viewed
 
 
 class TargetGroup(models.TextChoices):
@@ -296,11 +296,12 @@ class CouncilMember(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
-    def of_own_units(self, user: Any) -> "AssessmentQuerySet":
+    def of_units_read_by(self, user: Any) -> "AssessmentQuerySet":
         """The self-assessments of the units in which `user` holds a role, not of their
         sub-units (the own-unit rule, OrgUnitQuerySet.own_units_of: a unit does not see its
-        sub-units' drafts). Read from the user's cached roles: no extra query."""
-        return self.filter(unit__path__in=own_unit_paths(user))
+        sub-units' drafts), and for a viewer those of the subtree they view (read only). Read
+        from the user's cached roles: no extra query."""
+        return self.filter(own_or_viewed(user))
 
 
 class Assessment(models.Model):

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.indices.models import Assessment, AssessmentRound, CouncilMember, Framework
-from cchc.orgunits.models import own_unit_paths
+from cchc.orgunits.models import own_or_viewed, own_unit_paths, viewer_paths
 
 SCORER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
 
@@ -51,19 +51,21 @@ def can_see_whole_round(user: Any, rating_round: AssessmentRound) -> bool:
 
 def rounds_for(user: Any) -> Q:
     """A filter of the rounds `user` sees: all for city administrators; those of their council
-    and those in which one of their units assesses itself."""
+    and those in which one of their units (or a unit of the subtree a viewer views) assesses
+    itself."""
     if user.is_city_admin:
         return Q()
-    return Q(council__user=user) | Q(assessments__unit__path__in=own_unit_paths(user))
+    return Q(council__user=user) | own_or_viewed(user, "assessments__unit__path")
 
 
 def assessments_for(user: Any) -> Q:
     """A filter of the assessments `user` sees (get_assessment_for_user for many): all for city
-    administrators; else those of their own units and of the rounds whose council they sit on."""
+    administrators; else those of their own units (and of the subtree a viewer views) and of the
+    rounds whose council they sit on."""
     if user.is_city_admin:
         return Q()
     council = CouncilMember.objects.filter(user=user).values("round_id")
-    return Q(unit__path__in=own_unit_paths(user)) | Q(round_id__in=council)
+    return own_or_viewed(user) | Q(round_id__in=council)
 
 
 def get_round_for_user(user: Any, pk: int) -> AssessmentRound:
@@ -79,12 +81,14 @@ def get_round_for_user(user: Any, pk: int) -> AssessmentRound:
 
 
 def get_assessment_for_user(user: Any, pk: int) -> Assessment:
-    """An assessment of one of `user`'s own units, or any for city administrators and the
-    round's council; 404 otherwise."""
+    """An assessment of one of `user`'s own units or of the subtree a viewer views (read only:
+    can_score says who acts), or any for city administrators and the round's council; 404
+    otherwise."""
     assessment = Assessment.objects.select_related("round__framework", "unit").filter(pk=pk).first()
     if assessment is None:
         raise Http404
-    if assessment.unit.path in own_unit_paths(user):
+    path = assessment.unit.path
+    if path in own_unit_paths(user) or any(path.startswith(p) for p in viewer_paths(user)):
         return assessment
     if can_see_whole_round(user, assessment.round):
         return assessment

@@ -8,6 +8,7 @@ from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cchc.accounts.models import Membership
 from cchc.core.text import fold
 
 if TYPE_CHECKING:
@@ -41,6 +42,24 @@ class Subtree(models.Lookup):
         column, params = self.process_lhs(compiler, connection)
         successor = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
         return f"({column} >= %s AND {column} < %s)", (*params, self.rhs, *params, successor)
+
+
+def viewer_paths(user: "User | Any") -> set[str]:
+    """The paths of the units in which `user` holds the viewer role, from the cached roles."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {path for path, role in user.unit_roles if role == Membership.Role.VIEWER}
+
+
+def own_or_viewed(user: "User | Any", field: str = "unit__path") -> models.Q:
+    """The own-unit rule as a filter on `field` (a unit's path), widened for viewers: the units
+    in which `user` holds a role, and the whole subtree of each unit they view. A viewer reads
+    what their subtree has (a city viewer: the city's campaigns and self-assessments) and acts
+    on nothing (decision 0025)."""
+    condition = models.Q(**{f"{field}__in": own_unit_paths(user)})
+    for path in viewer_paths(user):
+        condition |= models.Q(**{f"{field}__subtree": path})
+    return condition
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):

@@ -322,6 +322,31 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y})"
 
+    @property
+    def has_ended(self) -> bool:
+        """Whether the period is over: the site's today is after `period_end`."""
+        return timezone.localdate() > self.period_end
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: an open campaign whose period is over says so."""
+        if self.status == self.Status.OPEN and self.has_ended:
+            return str(_("Period over, not yet closed"))
+        return self.get_status_display()
+
+    def online_refusal(self) -> str:
+        """Why the public form and API refuse answers now ("" when they take them): a closed
+        campaign, or a period that is over. Interviews and paper forms of the period may still
+        be entered until the campaign is closed."""
+        if self.status != self.Status.OPEN:
+            return str(_("This survey is closed: it no longer accepts responses."))
+        if self.has_ended:
+            return str(
+                _("This survey ended on %(date)s: it no longer accepts responses.")
+                % {"date": self.period_end.strftime("%d/%m/%Y")}
+            )
+        return ""
+
     def hash_client(self, address: str) -> str:
         """The salted SHA-256 (HMAC) of a client's address: the only trace of it stored. Keyed
         with CCHC_HASH_KEY, not the secret key, so that rotating the secret key keeps finding

@@ -2,9 +2,10 @@
 
 City administrators see, create and review every campaign and unit. Any other user sees the
 campaigns surveying one of their own units (membership of exactly that unit, not of a parent),
-and within them only those units: their results, link, QR code and poster. A unit's own focal
-points and heads review its responses and enter interviews and paper forms for it; a response
-"appears as received for reviewers of that unit only". Everything else answers 404.
+and within them only those units: their results, link, QR code and poster. A viewer reads the
+same of every surveyed unit in the subtree they view (a city viewer: the whole city). A unit's
+own focal points and heads review its responses and enter interviews and paper forms for it; a
+response "appears as received for reviewers of that unit only". Everything else answers 404.
 """
 
 from typing import Any
@@ -13,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cchc.accounts.models import Membership
-from cchc.orgunits.models import own_unit_paths
+from cchc.orgunits.models import own_or_viewed
 from cchc.surveys.models import Campaign, CampaignUnit, Response
 
 REVIEWER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
@@ -33,14 +34,10 @@ def can_manage_campaigns(user: Any) -> bool:
 
 def campaigns_for(user: Any) -> Q:
     """A filter of the campaigns `user` sees: all for city administrators; else those that
-    survey one of their own units."""
+    survey one of their own units, or a unit in the subtree a viewer views."""
     if getattr(user, "is_authenticated", False) and user.is_city_admin:
         return Q()
-    return Q(
-        pk__in=CampaignUnit.objects.filter(unit__path__in=own_unit_paths(user)).values(
-            "campaign_id"
-        )
-    )
+    return Q(pk__in=CampaignUnit.objects.filter(own_or_viewed(user)).values("campaign_id"))
 
 
 def visible_campaigns(user: Any) -> QuerySet[Campaign]:
@@ -53,7 +50,7 @@ def campaign_units_for(user: Any) -> Q:
     """A filter of the surveyed units (CampaignUnit) `user` sees."""
     if getattr(user, "is_authenticated", False) and user.is_city_admin:
         return Q()
-    return Q(unit__path__in=own_unit_paths(user))
+    return own_or_viewed(user)
 
 
 def sees_whole_campaign(user: Any) -> bool:

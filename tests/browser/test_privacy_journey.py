@@ -100,7 +100,7 @@ def test_a_respondent_proves_control_with_a_one_time_code_and_erases_their_answe
     from cchc.surveys.tests.factories import SERVICE_CODES, campaign_of
 
     settings.CCHC_PRIVACY_CODE_RATE_PER_MINUTE = 10
-    unit = campaign_of(city_admin, [(hanoi.ward_a, 100)]).units.get()
+    unit = campaign_of(city_admin, [(hanoi.ward_a, 100)], collecting=True).units.get()
     citizen = phone_page
     citizen.set_default_navigation_timeout(60_000)
     citizen.set_default_timeout(30_000)

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 @pytest.fixture
 def unit(hanoi, city_admin) -> CampaignUnit:
-    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 800)])
+    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 800)], collecting=True)
     return campaign.units.get(unit=hanoi.ward_a)
 
 

@@ -1,12 +1,13 @@
 """POST /api/v1/surveys/responses: the public submission of a survey response (no token, no
 CSRF), with the public form's size limit, throttle and validation."""
 
+import datetime
 import json
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cchc.core.models import AuditEvent
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
@@ -29,7 +30,7 @@ def _english(settings):
 
 @pytest.fixture
 def unit(hanoi, city_admin) -> CampaignUnit:
-    return campaign_of(city_admin, [(hanoi.ward_a, 1000)]).units.get()
+    return campaign_of(city_admin, [(hanoi.ward_a, 1000)], collecting=True).units.get()
 
 
 def submit(client: Client, body: Any, **extra: Any) -> Any:
@@ -116,6 +117,19 @@ def test_unknown_token_is_404_and_closed_campaign_410(client, unit, city_admin) 
     close_campaign(unit.campaign, actor=city_admin)
     response = submit(client, {"token": unit.token, "answers": answers()})
     assert response.status_code == 410
+    assert Response.objects.count() == 0
+
+
+def test_a_campaign_whose_period_is_over_is_410_with_its_end_date(client, unit) -> None:
+    campaign = unit.campaign
+    campaign.period_end = timezone.localdate() - datetime.timedelta(days=3)
+    campaign.save(update_fields=["period_end"])
+    response = submit(client, {"token": unit.token, "answers": answers()})
+    assert response.status_code == 410
+    ended = campaign.period_end.strftime("%d/%m/%Y")
+    assert response.json() == {
+        "detail": f"This survey ended on {ended}: it no longer accepts responses."
+    }
     assert Response.objects.count() == 0
 
 

@@ -340,6 +340,24 @@ def test_a_viewer_of_the_unit_reads_but_cannot_post(
     assert SelfScore.objects.get(criterion__code="1.1").points == D(14)
 
 
+def test_a_city_viewer_reads_every_self_assessment_of_the_city_and_scores_none(
+    rating_round: AssessmentRound, hanoi: Hanoi, city_viewer: User
+) -> None:
+    """Issue #17: the demo's city viewer saw "no self-assessment round"."""
+    client = client_for(city_viewer)
+    rounds = html(client.get(reverse("indices:rounds")))
+    assert "Tự đánh giá 2026" in rounds
+    assert "Phường Ba Đình" in rounds
+    assert "Phường Hoàn Kiếm" in rounds
+    assert client.get(reverse("indices:round", args=[rating_round.pk])).status_code == 200
+    other = rating_round.assessments.get(unit=hanoi.ward_b)
+    page = client.get(other.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="score-form"' not in html(page)
+    assert client.post(score_url(other, "1.1"), {"points": "10"}).status_code == 403
+    assert not SelfScore.objects.filter(assessment=other, criterion__code="1.1").exists()
+
+
 def test_council_member_reads_the_assessment(
     rating_round: AssessmentRound, assessment: Assessment, city_admin: User, inspector: User
 ) -> None:

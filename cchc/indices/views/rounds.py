@@ -114,7 +114,7 @@ def _own_assessments(user: User, rounds: Sequence[AssessmentRound]) -> dict[int,
     if not rounds:
         return found
     for assessment in (
-        Assessment.objects.of_own_units(user).filter(round__in=rounds).select_related("unit")
+        Assessment.objects.of_units_read_by(user).filter(round__in=rounds).select_related("unit")
     ):
         found[assessment.round_id].append(assessment)
     return found
@@ -181,7 +181,7 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"round": rating_round, "framework": rating_round.framework}
     if not can_see_whole_round(request.user, rating_round):
         context["own"] = (
-            Assessment.objects.of_own_units(request.user)
+            Assessment.objects.of_units_read_by(request.user)
             .filter(round=rating_round)
             .select_related("unit")
         )

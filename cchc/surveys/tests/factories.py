@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from cchc.accounts.models import User
 from cchc.orgunits.models import OrgUnit
 from cchc.surveys.actions import create_campaign, record_response, review_response
@@ -40,13 +42,19 @@ def campaign_of(
     year: int = 2026,
     margin: str = "0.05",
     questionnaire: Questionnaire | None = None,
+    collecting: bool = False,
 ) -> Campaign:
+    """A campaign of the first half of `year`; `collecting`: its period runs a month past
+    today, so that the public form and API take answers (they refuse them after the period)."""
+    end = datetime.date(year, 6, 30)
+    if collecting:
+        end = timezone.localdate() + datetime.timedelta(days=30)
     return create_campaign(
         actor=actor,
         questionnaire=questionnaire or default_questionnaire(),
         title=f"SIPAS {year}",
         start=datetime.date(year, 1, 1),
-        end=datetime.date(year, 6, 30),
+        end=end,
         margin=Decimal(margin),
         units_with_population=units,
     )

@@ -107,7 +107,7 @@ def unit(hanoi, city_admin, settings: Any) -> CampaignUnit:
     # The throttle would answer 429 to most examples: lift it so they reach the validation.
     settings.CCHC_SURVEY_RATE_PER_MINUTE = 10**9
     settings.CCHC_SURVEY_UNIT_RATE_PER_MINUTE = 10**9
-    return campaign_of(city_admin, [(hanoi.ward_a, 1000)]).units.get()
+    return campaign_of(city_admin, [(hanoi.ward_a, 1000)], collecting=True).units.get()
 
 
 def test_fuzz_examples_add_up_to_a_thousand() -> None:

@@ -120,3 +120,30 @@ def test_anonymous_sees_nothing(campaign: Campaign) -> None:
     assert not can_review(nobody, campaign.units.first())
     with pytest.raises(Http404):
         get_campaign_unit_for_user(nobody, campaign.units.first().pk)
+
+
+def test_a_city_viewer_reads_every_campaign_of_the_city_but_reviews_nothing(
+    hanoi: Hanoi, city_admin: User, city_viewer: User, campaign: Campaign, only_b: Campaign
+) -> None:
+    """The viewer role reads its unit's whole subtree (issue #17: the demo's `xem` got 404)."""
+    response = _response(campaign, hanoi.ward_b, city_admin)
+    assert set(visible_campaigns(city_viewer)) == {campaign, only_b}
+    assert get_campaign_for_user(city_viewer, only_b.pk) == only_b
+    assert set(visible_unit_ids(city_viewer, campaign) or []) == {hanoi.ward_a.pk, hanoi.ward_b.pk}
+    assert get_campaign_unit_for_user(city_viewer, _unit(campaign, hanoi.ward_b).pk)
+    assert not reviewable_units(city_viewer, campaign).exists()
+    assert not can_review(city_viewer, _unit(campaign, hanoi.ward_b))
+    with pytest.raises(Http404):
+        get_response_for_reviewer(city_viewer, response.pk)
+
+
+def test_a_city_viewer_opens_the_campaign_and_its_results_pages(
+    login: Any, hanoi: Hanoi, city_viewer: User, campaign: Campaign
+) -> None:
+    client = login(city_viewer)
+    detail = client.get(f"/surveys/{campaign.pk}/")
+    assert detail.status_code == 200
+    assert "Phường Hoàn Kiếm" in detail.content.decode()
+    assert client.get(f"/surveys/{campaign.pk}/results/").status_code == 200
+    assert campaign.title in client.get("/surveys/").content.decode()
+    assert 'data-testid="campaign-close"' not in detail.content.decode()

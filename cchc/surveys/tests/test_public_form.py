@@ -1,16 +1,17 @@
 """The public survey form (/surveys/f/<token>/): no login, Vietnamese first, no JavaScript,
 server-side validation, honeypot, contact opt-in, size and rate limits, 404/410 pages."""
 
+import datetime
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cchc.core.models import AuditEvent
 from cchc.core.privacy import CONSENT_VERSION
-from cchc.surveys.actions import close_campaign
+from cchc.surveys.actions import close_campaign, record_response
 from cchc.surveys.forms import PublicResponseForm, ResponseForm
 from cchc.surveys.models import Answer, AnswerOption, CampaignUnit, Question, Response
 from cchc.surveys.tests.factories import answers, campaign_of, default_questionnaire
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def unit(hanoi, city_admin) -> CampaignUnit:
-    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 500)])
+    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 500)], collecting=True)
     return campaign.units.get(unit=hanoi.ward_a)
 
 
@@ -44,7 +45,7 @@ def test_form_opens_in_vietnamese_without_login_and_without_scripts(client, unit
     assert response.status_code == 200
     html = response.content.decode()
     assert 'lang="vi"' in html
-    assert "Phiếu khảo sát sự hài lòng" in html
+    assert "Phần I. Nhận thức, đánh giá" in html
     assert "Phường Ba Đình" in html
     assert "Rất hài lòng" in html
     assert "<script" not in html  # no JavaScript at all: works with scripts off, loads fast
@@ -63,7 +64,7 @@ def test_form_switches_to_english_with_lang_and_remembers_it(client, unit) -> No
     response = client.get(url(unit) + "?lang=en")
     html = response.content.decode()
     assert 'lang="en"' in html
-    assert "Citizen and organisation satisfaction questionnaire" in html
+    assert "Part I. Perceptions and assessments" in html
     assert "Very satisfied" in html
     assert response.cookies["cchc_language"].value == "en"
     # The next page follows the cookie.
@@ -148,6 +149,30 @@ def test_the_same_answers_twice_are_flagged_as_duplicate(client, unit) -> None:
     assert second.status == Response.Status.FLAGGED
 
 
+def test_a_repeat_is_told_on_the_thanks_page_that_it_will_be_checked(client, unit) -> None:
+    """Issue #17: a second try (with scripts off, say) was flagged while the thanks page said
+    nothing. The first response's thanks page says nothing more; the repeat's says so."""
+    first = client.get(post(client, unit, form_data())["Location"]).content.decode()
+    assert 'data-testid="survey-held"' not in first
+    repeat = post(client, unit, form_data())
+    assert "held=1" in repeat["Location"]
+    page = client.get(repeat["Location"]).content.decode()
+    assert 'data-testid="survey-held"' in page
+    assert "cán bộ" in page
+    assert "Ông/Bà" in page
+    honeypot = post(client, unit, {**form_data(rating=4), "website": "http://spam.example"})
+    assert "held" not in honeypot["Location"]  # robots are not told
+
+
+def test_the_page_shows_the_campaign_title_and_loads_the_font(client, unit) -> None:
+    """The questionnaire's title may carry a note for officials ("mẫu để điều chỉnh")."""
+    html = client.get(url(unit)).content.decode()
+    assert '<h1 class="h4 mb-1">SIPAS 2026</h1>' in html
+    assert "mẫu để điều chỉnh" not in html
+    assert "be-vietnam-pro.css" in html
+    assert 'action=""' not in html
+
+
 def test_contact_is_stored_only_when_the_respondent_opts_in(client, unit) -> None:
     response = post(client, unit, {**form_data(), "share_contact": "on", "contact": "0912 345 678"})
     assert response.status_code == 302
@@ -210,6 +235,25 @@ def test_closed_campaign_answers_410_and_stores_nothing(client, unit, city_admin
     assert response.status_code == 410
     assert 'data-status="410"' in response.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_a_campaign_whose_period_is_over_refuses_answers_with_its_end_date(
+    client, unit, city_admin
+) -> None:
+    campaign = unit.campaign
+    campaign.period_end = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save(update_fields=["period_end"])
+    page = client.get(url(unit))
+    assert page.status_code == 410
+    ended = campaign.period_end.strftime("%d/%m/%Y")
+    assert f"kết thúc ngày {ended}" in page.content.decode()
+    assert post(client, unit, form_data()).status_code == 410
+    assert Response.objects.count() == 0
+    # An interviewer's form of the period may still be entered until the campaign is closed.
+    record_response(unit, answers(), channel="interviewer", actor=city_admin)
+    listed = Client()
+    listed.force_login(city_admin)
+    assert "Đã hết thời gian thu thập" in listed.get("/surveys/").content.decode()
 
 
 def test_oversized_body_is_refused_with_413(client, unit) -> None:

@@ -16,7 +16,7 @@ MINUTE = 1_800_000_000 - 1_800_000_000 % 60  # the start of some minute, as epoc
 
 @pytest.fixture
 def units(hanoi, city_admin) -> list[CampaignUnit]:
-    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 500)])
+    campaign = campaign_of(city_admin, [(hanoi.ward_a, 1000), (hanoi.ward_b, 500)], collecting=True)
     return list(campaign.units.order_by("pk"))
 
 

@@ -9,7 +9,9 @@ site's language cookie, so the submission and the thank-you page follow.
 
 A submission: size limit (413), rate limit per client and per unit (throttle.py: 429), the form,
 then record_response on the web channel with the client's salted address hash. A filled-in
-honeypot stores the response flagged, not dropped. The address itself is never stored.
+honeypot stores the response flagged, not dropped. The address itself is never stored. A
+response flagged because the same client sent the same answers before (a shared connection, a
+second try) is said so on the thank-you page: a reviewer checks it before it counts.
 """
 
 from urllib.parse import urlencode
@@ -30,7 +32,7 @@ from cchc.orgunits.queries import committee, home_province
 from cchc.surveys import throttle
 from cchc.surveys.actions import record_response
 from cchc.surveys.forms import PublicResponseForm
-from cchc.surveys.models import Campaign, CampaignUnit, Response
+from cchc.surveys.models import CampaignUnit, Response
 
 
 def find_campaign_unit(token: str) -> CampaignUnit | None:
@@ -87,7 +89,7 @@ def _unavailable(request: HttpRequest, campaign_unit: CampaignUnit | None) -> Ht
         request,
         410,
         _("This survey is closed"),
-        _("The survey has ended and no longer accepts responses. Thank you for your interest."),
+        campaign_unit.campaign.online_refusal() + " " + _("Thank you for your interest."),
     )
 
 
@@ -135,7 +137,7 @@ def error_summary(form: PublicResponseForm) -> list[dict[str, str]]:
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     language, chosen = _language(request)
     campaign_unit = find_campaign_unit(token)
-    if campaign_unit is None or campaign_unit.campaign.status != Campaign.Status.OPEN:
+    if campaign_unit is None or campaign_unit.campaign.online_refusal():
         return _remember(_unavailable(request, campaign_unit), language, chosen)
     questionnaire = campaign_unit.campaign.questionnaire
     if request.method == "GET":
@@ -162,9 +164,14 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_record_error(error)
         else:
-            thanks = reverse("surveys:public_thanks", args=[token])
+            query = {}
             if stored.receipt:  # a contact was kept: the receipt proves control later
-                thanks += "?" + urlencode({"receipt": stored.receipt})
+                query["receipt"] = stored.receipt
+            if stored.status == Response.Status.FLAGGED and not form.is_robot():
+                query["held"] = "1"  # a repeat from the same client: say it will be checked
+            thanks = reverse("surveys:public_thanks", args=[token])
+            if query:
+                thanks += "?" + urlencode(query)
             return _remember(redirect(thanks), language, chosen)
     return _render_form(request, campaign_unit, form, 422)
 
@@ -181,6 +188,7 @@ def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
     receipt = request.GET.get("receipt", "").strip().upper()[:16]
     if receipt and not campaign_unit.responses.filter(receipt=receipt).exists():
         receipt = ""
-    context = {"campaign_unit": campaign_unit, "receipt": receipt}
+    held = request.GET.get("held") == "1"
+    context = {"campaign_unit": campaign_unit, "receipt": receipt, "held": held}
     response = render(request, "surveys/public_thanks.html", context)
     return _remember(response, language, chosen)
