@@ -12,7 +12,7 @@ wards for the citizens.
 The server: `gunicorn -c config/gunicorn.conf.py config.wsgi` as docs/operations.md runs it,
 with DEBUG off, a secret key of its own, DJANGO_ALLOWED_HOSTS, DATABASE_URL (or
 CCHC_SQLITE_PATH), CCHC_PROXY_COUNT=1 (the load generator plays the proxy, giving each client
-its own address), the documented default of 3 workers (CCHC_WEB_WORKERS) and persistent
+its own address), the documented default of 3 workers (CCHC_WEB_WORKERS overrides) and persistent
 connections (DB_CONN_MAX_AGE=60). DJANGO_HTTPS stays off: loopback HTTP, no TLS proxy.
 
 Measured for SECONDS seconds (`--duration`), two load processes:
@@ -59,7 +59,7 @@ from sipas_load import exchange, free_port, percentile, petition_submit, submiss
 
 BENCH = "rush"
 PG_URL = os.environ.get("CCHC_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_rush")
-WORKERS = 3  # CCHC_WEB_WORKERS' documented default (docs/operations.md)
+WORKERS = int(os.environ.get("CCHC_WEB_WORKERS", 3))  # the documented default (docs/operations.md)
 TASKS = 12  # tasks in each official's plan
 SURVEY_RATE = 20  # submissions a second
 PETITION_RATE = 10
