@@ -208,7 +208,7 @@ class Kind:
     done: str
 
 
-KINDS = {
+KINDS: dict[str, Kind] = {
     ImportRun.Kind.DOSSIERS: Kind(
         Dossier, DOSSIER_COLUMNS, DOSSIER_LOAD, check_dossiers, "received_at", "returned_at"
     ),

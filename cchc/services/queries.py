@@ -206,7 +206,8 @@ def city_points(months: list[datetime.date]) -> dict[datetime.date, Decimal]:
     )
     rows = DossierCount.objects.filter(month__in=months).order_by().values("month")
     for row in rows.annotate(**{f: Sum(f) for f in COUNT_FIELDS}):
-        totals[row["month"]].update({f: row[f] or 0 for f in COUNT_FIELDS})
+        values: dict[str, Any] = dict(row)
+        totals[values["month"]].update({f: values[f] or 0 for f in COUNT_FIELDS})
     feedback = FeedbackCount.objects.filter(month__in=months).order_by().values("month")
     sums = feedback.annotate(r=Sum("received"), t=Sum("on_time"), u=Sum("unsatisfied"))
     for row in sums:
