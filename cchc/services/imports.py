@@ -356,6 +356,10 @@ def _import(
     if not first:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {LOAD_TABLE}")
+            if connection.vendor == "postgresql" and run.rows >= CHUNK:
+                # A large load: fresh planner statistics before the recount and the pages read
+                # the table (autovacuum would get to it later).
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(kind.model._meta.db_table)}")
     return touched
 
 

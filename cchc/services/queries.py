@@ -102,6 +102,10 @@ def dossier_count_sql(
     start, end = month_bounds(month)
     at = end - EVALUATED
     units, unit_params = _units_in("d", unit_ids)
+    table = _table(Dossier)
+    # "Handled in the month" as three disjoint branches, each driven by its own index range
+    # (received in the month; received before it and returned in or after it; still open).
+    # COALESCE keeps the planners off the received_at index where returned_at's is the bound.
     done = "d.returned_at IS NOT NULL AND d.returned_at < %s"
     on_time = f"(({done} AND d.returned_at <= d.due_at) OR (NOT ({done}) AND d.due_at > %s))"
     late = f"(({done} AND d.returned_at > d.due_at) OR (NOT ({done}) AND d.due_at <= %s))"
@@ -120,30 +124,20 @@ def dossier_count_sql(
             SUM(CASE WHEN d.digitised THEN 1 ELSE 0 END),
             SUM(CASE WHEN d.procedure_id IS NOT NULL THEN 1 ELSE 0 END),
             SUM(CASE WHEN d.rating = %s OR d.has_feedback OR {late} THEN 1 ELSE 0 END)
-        FROM {_table(Dossier)} d
-        WHERE ((d.received_at >= %s AND d.received_at < %s)
-           OR (d.received_at < %s AND d.returned_at >= %s)
-           OR (d.received_at < %s AND d.returned_at IS NULL)) {units}
+        FROM (
+            SELECT * FROM {table} d
+            WHERE d.received_at >= %s AND d.received_at < %s {units}
+            UNION ALL
+            SELECT * FROM {table} d
+            WHERE COALESCE(d.received_at, d.received_at) < %s AND d.returned_at >= %s {units}
+            UNION ALL
+            SELECT * FROM {table} d
+            WHERE COALESCE(d.received_at, d.received_at) < %s AND d.returned_at IS NULL {units}
+        ) d
         GROUP BY d.unit_id, d.procedure_code
     """  # noqa: S608 (table names from model meta; values are parameters)
-    params = [
-        month,
-        start,
-        end,
-        end,
-        at,
-        online,
-        bad,
-        end,
-        end,
-        at,
-        start,
-        end,
-        start,
-        start,
-        start,
-        *unit_params,
-    ]
+    params = [month, start, end, end, at, online, bad, end, end, at]
+    params += [start, end, *unit_params, start, start, *unit_params, start, *unit_params]
     return sql, _adapt(params)
 
 
