@@ -28,6 +28,7 @@ cchc_bench_services (CCHC_BENCH_PG_URL overrides the server part, CCHC_BENCH_PG_
 
 import datetime
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -343,8 +344,7 @@ def measure(database: str) -> None:
         "ms",
     )
     if not given:
-        path.unlink()
-        baseline.unlink()
+        shutil.rmtree(path.parent)
 
 
 if __name__ == "__main__":
