@@ -14,15 +14,21 @@ Measured, on SQLite and on PostgreSQL (each in its own process):
   dossiers set-wise, then score every unit through the composite engine): median of 3 (target
   < 5 s), and the scoring alone from the stored counts;
 - baseline in the same process: the same month's rates with pandas over the same dossiers held
-  in memory (the "columnar" alternative), whose on-time counts must equal ours;
+  in memory (the "columnar" alternative), whose on-time counts must equal ours; and, when the
+  optional `duckdb` is importable (not a project dependency: e.g. PYTHONPATH to a directory it
+  was installed in with `uv pip install --target`), DuckDB's over the CSV and over a Parquet
+  file written from it;
 - a unit's late-dossier page: median server time of 5 requests (target < 300 ms).
 
-Run: .venv/bin/python bench/services.py [sqlite|postgres]. PostgreSQL: a database
-cchc_bench_services (CCHC_BENCH_PG_URL overrides the server part).
+Run: .venv/bin/python bench/services.py [sqlite|postgres]. CCHC_BENCH_SERVICES_CSV=path reuses
+a CSV (and its .npz) that an earlier run generated with the same number of rows in the same
+month, kept aside. PostgreSQL: a database
+cchc_bench_services (CCHC_BENCH_PG_URL overrides the server part, CCHC_BENCH_PG_DB the name).
 """
 
 import datetime
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -36,9 +42,15 @@ from _common import emit, max_rss_mb, median_seconds, run_on_databases, timed
 BENCH = "services"
 ROWS = int(os.environ.get("CCHC_BENCH_SERVICES_ROWS", "10000000"))
 PG_SERVER = os.environ.get("CCHC_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/x")
-PG_URL = PG_SERVER.rsplit("/", 1)[0] + "/cchc_bench_services"
+PG_URL = (
+    PG_SERVER.rsplit("/", 1)[0] + "/" + os.environ.get("CCHC_BENCH_PG_DB", "cchc_bench_services")
+)
 UNITS, DEPARTMENTS, PROCEDURES = 160, 60, 200
 COMPUTE_TARGET_S, PAGE_TARGET_S, MEMORY_TARGET_MB = 5.0, 0.3, 1024
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def months() -> list[datetime.date]:
@@ -75,57 +87,73 @@ def build_units() -> list[Any]:
     return units
 
 
-CHUNK = 500_000
+CHUNK = 200_000
+
+
+def _text(values: np.ndarray) -> np.ndarray:
+    return values.astype(np.dtypes.StringDType())
+
+
+def _minutes(moments: np.ndarray) -> np.ndarray:
+    """datetime64[m] as `YYYY-MM-DD HH:MM` (C ufuncs of numpy.strings, no Python per row)."""
+    return np.strings.replace(_text(np.datetime_as_string(moments, unit="m")), "T", " ")
+
+
+def _flag(mask: np.ndarray) -> np.ndarray:
+    return _text(np.where(mask, "1", "0"))
 
 
 def generate(path: Path, codes: list[str], rows: int, seed: int = 21) -> Path:
-    """Write the dossiers CSV in chunks of CHUNK rows (bounded memory); keep the columns the
-    pandas baseline needs in a .npz beside it, read back only after the import."""
+    """Write the dossiers CSV in chunks of CHUNK rows (bounded memory), each chunk's lines
+    built column-wise with numpy's string ufuncs; keep the columns the pandas baseline needs
+    in a .npz beside it, read back only after the import."""
+    from cchc.services.imports import DOSSIER_COLUMNS
+
     rng = np.random.default_rng(seed)
     span = months()
-    start = pd.Timestamp(span[0])
-    end = pd.Timestamp(datetime.date.today().replace(day=1))
-    seconds = int((end - start).total_seconds())
+    start = np.datetime64(span[0], "m")
+    minutes = int((np.datetime64(datetime.date.today().replace(day=1), "m") - start).astype(int))
     weight = rng.lognormal(0, 0.8, len(codes))
     p = weight / weight.sum()
     code_array = np.array(codes)
+    unit_text = _text(code_array)
     late_of_unit = np.where(np.arange(len(codes)) % 25 == 15, 0.25, 0.03)
     parts: dict[str, list[np.ndarray]] = {"unit": [], "received": [], "due": [], "returned": []}
-    for offset in range(0, rows, CHUNK):
-        n = min(CHUNK, rows - offset)
-        unit = rng.choice(len(codes), size=n, p=p).astype(np.int16)
-        received = (start + pd.to_timedelta(rng.integers(0, seconds - 86400 * 20, n), "s")).floor(
-            "min"
-        )
-        due = received + pd.to_timedelta(rng.integers(3, 16, n), "D")
-        late = rng.random(n) < late_of_unit[unit]
-        took = np.where(late, rng.uniform(1.05, 1.6, n), rng.uniform(0.2, 0.98, n))
-        returned = (received + (due - received) * took).floor("min")
-        open_ = rng.random(n) < 0.03
-        online = rng.random(n) < 0.6
-        frame = pd.DataFrame(
-            {
-                "ma_ho_so": np.char.add("HS", np.arange(offset, offset + n).astype(str)),
-                "ma_tthc": np.char.add("1.", (rng.integers(0, PROCEDURES, n) + 100000).astype(str)),
-                "ma_don_vi": code_array[unit],
-                "kenh_nop": np.where(online, "truc_tuyen", "truc_tiep"),
-                "ngay_tiep_nhan": received.strftime("%Y-%m-%d %H:%M"),
-                "han_xu_ly": due.strftime("%Y-%m-%d %H:%M"),
-                "ngay_tra_ket_qua": np.where(open_, "", returned.strftime("%Y-%m-%d %H:%M")),
-                "toan_trinh": (online & (rng.random(n) < 0.5)).astype(int),
-                "thanh_toan_truc_tuyen": (online & (rng.random(n) < 0.4)).astype(int),
-                "ket_qua_dien_tu": (rng.random(n) < 0.5).astype(int),
-                "so_hoa": (rng.random(n) < 0.7).astype(int),
-                "danh_gia": np.where(rng.random(n) < 0.02, "khong_hai_long", ""),
-            }
-        )
-        frame.to_csv(path, index=False, header=offset == 0, mode="w" if offset == 0 else "a")
-        parts["unit"].append(unit)
-        parts["received"].append(received.values.astype("datetime64[m]"))
-        parts["due"].append(due.values.astype("datetime64[m]"))
-        parts["returned"].append(
-            np.where(open_, np.datetime64("NaT"), returned.values).astype("datetime64[m]")
-        )
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(",".join(DOSSIER_COLUMNS) + "\n")
+        for offset in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - offset)
+            unit = rng.choice(len(codes), size=n, p=p).astype(np.int16)
+            received = start + rng.integers(0, minutes - 1440 * 20, n).astype("timedelta64[m]")
+            due = received + (rng.integers(3, 16, n) * 1440).astype("timedelta64[m]")
+            late = rng.random(n) < late_of_unit[unit]
+            took = np.where(late, rng.uniform(1.05, 1.6, n), rng.uniform(0.2, 0.98, n))
+            span_m = (due - received).astype(np.int64)
+            returned = received + np.floor(span_m * took).astype("timedelta64[m]")
+            open_ = rng.random(n) < 0.03
+            online = rng.random(n) < 0.6
+            columns = [
+                np.strings.add("HS", _text(np.arange(offset, offset + n))),
+                np.strings.add("1.", _text(rng.integers(0, PROCEDURES, n) + 100000)),
+                unit_text[unit],
+                _text(np.where(online, "truc_tuyen", "truc_tiep")),
+                _minutes(received),
+                _minutes(due),
+                np.where(open_, _text(np.array([""])), _minutes(returned)),
+                _flag(online & (rng.random(n) < 0.5)),
+                _flag(online & (rng.random(n) < 0.4)),
+                _flag(rng.random(n) < 0.5),
+                _flag(rng.random(n) < 0.7),
+                _text(np.where(rng.random(n) < 0.02, "khong_hai_long", "")),
+            ]
+            line = columns[0]
+            for column in columns[1:]:
+                line = np.strings.add(np.strings.add(line, ","), column)
+            handle.write("\n".join(line.tolist()) + "\n")
+            parts["unit"].append(unit)
+            parts["received"].append(received)
+            parts["due"].append(due)
+            parts["returned"].append(np.where(open_, np.datetime64("NaT", "m"), returned))
     baseline = path.with_suffix(".npz")
     np.savez(baseline, codes=code_array, **{k: np.concatenate(v) for k, v in parts.items()})
     return baseline
@@ -157,6 +185,55 @@ def pandas_on_time(frame: pd.DataFrame, month: datetime.date) -> dict[str, tuple
     return {u: (int(r["size"]), int(r["sum"])) for u, r in grouped.iterrows()}
 
 
+DUCKDB_ON_TIME = """
+    SELECT unit, COUNT(*) AS handled,
+        SUM(CASE WHEN (returned IS NOT NULL AND returned < $end AND returned <= due)
+                   OR (NOT (returned IS NOT NULL AND returned < $end) AND due > $at)
+            THEN 1 ELSE 0 END) AS on_time
+    FROM dossiers
+    WHERE received < $end AND (returned IS NULL OR returned >= $start)
+    GROUP BY unit
+"""
+
+
+def duckdb_on_time(csv: Path, month: datetime.date) -> dict[str, Any] | None:
+    """The same month's (handled, on time) per unit with DuckDB (optional: None when it is not
+    installed; not a project dependency): over the CSV itself, and over a Parquet file written
+    from it (the columnar store the decision weighed), with the conversion's time."""
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    start = pd.Timestamp(month)
+    end = start + pd.offsets.MonthBegin(1)
+    params = {"start": start, "end": end, "at": end - pd.Timedelta(minutes=1)}
+    parquet = csv.with_suffix(".parquet")
+    columns = (
+        "ma_don_vi AS unit, strptime(ngay_tiep_nhan, '%Y-%m-%d %H:%M') AS received, "
+        "strptime(han_xu_ly, '%Y-%m-%d %H:%M') AS due, "
+        "CASE WHEN ngay_tra_ket_qua = '' THEN NULL "
+        "ELSE strptime(ngay_tra_ket_qua, '%Y-%m-%d %H:%M') END AS returned"
+    )
+    source = f"(SELECT {columns} FROM read_csv('{csv}', all_varchar = true))"  # noqa: S608 (the bench's own file)
+    con = duckdb.connect()
+    out: dict[str, Any] = {}
+
+    def query(table: str) -> dict[str, tuple[int, int]]:
+        sql = DUCKDB_ON_TIME.replace("FROM dossiers", f"FROM {table}")
+        rows = con.execute(sql, params).fetchall()
+        return {u: (int(h), int(t)) for u, h, t in rows}
+
+    out["csv_s"], out["counts"] = timed(lambda: query(source))
+    out["convert_s"], _ = timed(
+        lambda: con.execute(f"COPY {source} TO '{parquet}' (FORMAT parquet)")
+    )
+    out["parquet_s"] = median_seconds(
+        lambda: query(f"read_parquet('{parquet}')"), repeat=3, warmup=1
+    )
+    parquet.unlink()
+    return out
+
+
 def measure(database: str) -> None:
     from tempfile import mkdtemp
 
@@ -168,20 +245,32 @@ def measure(database: str) -> None:
     from cchc.services.models import ImportRun, MonthScore
 
     units = build_units()
-    path = Path(mkdtemp(prefix="cchc-services-")) / "dossiers.csv"
-    gen_s, baseline = timed(lambda: generate(path, [u.code for u in units], ROWS))
-    print(
-        f"{BENCH} [{database}]: generated {ROWS:,} dossiers "
-        f"({path.stat().st_size / 1e6:,.0f} MB CSV) in {gen_s:.1f} s"
-    )
+    given = os.environ.get("CCHC_BENCH_SERVICES_CSV")
+    if given:  # a CSV generated by an earlier run (same rows, same month), with its .npz
+        path, baseline = Path(given), Path(given).with_suffix(".npz")
+        print(f"{BENCH} [{database}]: reusing {path} ({path.stat().st_size / 1e6:,.0f} MB)")
+    else:
+        path = Path(mkdtemp(prefix="cchc-services-")) / "dossiers.csv"
+        gen_s, baseline = timed(lambda: generate(path, [u.code for u in units], ROWS))
+        print(
+            f"{BENCH} [{database}]: generated {ROWS:,} dossiers "
+            f"({path.stat().st_size / 1e6:,.0f} MB CSV) in {gen_s:.1f} s, at {path}"
+        )
     rss_before = max_rss_mb()
+    print(f"{BENCH} [{database}]: load average before the import: {_load()}", flush=True)
+    cpu = time.process_time()
     import_s, _run = timed(
         lambda: import_source(
             path_source(str(path)), ImportRun.Kind.DOSSIERS, name="bench", actor=None
         )
     )
     emit(BENCH, f"{database}: import {ROWS:,} dossiers (check + write + recount)", import_s, "s")
+    cpu_s = time.process_time() - cpu
     emit(BENCH, f"{database}:   import rate", int(ROWS / import_s), "rows/s")
+    emit(
+        BENCH, f"{database}:   import CPU time of this process (the machine is shared)", cpu_s, "s"
+    )
+    print(f"{BENCH} [{database}]: load average after the import: {_load()}", flush=True)
     peak = max_rss_mb()
     emit(
         BENCH,
@@ -200,6 +289,14 @@ def measure(database: str) -> None:
         pandas_s,
         "s",
     )
+    duck = duckdb_on_time(path, month)
+    if duck is None:
+        print(f"{BENCH} [{database}]: DuckDB not installed: its comparison is skipped")
+    else:
+        assert duck["counts"] == expected, "DuckDB's counts differ from pandas"
+        emit(BENCH, f"{database}: DuckDB, the same month over the CSV", duck["csv_s"], "s")
+        emit(BENCH, f"{database}:   CSV to Parquet once", duck["convert_s"], "s")
+        emit(BENCH, f"{database}:   DuckDB over the Parquet, median of 3", duck["parquet_s"], "s")
     compute_s = median_seconds(
         lambda: refresh_months([month], actor=None, reason="bench"), repeat=3, warmup=0
     )
@@ -224,11 +321,12 @@ def measure(database: str) -> None:
     client.force_login(admin)
     late_unit = units[DEPARTMENTS + 15]  # every 25th unit is late: index 75
     url = f"/services/unit/{late_unit.pk}/{month.year}/{month.month}/late/"
-    times = []
+    times, cpu_times = [], []
     for _ in range(6):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - start)
+        cpu_times.append(time.process_time() - cpu)
         assert response.status_code == 200
     page_s = statistics.median(times[1:])
     emit(
@@ -239,8 +337,14 @@ def measure(database: str) -> None:
         target=f"< {1000 * PAGE_TARGET_S:g} ms",
         ok=page_s < PAGE_TARGET_S,
     )
-    path.unlink()
-    baseline.unlink()
+    emit(
+        BENCH,
+        f"{database}:   of which this process's CPU (the rest: the database, the shared CPU)",
+        1000 * statistics.median(cpu_times[1:]),
+        "ms",
+    )
+    if not given:
+        shutil.rmtree(path.parent)
 
 
 if __name__ == "__main__":

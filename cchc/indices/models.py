@@ -161,6 +161,7 @@ class Criterion(models.Model):
 
 
 NATIONAL = "00"  # the province code of a national figure (an average), never ranked
+SERVICE_INDEX = "d766"  # the Decision 766 index as the Portal publishes it (migration 0003)
 
 
 class ExternalIndex(models.Model):

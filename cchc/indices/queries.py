@@ -17,6 +17,7 @@ from cchc.accounts.models import Membership
 from cchc.core.rounding import half_up
 from cchc.indices.models import (
     NATIONAL,
+    SERVICE_INDEX,
     Assessment,
     Criterion,
     ExternalIndex,
@@ -25,7 +26,7 @@ from cchc.indices.models import (
 )
 from cchc.plans.models import TaskStatus, status_filter
 from cchc.plans.queries import counted_tasks
-from cchc.services.queries import handling_results
+from cchc.services.queries import city_points, first_of, handling_results, months_between
 
 CENT = Decimal("0.01")
 MAX_SCORE = Decimal(100_000)  # an external index's score must stay below it
@@ -193,6 +194,20 @@ def trend(index: ExternalIndex, province_code: str) -> list[ExternalResult]:
             "year", "month"
         )
     )
+
+
+def city_service_points(
+    index: ExternalIndex, province_code: str, results: list[ExternalResult]
+) -> dict[tuple[int, int], Decimal] | None:
+    """For the Decision 766 index shown for the home province: the city's own total per month
+    computed from its dossier data (cchc.services), by (year, month), over the published months
+    and the last 12 — None for any other index or province."""
+    if index.code != SERVICE_INDEX or province_code != settings.CCHC_HOME_PROVINCE:
+        return None
+    today = datetime.date.today()
+    recent = months_between(first_of(today - datetime.timedelta(days=335)), today)
+    months = {datetime.date(r.year, r.month, 1) for r in results if r.month} | set(recent)
+    return {(m.year, m.month): v for m, v in city_points(sorted(months)).items()}
 
 
 def national(index: ExternalIndex) -> dict[tuple[int, int | None], ExternalResult]:

@@ -5,6 +5,7 @@ Each is atomic and audited; the imports (imports.py) call `refresh_months`."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -39,20 +40,32 @@ from cchc.services.queries import (
 )
 
 
-def _recount(month: datetime.date) -> None:
-    DossierCount.objects.filter(month=month).delete()
-    FeedbackCount.objects.filter(month=month).delete()
+def _recount(month: datetime.date, unit_ids: list[int] | None) -> None:
+    """Recount the month's DossierCount and FeedbackCount rows, of every unit or only of
+    `unit_ids` (the other units' rows stay as they are)."""
+    dossiers = DossierCount.objects.filter(month=month)
+    feedback = FeedbackCount.objects.filter(month=month)
+    if unit_ids is not None:
+        dossiers, feedback = (
+            dossiers.filter(unit_id__in=unit_ids),
+            feedback.filter(unit_id__in=unit_ids),
+        )
+    dossiers.delete()
+    feedback.delete()
     with connection.cursor() as cursor:
-        cursor.execute(*dossier_count_sql(month))
-        cursor.execute(*feedback_count_sql(month))
+        cursor.execute(*dossier_count_sql(month, unit_ids))
+        cursor.execute(*feedback_count_sql(month, unit_ids))
 
 
-def score_month(month: datetime.date, framework: Framework | None = None) -> list[MonthScore]:
-    """Store the month's scores from its counts (every unit with a dossier handled), replacing
-    the earlier ones. Internal: callers check the freeze and are atomic."""
+def score_month(
+    month: datetime.date, framework: Framework | None = None, unit_ids: list[int] | None = None
+) -> list[MonthScore]:
+    """Store the month's scores from its counts (every unit with a dossier handled, or only
+    `unit_ids`), replacing the earlier ones. Internal: callers check the freeze and are
+    atomic."""
     framework = framework or default_framework()
     scheme = scoring.parse_framework(framework.document)
-    counts = unit_counts(month)
+    counts = unit_counts(month, unit_ids)
     rates = {str(u): scoring.rates(c) for u, c in counts.items() if c["handled"]}
     pts = scoring.points(scheme, rates)
     now = timezone.now()
@@ -70,28 +83,41 @@ def score_month(month: datetime.date, framework: Framework | None = None) -> lis
         )
         for u in rates
     ]
-    MonthScore.objects.filter(month=month).delete()
+    stale = MonthScore.objects.filter(month=month)
+    if unit_ids is not None:
+        stale = stale.filter(unit_id__in=unit_ids)
+    stale.delete()
     return MonthScore.objects.bulk_create(rows, batch_size=1000)
 
 
 @transaction.atomic
-def refresh_months(months: list[datetime.date], *, actor: Any, reason: str) -> list[datetime.date]:
-    """Recount and rescore each given month that is not closed; notify the units whose on-time
-    rate fell below the framework's alert threshold. Returns the months refreshed. Audits
-    `services.recompute` with the months and the reason (an import, a command)."""
+def refresh_months(
+    months: list[datetime.date],
+    *,
+    actor: Any,
+    reason: str,
+    units: Mapping[datetime.date, Collection[int]] | None = None,
+) -> list[datetime.date]:
+    """Recount and rescore each given month that is not closed — every unit, or with `units`
+    only the units given for each month (an import's touched pairs); notify the units whose
+    on-time rate fell below the framework's alert threshold. Returns the months refreshed.
+    Audits `services.recompute` with the months, the number of units and the reason (an
+    import, a command)."""
     wanted = sorted({first_of(m) for m in months})
     frozen = frozen_months(wanted)
     done = [m for m in wanted if m not in frozen]
     framework = default_framework()
     for month in done:
-        _recount(month)
-        stored = score_month(month, framework)
+        unit_ids = None if units is None else sorted(units.get(month, ()))
+        _recount(month, unit_ids)
+        stored = score_month(month, framework, unit_ids)
         notify_low_on_time(month, stored, framework)
     audit.record(
         actor,
         "services.recompute",
         details={
             "months": [f"{m:%Y-%m}" for m in done],
+            "units": "all" if units is None else len(set().union(*units.values())),
             "skipped_closed": [f"{m:%Y-%m}" for m in sorted(frozen)],
             "reason": reason,
         },

@@ -1,24 +1,28 @@
 """Imports of dossiers and feedback (docs/domain/service-index.md, "Import format"): CSV (UTF-8)
 or XLSX with a header row, from a file, an upload or the API's JSON rows.
 
-Two streamed passes over the source, so memory stays bounded whatever its size: the first
-checks every row (every error is kept, up to 10,000, with its row number and column) and writes
-nothing; only a clean file is written, in one transaction, in batches upserted by code (a
-re-import updates a dossier's progress). Then the months it touched are recounted and rescored
-(closed months excepted). All or nothing per file; audited `services.import`.
+One streamed pass in chunks of CHUNK rows, so memory stays bounded whatever the file's size.
+Each chunk is checked column-wise (pandas; an error message is built only for a failing row:
+every error is counted, the first 10,000 kept with their row number and column); while no
+error has been found, its rows are upserted by code (a re-import updates a dossier's
+progress) through a temporary table, in the import's one transaction. A file with any error
+is rolled back whole and its errors saved for the downloadable report. Then the (unit, month)
+pairs the file touched, new and former values alike, are recounted and rescored (closed months
+excepted). All or nothing per file; audited `services.import`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
-from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,39 +30,14 @@ from cchc.core import audit
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures.models import Procedure
 from cchc.services.actions import refresh_months
+from cchc.services.checks import Errors, Lookups, check_dossiers, check_feedback
 from cchc.services.models import (
-    Channel,
     Dossier,
-    DossierRating,
     Feedback,
-    FeedbackRating,
     ImportRun,
 )
-from cchc.services.queries import first_of, months_between
 
-BATCH = 5000
-COPY_COLUMNS = [
-    "code",
-    "procedure_code",
-    "procedure_id",
-    "unit_id",
-    "channel",
-    "received_at",
-    "due_at",
-    "returned_at",
-    "full_online",
-    "paid_online",
-    "e_result",
-    "digitised",
-    "rating",
-    "has_feedback",
-]
-_Row = namedtuple(
-    "_Row",
-    "code procedure_code procedure_id unit_id channel received_at due_at returned_at "
-    "full_online paid_online e_result digitised rating has_feedback",
-)
-MAX_ERRORS = 10_000
+CHUNK = 100_000
 DOSSIER_COLUMNS = (
     "ma_ho_so",
     "ma_tthc",
@@ -82,15 +61,27 @@ FEEDBACK_COLUMNS = (
     "ngay_xu_ly",
     "danh_gia",
 )
-FLAGS = {
-    "toan_trinh": "full_online",
-    "thanh_toan_truc_tuyen": "paid_online",
-    "ket_qua_dien_tu": "e_result",
-    "so_hoa": "digitised",
-}
+# Database columns written, in order; the text ones are never NULL.
+DOSSIER_LOAD = (
+    "code",
+    "procedure_code",
+    "procedure_id",
+    "unit_id",
+    "channel",
+    "received_at",
+    "due_at",
+    "returned_at",
+    "full_online",
+    "paid_online",
+    "e_result",
+    "digitised",
+    "rating",
+)
+FEEDBACK_LOAD = ("code", "unit_id", "dossier_code", "received_at", "due_at", "handled_at", "rating")
+TEXT_COLUMNS = ("code", "procedure_code", "channel", "rating", "dossier_code")
 
-Row = tuple[int, dict[str, Any]]
-Source = Callable[[], Iterator[Row]]
+# A chunk of rows: the file's columns as text, indexed by the rows' numbers in the file.
+Source = Callable[[], Iterator[pd.DataFrame]]
 
 
 class ImportRefused(Exception):
@@ -104,23 +95,60 @@ class ImportRefused(Exception):
 # --- reading ------------------------------------------------------------------------------
 
 
-def _csv_rows(opener: Callable[[], io.TextIOBase | Any]) -> Source:
-    def rows() -> Iterator[Row]:
+def _csv_chunks(opener: Callable[[], Any]) -> Source:
+    def chunks() -> Iterator[pd.DataFrame]:
         handle = opener()
         try:
-            reader = csv.reader(handle)
-            header = [h.strip().lstrip("\ufeff").lower() for h in next(reader, [])]
-            for number, values in enumerate(reader, 2):
-                if any(v.strip() for v in values):
-                    yield number, dict(zip(header, values, strict=False))
+            reader = pd.read_csv(
+                handle,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                index_col=False,
+                chunksize=CHUNK,
+            )
+            number = 2  # the header is row 1
+            for frame in reader:
+                frame.index = pd.RangeIndex(number, number + len(frame))
+                number += len(frame)
+                frame.columns = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
+                yield frame.fillna("")
+        except pd.errors.EmptyDataError:
+            return
         finally:
             handle.close()
 
-    return rows
+    return chunks
 
 
-def _xlsx_rows(opener: Callable[[], Any]) -> Source:
-    def rows() -> Iterator[Row]:
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _row_chunks(rows: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[pd.DataFrame]:
+    """Chunks of numbered rows (XLSX, JSON), every cell as text."""
+    numbers: list[int] = []
+    records: list[dict[str, str]] = []
+    for number, data in rows:
+        numbers.append(number)
+        records.append({str(k): _text(v) for k, v in data.items()})
+        if len(records) >= CHUNK:
+            yield pd.DataFrame.from_records(records, index=numbers).fillna("")
+            numbers, records = [], []
+    if records:
+        yield pd.DataFrame.from_records(records, index=numbers).fillna("")
+
+
+def _xlsx_chunks(opener: Callable[[], Any]) -> Source:
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         import openpyxl
 
         workbook = openpyxl.load_workbook(opener(), read_only=True, data_only=True)
@@ -133,30 +161,30 @@ def _xlsx_rows(opener: Callable[[], Any]) -> Source:
         finally:
             workbook.close()
 
-    return rows
+    return lambda: _row_chunks(rows())
 
 
 def path_source(path: str) -> Source:
-    """Rows of a CSV or XLSX file on disk, by its extension."""
+    """Chunks of a CSV or XLSX file on disk, by its extension."""
     if path.lower().endswith(".xlsx"):
-        return _xlsx_rows(lambda: path)
-    return _csv_rows(lambda: open(path, encoding="utf-8-sig", newline=""))
+        return _xlsx_chunks(lambda: path)
+    return _csv_chunks(lambda: open(path, encoding="utf-8-sig", newline=""))
 
 
 def upload_source(upload: Any) -> Source:
-    """Rows of an uploaded CSV or XLSX file (read twice: seek to the start each pass)."""
+    """Chunks of an uploaded CSV or XLSX file."""
 
     def raw() -> Any:
         upload.seek(0)
         return upload
 
     if upload.name.lower().endswith(".xlsx"):
-        return _xlsx_rows(raw)
-    return _csv_rows(lambda: _KeepOpen(raw(), encoding="utf-8-sig", newline=""))
+        return _xlsx_chunks(raw)
+    return _csv_chunks(lambda: _KeepOpen(raw(), encoding="utf-8-sig", newline=""))
 
 
 class _KeepOpen(io.TextIOWrapper):
-    """A text view of an upload that leaves the upload open (it is read twice)."""
+    """A text view of an upload that leaves the upload open."""
 
     def close(self) -> None:
         self.detach()
@@ -164,212 +192,88 @@ class _KeepOpen(io.TextIOWrapper):
 
 def json_source(rows: list[dict[str, Any]]) -> Source:
     """The API's rows, numbered from 1."""
-    return lambda: iter(enumerate(rows, 1))
-
-
-# --- checking -----------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_moment(value: Any, *, end_of_day: bool = False) -> datetime.datetime | None:
-    """`YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (local time; a date alone is its first moment, or its
-    last for a due date: `end_of_day`). Raises ValueError for anything else."""
-    tz = timezone.get_default_timezone()
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=tz) if timezone.is_naive(value) else value
-    text = value.isoformat() if isinstance(value, datetime.date) else _text(value)
-    if not text:
-        return None
-    # "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or with seconds; fromisoformat is C code, and the shape
-    # check keeps it from accepting its other forms ("20241001", "T", offsets).
-    if (
-        len(text) not in (10, 16, 19)
-        or text[4] != "-"
-        or text[7] != "-"
-        or (len(text) > 10 and (text[10] != " " or text[13] != ":"))
-    ):
-        raise ValueError(text)
-    moment = datetime.datetime.fromisoformat(text)
-    if len(text) == 10 and end_of_day:
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment.replace(tzinfo=tz)
-    raise ValueError(text)
-
-
-@dataclass
-class Checker:
-    units: dict[str, int]
-    procedures: dict[str, int]
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    error_count: int = 0
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append((row, column, message))
-
-    def moment(
-        self,
-        row: int,
-        data: dict[str, Any],
-        column: str,
-        *,
-        required: bool,
-        end_of_day: bool = False,
-    ) -> datetime.datetime | None:
-        try:
-            value = parse_moment(data.get(column), end_of_day=end_of_day)
-        except ValueError:
-            self.error(row, column, _("a date as YYYY-MM-DD HH:MM or YYYY-MM-DD"))
-            return None
-        if value is None and required:
-            self.error(row, column, _("required"))
-        return value
-
-    def code(self, row: int, data: dict[str, Any], column: str, length: int) -> str:
-        value = _text(data.get(column))
-        if not value:
-            self.error(row, column, _("required"))
-        elif len(value) > length:
-            self.error(row, column, _("at most %(n)s characters") % {"n": length})
-        return value
-
-    def unit(self, row: int, data: dict[str, Any]) -> int | None:
-        code = _text(data.get("ma_don_vi"))
-        if code not in self.units:
-            self.error(row, "ma_don_vi", _("unknown unit code %(code)r") % {"code": code})
-            return None
-        return self.units[code]
-
-    def dossier(self, row: int, data: dict[str, Any]) -> tuple[Any, ...] | None:
-        """The row's values in COPY_COLUMNS order, or None (its errors recorded)."""
-        n = self.error_count
-        code = self.code(row, data, "ma_ho_so", 60)
-        procedure_code = self.code(row, data, "ma_tthc", 40)
-        unit_id = self.unit(row, data)
-        channel = _text(data.get("kenh_nop"))
-        if channel not in Channel.values:
-            self.error(row, "kenh_nop", _("one of %(v)s") % {"v": ", ".join(Channel.values)})
-        received = self.moment(row, data, "ngay_tiep_nhan", required=True)
-        due = self.moment(row, data, "han_xu_ly", required=True, end_of_day=True)
-        returned = self.moment(row, data, "ngay_tra_ket_qua", required=False)
-        if received and due and due < received:
-            self.error(row, "han_xu_ly", _("before the date received"))
-        if received and returned and returned < received:
-            self.error(row, "ngay_tra_ket_qua", _("before the date received"))
-        flags = {}
-        for column, name in FLAGS.items():
-            value = _text(data.get(column)) or "0"
-            if value not in ("0", "1"):
-                self.error(row, column, _("0 or 1"))
-            flags[name] = value == "1"
-        rating = _text(data.get("danh_gia"))
-        if rating and rating not in DossierRating.values:
-            self.error(
-                row, "danh_gia", _("one of %(v)s or empty") % {"v": ", ".join(DossierRating.values)}
-            )
-        if self.error_count > n:
-            return None
-        return (
-            code,
-            procedure_code,
-            self.procedures.get(procedure_code),
-            unit_id,
-            channel,
-            received,
-            due,
-            returned,
-            flags["full_online"],
-            flags["paid_online"],
-            flags["e_result"],
-            flags["digitised"],
-            rating,
-            False,
-        )
-
-    def feedback(self, row: int, data: dict[str, Any]) -> Feedback | None:
-        n = self.error_count
-        code = self.code(row, data, "ma_pakn", 60)
-        unit_id = self.unit(row, data)
-        dossier_code = _text(data.get("ma_ho_so"))
-        received = self.moment(row, data, "ngay_tiep_nhan", required=True)
-        due = self.moment(row, data, "han_xu_ly", required=True, end_of_day=True)
-        handled = self.moment(row, data, "ngay_xu_ly", required=False)
-        if received and due and due < received:
-            self.error(row, "han_xu_ly", _("before the date received"))
-        if received and handled and handled < received:
-            self.error(row, "ngay_xu_ly", _("before the date received"))
-        rating = _text(data.get("danh_gia"))
-        if rating and rating not in FeedbackRating.values:
-            self.error(
-                row,
-                "danh_gia",
-                _("one of %(v)s or empty") % {"v": ", ".join(FeedbackRating.values)},
-            )
-        if self.error_count > n or unit_id is None or received is None or due is None:
-            return None
-        return Feedback(
-            code=code,
-            unit_id=unit_id,
-            dossier_code=dossier_code,
-            received_at=received,
-            due_at=due,
-            handled_at=handled,
-            rating=rating,
-        )
-
-
-def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _checked(source: Source, checker: Checker, kind: str) -> Iterator[tuple[int, Any]]:
-    make = checker.dossier if kind == ImportRun.Kind.DOSSIERS else checker.feedback
-    for number, data in source():
-        obj = make(number, data)
-        if obj is not None:
-            yield number, obj
-
-
-def _missing_columns(source: Source, kind: str) -> list[str]:
-    wanted = DOSSIER_COLUMNS if kind == ImportRun.Kind.DOSSIERS else FEEDBACK_COLUMNS
-    first = next(source(), None)
-    if first is None:
-        return []
-    return [c for c in wanted if c not in first[1]]
+    return lambda: _row_chunks(enumerate(rows, 1))
 
 
 # --- writing ------------------------------------------------------------------------------
 
-DOSSIER_UPDATE = [
-    "procedure_code",
-    "procedure",
-    "unit",
-    "channel",
-    "received_at",
-    "due_at",
-    "returned_at",
-    "full_online",
-    "paid_online",
-    "e_result",
-    "digitised",
-    "rating",
-]
-FEEDBACK_UPDATE = ["unit", "dossier_code", "received_at", "due_at", "handled_at", "rating"]
+
+@dataclass(frozen=True)
+class Kind:
+    model: Any
+    columns: tuple[str, ...]
+    load: tuple[str, ...]
+    check: Callable[[pd.DataFrame, Lookups, Errors], pd.DataFrame]
+    received: str  # the model's field names of its receipt and completion
+    done: str
+
+
+KINDS: dict[str, Kind] = {
+    ImportRun.Kind.DOSSIERS: Kind(
+        Dossier, DOSSIER_COLUMNS, DOSSIER_LOAD, check_dossiers, "received_at", "returned_at"
+    ),
+    ImportRun.Kind.FEEDBACK: Kind(
+        Feedback, FEEDBACK_COLUMNS, FEEDBACK_LOAD, check_feedback, "received_at", "handled_at"
+    ),
+}
+LOAD_TABLE = "services_import_load"
+
+
+class _Refused(Exception):
+    pass
+
+
+@dataclass
+class Touched:
+    """Per unit, the first and last month (as year × 12 + month − 1) its dossiers or feedback
+    are handled in, for the values written and the values they replaced."""
+
+    span: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def add(self, unit_id: int, first: int, last: int) -> None:
+        low, high = self.span.get(unit_id, (first, last))
+        self.span[unit_id] = (min(low, first), max(high, last))
+
+    def add_frame(self, frame: pd.DataFrame, now: int) -> None:
+        first = frame["received"].dt.year * 12 + frame["received"].dt.month - 1
+        last = (frame["done"].dt.year * 12 + frame["done"].dt.month - 1).fillna(now)
+        spans = pd.DataFrame({"unit": frame["unit_id"], "first": first, "last": last})
+        for unit_id, low, high in (
+            spans.groupby("unit").agg({"first": "min", "last": "max"}).itertuples()
+        ):
+            self.add(int(unit_id), int(low), int(high))
+
+    def add_rows(self, queryset: Any, kind: Kind, now: int) -> int:
+        """The units and months of stored rows (before they change); returns their number."""
+        rows = (
+            queryset.order_by()
+            .values("unit_id")
+            .annotate(
+                first=Min(kind.received),
+                last=Max(kind.done),
+                open=Count("pk", filter=Q(**{f"{kind.done}__isnull": True})),
+                n=Count("pk"),
+            )
+        )
+        total = 0
+        for row in rows:
+            first = _month_number(row["first"])
+            last = now if row["open"] or row["last"] is None else _month_number(row["last"])
+            self.add(row["unit_id"], first, last)
+            total += row["n"]
+        return total
+
+    def months(self, now: int) -> dict[datetime.date, set[int]]:
+        out: dict[datetime.date, set[int]] = {}
+        for unit_id, (first, last) in self.span.items():
+            for number in range(first, max(min(last, now), first) + 1):
+                out.setdefault(datetime.date(number // 12, number % 12 + 1, 1), set()).add(unit_id)
+        return out
+
+
+def _month_number(moment: datetime.datetime) -> int:
+    local = timezone.localtime(moment)
+    return local.year * 12 + local.month - 1
 
 
 def import_source(
@@ -380,137 +284,139 @@ def import_source(
     actor: Any,
     progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
-    """Check then write one file of `kind` (dossiers or feedback). Raises ImportRefused (with
+    """Check and write one file of `kind` (dossiers or feedback). Raises ImportRefused (with
     the saved ImportRun and its errors) when any row is wrong or a column is missing; otherwise
     returns the accepted ImportRun after recomputing the open months it touched."""
-    units = dict(OrgUnit.objects.filter(legacy=False).values_list("code", "pk"))
-    procedures = dict(Procedure.objects.values_list("code", "pk"))
-    checker = Checker(units, procedures)
-    run = ImportRun(kind=kind, name=name[:255], actor=actor if getattr(actor, "pk", None) else None)
-    for column in _missing_columns(source, kind):
-        checker.error(1, column, _("missing column"))
-    rows = 0
-    if not checker.error_count:
-        known_dossiers: set[str] = set()
-        for batch in _batches(_checked(source, checker, kind)):
-            rows += len(batch)
-            if kind == ImportRun.Kind.FEEDBACK:
-                codes = {o.dossier_code for _n, o in batch if o.dossier_code}
-                found = set(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
-                for number, obj in batch:
-                    if obj.dossier_code and obj.dossier_code not in found | known_dossiers:
-                        checker.error(
-                            number,
-                            "ma_ho_so",
-                            _("unknown dossier %(code)r") % {"code": obj.dossier_code},
-                        )
-            if progress:
-                progress(rows)
-    run.error_count = checker.error_count
-    run.errors = [list(e) for e in checker.errors]
-    if checker.error_count:
+    actor = actor if getattr(actor, "pk", None) else None
+    run = ImportRun(kind=kind, name=name[:255], actor=actor)
+    errors = Errors()
+    try:
+        with transaction.atomic():
+            touched = _import(source, KINDS[kind], run, errors, progress)
+            run.accepted = True
+            run.save()
+            audit.record(
+                actor,
+                "services.import",
+                run,
+                details={
+                    "kind": kind,
+                    "rows": run.rows,
+                    "created": run.created,
+                    "updated": run.updated,
+                },
+            )
+            pairs = touched.months(_month_number(timezone.now()))
+            refresh_months(list(pairs), actor=actor, reason=f"import {run.pk}", units=pairs)
+    except _Refused:
+        run.pk = None
+        run.rows = run.created = run.updated = 0
+        run.error_count = errors.count
+        run.errors = [list(e) for e in errors.rows]
         run.save()
-        raise ImportRefused(run)
-    run.rows = rows
-    with transaction.atomic():
-        months = _write(source, checker, kind, run, progress)
-        run.accepted = True
-        run.save()
-        audit.record(
-            actor if getattr(actor, "pk", None) else None,
-            "services.import",
-            run,
-            details={
-                "kind": kind,
-                "rows": run.rows,
-                "created": run.created,
-                "updated": run.updated,
-            },
-        )
-        refresh_months(
-            months, actor=actor if getattr(actor, "pk", None) else None, reason=f"import {run.pk}"
-        )
+        raise ImportRefused(run) from None
     return run
 
 
-def _write(
+def _import(
     source: Source,
-    checker: Checker,
-    kind: str,
+    kind: Kind,
     run: ImportRun,
+    errors: Errors,
     progress: Callable[[int], None] | None,
-) -> list[datetime.date]:
-    model: Any = Dossier if kind == ImportRun.Kind.DOSSIERS else Feedback
-    fields = DOSSIER_UPDATE if kind == ImportRun.Kind.DOSSIERS else FEEDBACK_UPDATE
-    earliest: datetime.date | None = None
-    latest = first_of(timezone.localdate())
-    written = 0
-    for batch in _batches(_checked(source, checker, kind)):
-        if kind == ImportRun.Kind.DOSSIERS:
-            batch = [
-                (
-                    n,
-                    t
-                    if connection.vendor == "postgresql"
-                    else Dossier(**dict(zip(COPY_COLUMNS, t, strict=True))),
-                )
-                for n, t in batch
-            ]
-            if connection.vendor == "postgresql":
-                batch = [(n, _Row(*t)) for n, t in batch]
-        objs = {o.code: o for _n, o in batch}  # a code twice in a batch: the last row wins
-        existing = model.objects.filter(code__in=list(objs)).values_list("code", "received_at")
-        old = dict(existing)
-        run.updated += len(old)
-        run.created += len(objs) - len(old)
-        if kind == ImportRun.Kind.DOSSIERS and connection.vendor == "postgresql":
-            _copy_upsert(list(objs.values()))
-        else:
-            model.objects.bulk_create(
-                list(objs.values()),
-                update_conflicts=True,
-                unique_fields=["code"],
-                update_fields=fields,
-            )
-        oldest = min([*(o.received_at for o in objs.values()), *old.values()])
-        month = first_of(timezone.localtime(oldest).date())
-        earliest = month if earliest is None or month < earliest else earliest
-        if kind == ImportRun.Kind.FEEDBACK:
-            codes = [o.dossier_code for o in objs.values() if o.dossier_code]
-            if codes:
-                Dossier.objects.filter(code__in=codes).update(has_feedback=True)
-                first = Dossier.objects.filter(code__in=codes).order_by("received_at").first()
-                if first is not None:
-                    month = first_of(timezone.localtime(first.received_at).date())
-                    earliest = month if earliest is None or month < earliest else earliest
-        written += len(batch)
-        if progress:
-            progress(written)
-    if earliest is None:
-        return []
-    return months_between(earliest, max(latest, earliest))
-
-
-def _copy_upsert(objs: list[Any]) -> None:
-    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … ON CONFLICT (code)
-    DO UPDATE (the same upsert as bulk_create's, without a parameter per value). A dossier keeps
-    `has_feedback` when it is updated."""
-    table = Dossier._meta.db_table
-    columns = ", ".join(COPY_COLUMNS)
-    updates = ", ".join(
-        f"{c} = EXCLUDED.{c}" for c in COPY_COLUMNS if c not in ("code", "has_feedback")
+) -> Touched:
+    """Check every chunk; write the chunks while the file has no error. Raises _Refused."""
+    lookups = Lookups(
+        dict(OrgUnit.objects.filter(legacy=False).values_list("code", "pk")),
+        dict(Procedure.objects.values_list("code", "pk")),
     )
+    now = _month_number(timezone.now())
+    touched = Touched()
+    first = True
+    try:
+        for frame in source():
+            if first:
+                for column in kind.columns:
+                    if column not in frame.columns:
+                        errors.add(1, column, _("missing column"))
+                if errors.count:
+                    raise _Refused
+                _create_load_table(kind)
+                first = False
+            clean = kind.check(frame, lookups, errors)
+            run.rows += len(clean)
+            if not errors.count:
+                _write(kind, clean, run, touched, now)
+            if progress:
+                progress(run.rows)
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        errors.add(0, "", _("the file cannot be read: %(error)s") % {"error": error})
+    if errors.count:
+        raise _Refused
+    if not first:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {LOAD_TABLE}")
+            if connection.vendor == "postgresql" and run.rows >= CHUNK:
+                # A large load: fresh planner statistics before the recount and the pages read
+                # the table (autovacuum would get to it later).
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(kind.model._meta.db_table)}")
+    return touched
+
+
+def _create_load_table(kind: Kind) -> None:
+    table = connection.ops.quote_name(kind.model._meta.db_table)
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {LOAD_TABLE}")
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS services_dossier_load ON COMMIT DROP "  # noqa: S608
-            f"AS SELECT {columns} FROM {table} WITH NO DATA"
+            f"CREATE TEMPORARY TABLE {LOAD_TABLE} AS "  # noqa: S608 (names from model meta)
+            f"SELECT {', '.join(kind.load)} FROM {table} WHERE 1 = 0"
         )
-        cursor.execute("TRUNCATE services_dossier_load")
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY services_dossier_load ({columns}) FROM STDIN") as copy:
-            for o in objs:
-                copy.write_row(o)
+
+
+def _write(kind: Kind, clean: pd.DataFrame, run: ImportRun, touched: Touched, now: int) -> None:
+    """Upsert the chunk by code: load it into the temporary table (COPY on PostgreSQL, one
+    executemany on SQLite), note the units and months of the rows it replaces, then one
+    INSERT … SELECT … ON CONFLICT (code) DO UPDATE. A dossier keeps `has_feedback`."""
+    if clean.empty:
+        return
+    table = connection.ops.quote_name(kind.model._meta.db_table)
+    columns = ", ".join(kind.load)
+    rows = clean[list(kind.load)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {LOAD_TABLE}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            text = [c for c in kind.load if c in TEXT_COLUMNS]
+            buffer = rows.to_csv(header=False, index=False).encode()
+            sql = (
+                f"COPY {LOAD_TABLE} ({columns}) FROM STDIN "
+                f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(text)}))"
+            )
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(buffer)
+        else:
+            values = rows.astype(object).where(rows.notna(), None)
+            cursor.executemany(
+                f"INSERT INTO {LOAD_TABLE} ({columns}) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * len(kind.load))})",
+                list(values.itertuples(index=False, name=None)),
+            )
+        codes = RawSQL(f"SELECT code FROM {LOAD_TABLE}", [])  # noqa: S608, S611 (a constant)
+        replaced = touched.add_rows(kind.model.objects.filter(code__in=codes), kind, now)
+        run.updated += replaced
+        run.created += len(rows) - replaced
+        updates = ", ".join(f"{c} = excluded.{c}" for c in kind.load if c != "code")
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM services_dossier_load "  # noqa: S608
-            f"ON CONFLICT (code) DO UPDATE SET {updates}"
+            f"INSERT INTO {table} ({columns}{', has_feedback' if kind.model is Dossier else ''}) "  # noqa: S608
+            f"SELECT {columns}{', FALSE' if kind.model is Dossier else ''} FROM {LOAD_TABLE} "
+            f"WHERE TRUE ON CONFLICT (code) DO UPDATE SET {updates}"
         )
+        if kind.model is Feedback:
+            about = Dossier.objects.filter(
+                code__in=RawSQL(  # noqa: S611 (a constant table name)
+                    f"SELECT dossier_code FROM {LOAD_TABLE} WHERE dossier_code <> ''",  # noqa: S608
+                    [],
+                )
+            )
+            touched.add_rows(about, KINDS[ImportRun.Kind.DOSSIERS], now)
+            about.update(has_feedback=True)
+    touched.add_frame(clean, now)

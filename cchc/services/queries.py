@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from cchc.core.rounding import percent
 from cchc.orgunits.models import OrgUnit
+from cchc.services import scoring
 from cchc.services.models import (
     Channel,
     Dossier,
@@ -77,11 +78,34 @@ def _adapt(params: list[Any]) -> list[Any]:
     return out
 
 
-def dossier_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
+FEW_UNITS = 20
+
+
+def _units_in(alias: str, unit_ids: list[int] | None) -> tuple[str, list[Any]]:
+    """The condition keeping a recount to `unit_ids`. For a few units, the units' indexes
+    drive the query; for more, the month's own ranges do and the units only filter (a unary
+    plus keeps the planner off the unit indexes, which would walk each unit's whole history)."""
+    if unit_ids is None:
+        return "", []
+    if not unit_ids:
+        return "AND 1 = 0", []
+    column = f"{alias}.unit_id" if len(unit_ids) <= FEW_UNITS else f"+{alias}.unit_id"
+    return f"AND {column} IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids)
+
+
+def dossier_count_sql(
+    month: datetime.date, unit_ids: list[int] | None = None
+) -> tuple[str, list[Any]]:
     """The INSERT … SELECT of one month's DossierCount rows from the dossiers handled in it,
-    as at its end. One statement; the parameters are the month's bounds."""
+    as at its end (of every unit, or only of `unit_ids`). One statement; the parameters are
+    the month's bounds."""
     start, end = month_bounds(month)
     at = end - EVALUATED
+    units, unit_params = _units_in("d", unit_ids)
+    table = _table(Dossier)
+    # "Handled in the month" as three disjoint branches, each driven by its own index range
+    # (received in the month; received before it and returned in or after it; still open).
+    # COALESCE keeps the planners off the received_at index where returned_at's is the bound.
     done = "d.returned_at IS NOT NULL AND d.returned_at < %s"
     on_time = f"(({done} AND d.returned_at <= d.due_at) OR (NOT ({done}) AND d.due_at > %s))"
     late = f"(({done} AND d.returned_at > d.due_at) OR (NOT ({done}) AND d.due_at <= %s))"
@@ -100,37 +124,32 @@ def dossier_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
             SUM(CASE WHEN d.digitised THEN 1 ELSE 0 END),
             SUM(CASE WHEN d.procedure_id IS NOT NULL THEN 1 ELSE 0 END),
             SUM(CASE WHEN d.rating = %s OR d.has_feedback OR {late} THEN 1 ELSE 0 END)
-        FROM {_table(Dossier)} d
-        WHERE (d.received_at >= %s AND d.received_at < %s)
-           OR (d.received_at < %s AND d.returned_at >= %s)
-           OR (d.received_at < %s AND d.returned_at IS NULL)
+        FROM (
+            SELECT * FROM {table} d
+            WHERE d.received_at >= %s AND d.received_at < %s {units}
+            UNION ALL
+            SELECT * FROM {table} d
+            WHERE COALESCE(d.received_at, d.received_at) < %s AND d.returned_at >= %s {units}
+            UNION ALL
+            SELECT * FROM {table} d
+            WHERE COALESCE(d.received_at, d.received_at) < %s AND d.returned_at IS NULL {units}
+        ) d
         GROUP BY d.unit_id, d.procedure_code
     """  # noqa: S608 (table names from model meta; values are parameters)
-    params = [
-        month,
-        start,
-        end,
-        end,
-        at,
-        online,
-        bad,
-        end,
-        end,
-        at,
-        start,
-        end,
-        start,
-        start,
-        start,
-    ]
+    params = [month, start, end, end, at, online, bad, end, end, at]
+    params += [start, end, *unit_params, start, start, *unit_params, start, *unit_params]
     return sql, _adapt(params)
 
 
-def feedback_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
-    """The INSERT … SELECT of one month's FeedbackCount rows (feedback received in it)."""
+def feedback_count_sql(
+    month: datetime.date, unit_ids: list[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The INSERT … SELECT of one month's FeedbackCount rows (feedback received in it, of
+    every unit or only of `unit_ids`)."""
     from cchc.services.models import Feedback
 
     start, end = month_bounds(month)
+    units, unit_params = _units_in("f", unit_ids)
     at = end - EVALUATED
     done = "f.handled_at IS NOT NULL AND f.handled_at < %s"
     sql = f"""
@@ -140,10 +159,11 @@ def feedback_count_sql(month: datetime.date) -> tuple[str, list[Any]]:
             SUM(CASE WHEN f.rating = %s OR ({done} AND f.handled_at > f.due_at)
                       OR (NOT ({done}) AND f.due_at <= %s) THEN 1 ELSE 0 END)
         FROM {_table(Feedback)} f
-        WHERE f.received_at >= %s AND f.received_at < %s
+        WHERE f.received_at >= %s AND f.received_at < %s {units}
         GROUP BY f.unit_id
     """  # noqa: S608 (table names from model meta; values are parameters)
     params = [month, end, FeedbackRating.DISSATISFIED.value, end, end, at, start, end]
+    params += unit_params
     return sql, _adapt(params)
 
 
@@ -169,6 +189,31 @@ def unit_counts(
             feedback=received, feedback_on_time=on_time, feedback_unsatisfied=unsatisfied
         )
     return dict(out)
+
+
+def city_points(months: list[datetime.date]) -> dict[datetime.date, Decimal]:
+    """The city's own total per month: every unit's counts summed (numerators and
+    denominators, as the Portal computes a province), scored with the default framework.
+    Months without a dossier handled are absent. Two queries."""
+    totals: dict[datetime.date, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys((*COUNT_FIELDS, *FEEDBACK_FIELDS), 0)
+    )
+    rows = DossierCount.objects.filter(month__in=months).order_by().values("month")
+    for row in rows.annotate(**{f: Sum(f) for f in COUNT_FIELDS}):
+        values: dict[str, Any] = dict(row)
+        totals[values["month"]].update({f: values[f] or 0 for f in COUNT_FIELDS})
+    feedback = FeedbackCount.objects.filter(month__in=months).order_by().values("month")
+    sums = feedback.annotate(r=Sum("received"), t=Sum("on_time"), u=Sum("unsatisfied"))
+    for row in sums:
+        totals[row["month"]].update(
+            feedback=row["r"], feedback_on_time=row["t"], feedback_unsatisfied=row["u"]
+        )
+    scheme = scoring.parse_framework(default_framework().document)
+    handled = {str(m): scoring.rates(c) for m, c in totals.items() if c["handled"]}
+    points = scoring.points(scheme, handled)
+    return {
+        datetime.date.fromisoformat(m): p.total for m, p in points.items() if p.total is not None
+    }
 
 
 def scores(month: datetime.date, user: Any = None) -> QuerySet[MonthScore]:

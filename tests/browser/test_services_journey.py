@@ -7,6 +7,7 @@ English.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
+from cchc.indices.models import ExternalIndex, ExternalResult
 from cchc.services.imports import import_source, json_source
 from cchc.services.models import ApologyLetter, ImportRun
 from cchc.services.tests.helpers import dossier
@@ -89,3 +91,41 @@ def test_the_chairman_sees_the_fall_and_the_ward_apologises(
     expect(letter).to_contain_text("10/10/2026")
     page.screenshot(path=str(shots / "late-after-letter.png"), full_page=True)
     assert ApologyLetter.objects.get().dossier.code == "O2"
+
+
+def test_the_chairman_sees_the_city_figure_beside_the_portal_one(
+    page: Page, hanoi, tmp_path: Path
+) -> None:
+    shots = _shots(tmp_path)
+    chairman = UserFactory(username="chutich")
+    MembershipFactory(user=chairman, unit=hanoi.city, role=Membership.Role.HEAD)
+    _two_months()
+    # A transactional test starts without the data migration's rows: the published figure.
+    d766, _new = ExternalIndex.objects.get_or_create(
+        code="d766",
+        defaults={"name": "Chỉ số phục vụ (Quyết định 766)", "period": "month", "unit": ""},
+    )
+    ExternalResult.objects.get_or_create(
+        index=d766,
+        province_code="01",
+        year=2024,
+        month=10,
+        defaults={"province_name": "Hà Nội", "score": Decimal("61.18"), "rank": 60, "out_of": 63},
+    )
+
+    log_in(page, "chutich")
+    page.goto("/indices/external/d766/")
+    table = page.get_by_test_id("external-trend-table")
+    # The Portal's figure for 10/2024 (migration indices.0003), nothing computed for it …
+    published = table.locator("tr[data-period='10/2024']")
+    expect(published.get_by_test_id("published")).to_contain_text("61,18")
+    expect(published.get_by_test_id("computed")).to_have_text("—")
+    # … and the city's own months, computed from its dossiers before any publication.
+    for month in ("09/2026", "10/2026"):
+        row = table.locator(f"tr[data-period='{month}']")
+        expect(row.get_by_test_id("computed")).not_to_have_text("—")
+        expect(row.get_by_test_id("published")).to_have_text("—")
+    expect(page.locator("[data-source=external-trend]")).to_be_visible()
+    page.screenshot(path=str(shots / "d766-trend.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(shots / "d766-trend-phone.png"), full_page=True)

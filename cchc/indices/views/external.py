@@ -2,6 +2,7 @@
 index's page (a province's trend, its rank per period, and every province ranked for a chosen
 period), and for city administrators the CSV import of results."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -55,6 +56,7 @@ def external_detail(request: AuthedRequest, code: str) -> HttpResponse:
     index = _get_index(code)
     province = request.GET.get("province") or settings.CCHC_HOME_PROVINCE
     results = queries.trend(index, province)
+    computed = queries.city_service_points(index, province, results)
     periods = _periods(index)
     period = request.GET.get("period") or (periods[0][0] if periods else "")
     year, month = _parse_period(period)
@@ -63,7 +65,9 @@ def external_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "province": province,
         "provinces": queries.provinces(index),
         "results": results,
-        "chart": _chart(index, results, queries.national(index)),
+        "rows": _trend_rows(results, computed),
+        "computed": computed,
+        "chart": _chart(index, results, queries.national(index), computed),
         "periods": periods,
         "period": period,
         "period_label": dict(periods).get(period, ""),
@@ -96,13 +100,33 @@ def _parse_period(period: str) -> tuple[int | None, int | None]:
     return int(year), int(month) if month else None
 
 
+def _trend_rows(
+    results: list[ExternalResult], computed: dict[tuple[int, int], Decimal] | None
+) -> list[dict[str, Any]]:
+    """The trend table's rows, oldest first: each period's published result and, for the
+    service index, the city's own figure (a month computed but not yet published too)."""
+    by_key = {(r.year, r.month or 0): r for r in results}
+    keys = sorted({*by_key, *(computed or {})})
+    return [
+        {
+            "label": _label(y, m or None),
+            "year": y,
+            "result": by_key.get((y, m)),
+            "computed": (computed or {}).get((y, m)),
+        }
+        for y, m in keys
+    ]
+
+
 def _chart(
     index: ExternalIndex,
     results: list[ExternalResult],
     national: dict[tuple[int, int | None], ExternalResult],
+    computed: dict[tuple[int, int], Decimal] | None,
 ) -> dict[str, Any]:
-    """The line chart payload: the province's score and the national figure per period."""
-    keys = sorted({(r.year, r.month or 0) for r in results})
+    """The line chart payload: the province's score and the national figure per period, and
+    for the service index the city's own monthly figure."""
+    keys = sorted({(r.year, r.month or 0) for r in results} | set(computed or {}))
     by_key = {(r.year, r.month or 0): r for r in results}
     nation = {(y, m or 0): r for (y, m), r in national.items()}
 
@@ -110,12 +134,16 @@ def _chart(
         return float(row.score) if row is not None and row.score is not None else None
 
     name = results[-1].province_name if results else ""
+    series = [
+        {"name": name, "data": [value(by_key.get(k)) for k in keys]},
+        {"name": _("National"), "data": [value(nation.get(k)) for k in keys]},
+    ]
+    if computed is not None:
+        own = [float(computed[k]) if k in computed else None for k in keys]
+        series.append({"name": _("Computed by the city from its dossiers"), "data": own})
     return {
         "labels": [_label(y, m or None) for y, m in keys],
-        "series": [
-            {"name": name, "data": [value(by_key.get(k)) for k in keys]},
-            {"name": _("National"), "data": [value(nation.get(k)) for k in keys]},
-        ],
+        "series": series,
         "unit": "%" if index.unit == "%" else "",
     }
 
