@@ -16,8 +16,8 @@ from cchc.surveys.models import Campaign
 
 
 def seed_collecting_demo() -> None:
-    """The whole demo on the real units, its survey collecting again whatever today is (the
-    demo's campaign ended on 31/10/2026, and its public form answers 410 after that)."""
+    """The whole demo on the real units, its survey collecting whatever today is (the demo's
+    campaign runs to 31/12/2026, and its public form answers 410 after that)."""
     call_command("load_admin_units", verbosity=0)
     seed_demo()
     Campaign.objects.update(period_end=timezone.localdate() + datetime.timedelta(days=30))

@@ -24,7 +24,7 @@ def seed_surveys(admin: User, wards: list[OrgUnit], interviewers: dict[int, User
         questionnaire=Questionnaire.objects.get(code="sipas-default", version=1),
         title="Khảo sát sự hài lòng cấp xã năm 2026",
         start=datetime.date(2026, 7, 1),
-        end=datetime.date(2026, 10, 31),
+        end=datetime.date(2026, 12, 31),  # still collecting in December: a live public form
         margin=Decimal("0.15"),
         units_with_population=[(ward, rng.randint(300, 1500)) for ward in wards],
     )
