@@ -85,9 +85,8 @@ def _reduction_chart(rows: list[queries.SummaryRow], result: queries.Summary) ->
     rule = result.rule
     return {
         "labels": [r.unit.short_name or r.unit.name for r in shown],
-        # " %" rather than "%": the chart helper caps a "%" axis at 100, which flattens cuts
-        # of 10–20% into slivers.
-        "unit": " %",
+        "unit": "%",
+        "partial": True,  # cuts of 10–20%: an axis to 100 would flatten them into slivers
         "horizontal": True,
         "series": [
             {"name": _("Civil-servant posts"), "data": [_float(r.civil.percent) for r in shown]},

@@ -14,7 +14,8 @@
 
   // Charts: <div class="chart" data-chart="bar|line|bars" data-source="id-of-json-script">.
   // "bar" (horizontal): rows [{label, count}], its axis up to data-max when given. "line" and "bars" (grouped bars):
-  // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?, horizontal?, targets?: [{name, value, color?}]};
+  // {labels: [...], series: [{name, data: [...], color?}], unit: "%"?, partial?, horizontal?, targets?: [{name, value, color?}]};
+  // a "%" axis runs to 100 unless `partial` (shares that stay small, e.g. headcount cuts of 10–20%);
   // a null value is a gap. Horizontal bars give each label a row (the chart grows with them, so every label shows
   // on a phone); targets are dashed lines across the chart (a target, a threshold), not series. The legend sits
   // below the plot, apart from the bars.
@@ -80,7 +81,7 @@
     var highest = Math.max.apply(null, targets.map(function (t) { return t.value; }).concat([0]));
     var values = {
       type: "value", minInterval: 1,
-      max: unit === "%" ? 100 : highest ? function (extent) { return Math.max(extent.max, Math.ceil(highest * 1.1)); } : null,
+      max: unit === "%" && !data.partial ? 100 : highest ? function (extent) { return Math.max(extent.max, Math.ceil(highest * 1.1)); } : null,
       axisLabel: { formatter: function (value) { return number.format(value) + unit; }, hideOverlap: true },
     };
     var series = data.series.map(function (s) {

@@ -51,6 +51,7 @@ def test_summary_rolls_up_for_the_city_admin(hanoi: Hanoi, city_admin: User, fig
     chart = response.context["chart"]
     assert chart["labels"] == [row.unit.short_name or row.unit.name for row in rows.values()]
     assert chart["horizontal"] is True
+    assert (chart["unit"], chart["partial"]) == ("%", True)  # "11,43%", an axis not up to 100
     assert [s["name"] for s in chart["series"]] == ["Civil-servant posts", "Public-employee posts"]
     assert chart["targets"] == [
         {"name": "Civil-servant target, Public-employee target", "value": 10.0, "color": ANY}
