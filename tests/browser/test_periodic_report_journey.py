@@ -79,7 +79,7 @@ def test_ward_fills_q3_department_accepts_city_shows_it(
         page.click("#download-docx")
     word = Document(io.BytesIO(download.value.path().read_bytes()))
     header = word.tables[0].rows[0].cells
-    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" in header[0].text
+    assert "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI" in header[0].text  # the body's name on two lines
     assert "Độc lập - Tự do - Hạnh phúc" in header[1].text
     body = "\n".join(p.text for p in word.paragraphs)
     assert "quý III năm 2026" in body
