@@ -35,8 +35,7 @@ from cchc.ratings.tests.factories import (
     worked_example,
 )
 from cchc.reports import actions as periodic
-from cchc.reports.tests.factories import period
-from cchc.reports.tests.test_actions import write
+from cchc.reports.tests.factories import period, write
 from tests.browser.chromium import chromium_missing_reason
 from tests.browser.steps import log_in
 

@@ -22,8 +22,7 @@ from cchc.ratings.tests.factories import (
 from cchc.reports import actions as periodic
 from cchc.reports.briefing import Counts
 from cchc.reports.home import QUERY_BUDGET, SOON_DAYS
-from cchc.reports.tests.factories import period
-from cchc.reports.tests.test_actions import write
+from cchc.reports.tests.factories import period, write
 from conftest import Hanoi, client_for
 
 TODAY = timezone.localdate()

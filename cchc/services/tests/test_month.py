@@ -16,38 +16,10 @@ from cchc.services.actions import close_month
 from cchc.services.imports import ImportRefused, import_source, path_source
 from cchc.services.models import Dossier, ImportRun, MonthScore
 from cchc.services.queries import handling_results, late_dossiers
-from cchc.services.tests.helpers import dossier, write_csv, write_feedback
+from cchc.services.tests.helpers import W, dossier, october_rows, write_csv, write_feedback
 
 OCT = datetime.date(2024, 10, 1)
 NOV = datetime.date(2024, 11, 1)
-W = "00004"  # Phường Ba Đình in the conftest's Hà Nội
-
-
-def october_rows() -> list[dict]:
-    return [
-        # completed before its due time: on time
-        dossier(
-            "D1",
-            W,
-            "2024-10-02 08:00",
-            "2024-10-10",
-            "2024-10-09 10:00",
-            kenh_nop="truc_tuyen",
-            danh_gia="hai_long",
-        ),
-        # completed after its due time: overdue
-        dossier("D2", W, "2024-10-05", "2024-10-15", "2024-10-20 09:00"),
-        # in progress, due after the month's end: in term, counted on time
-        dossier("D3", W, "2024-10-25 14:00", "2024-11-05", kenh_nop="truc_tuyen"),
-        # in progress past its due time at the month's end: overdue
-        dossier("D4", W, "2024-10-01", "2024-10-20"),
-        # received in September, in progress at October's start, on time, rated dissatisfied
-        dossier("D5", W, "2024-09-20", "2024-10-03", "2024-10-02 16:00", danh_gia="khong_hai_long"),
-        # completed in September: not handled in October
-        dossier("D6", W, "2024-09-10", "2024-09-25", "2024-09-20"),
-        # on time, but a feedback is about it
-        dossier("D7", W, "2024-10-12", "2024-10-30", "2024-10-28"),
-    ]
 
 
 def feedback_rows() -> list[dict]:

@@ -15,8 +15,7 @@ from cchc.accounts.tests.factories import MembershipFactory, UserFactory
 from cchc.core.models import AuditEvent
 from cchc.core.tests.helpers import assert_official_docx
 from cchc.services.models import ApologyLetter, Dossier
-from cchc.services.tests.helpers import dossier, write_csv
-from cchc.services.tests.test_month import october_rows
+from cchc.services.tests.helpers import dossier, october_rows, write_csv
 
 
 def _client(user):
