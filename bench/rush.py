@@ -174,6 +174,7 @@ def build_citizens(wards: list[Any]) -> tuple[list[str], list[str]]:
 def build(officials: int) -> dict[str, Any]:
     """The data of the rush; returns what the load generator needs."""
     from django.core.management import call_command
+    from django.db import connection
 
     from cchc.orgunits.models import OrgUnit
     from cchc.ratings.models import RatingRound
@@ -190,6 +191,9 @@ def build(officials: int) -> dict[str, Any]:
     build_units(city)
     people = build_officials(officials, real)
     tokens, conferences = build_citizens(real[-CITIZEN_UNITS:])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # autovacuum would have, on a live database
+            cursor.execute("ANALYZE")
     month = RatingRound.objects.order_by("-month").values_list("month", flat=True).first()
     assert month is not None, "the demo rates its closed months"
     units = OrgUnit.objects.count()

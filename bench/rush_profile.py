@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import rush
-from _common import setup_django, setup_postgres, snapshot_database
+from _common import ROOT, setup_django, setup_postgres, snapshot_database
 from sipas_load import submission
 
 DIRECTORY = Path(
@@ -69,6 +69,8 @@ def prepare(database: str, rebuild: bool) -> dict[str, Any]:
             "CCHC_LOG_LEVEL": "WARNING",
         }
         os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
         django.setup()
     data: dict[str, Any] = eval(built.read_text())  # noqa: S307 - the repr written above
     return data
