@@ -15,7 +15,8 @@ CCHC_SQLITE_PATH), CCHC_PROXY_COUNT=1 (the load generator plays the proxy, givin
 its own address), the documented default of 3 workers (CCHC_WEB_WORKERS overrides) and persistent
 connections (DB_CONN_MAX_AGE=60). DJANGO_HTTPS stays off: loopback HTTP, no TLS proxy.
 
-Measured for SECONDS seconds (`--duration`), two load processes:
+Measured for SECONDS seconds (`--duration`) after a ramp-up of RAMP_S (5) seconds in which the
+officials start one after another (answered and checked, not timed), two load processes:
 - OFFICIALS threads (`--officials`), a closed loop without think time, each logged in with its
   own session, repeating: the workspace; a task page; a progress report with a small PDF
   (302); the task page it lands on; accepting (even rounds) or returning (odd) that report
@@ -66,6 +67,10 @@ PETITION_RATE = 10
 CITIZEN_UNITS = 20  # campaign units and conferences: under the throttle's 300 a minute each
 CITIZEN_THREADS = 24
 TIMEOUT_S = 60.0
+# The officials start one after another over RAMP_S seconds (not all on the same page in the
+# same millisecond, which no month-end rush does); what they send during it is answered and
+# checked but not timed.
+RAMP_S = 5.0
 P95_TARGET_MS = 800.0
 PASSWORD = "rush-" + secrets.token_urlsafe(12)
 EXPECTED = {
@@ -243,7 +248,9 @@ def start_gunicorn(port: int, log: Path) -> subprocess.Popen[bytes]:
 
 # Officials --------------------------------------------------------------------------------
 
-Sample = tuple[str, int, float]  # (page, status, seconds); status -1: no answer
+# (page, status, seconds, when it ended: time.monotonic(), the same clock in every process);
+# status -1: no answer
+Sample = tuple[str, int, float, float]
 
 
 class Official:
@@ -309,12 +316,14 @@ class Official:
 
 
 def official_loop(me: Official, person: dict[str, Any], month: str, until: float,
-                  samples: list[Sample]) -> None:  # fmt: skip
-    """One logged-in official's closed loop until `until` (time.monotonic)."""
+                  samples: list[Sample], delay: float) -> None:  # fmt: skip
+    """One logged-in official's closed loop, from `delay` seconds on until `until`
+    (time.monotonic)."""
+    time.sleep(delay)
     round_ = 0
 
     def timed(page: str, answer: tuple[int, float, bytes, Any]) -> bytes:
-        samples.append((page, answer[0], answer[1]))
+        samples.append((page, answer[0], answer[1], time.monotonic()))
         return answer[2]
 
     while time.monotonic() < until:
@@ -327,7 +336,7 @@ def official_loop(me: Official, person: dict[str, Any], month: str, until: float
             found = re.search(rb"/plans/reports/(\d+)/(accept)/", page)
             decision = "accept" if round_ % 2 == 0 else "return"
             if found is None:
-                samples.append(("accept/return report", -2, 0.0))  # nothing to decide
+                samples.append(("accept/return report", -2, 0.0, time.monotonic()))  # none
             else:
                 path = f"/plans/reports/{found[1].decode()}/{decision}/"
                 reason = {"reason": "Thiếu tài liệu minh chứng kết quả."}
@@ -336,7 +345,7 @@ def official_loop(me: Official, person: dict[str, Any], month: str, until: float
             timed("ratings", me.send("GET", f"/ratings/{month}/"))
             timed("tasks XLSX", me.send("GET", "/plans/tasks.xlsx"))
         except OSError:
-            samples.append(("no answer", -1, 0.0))
+            samples.append(("no answer", -1, 0.0, time.monotonic()))
         round_ += 1
 
 
@@ -344,16 +353,18 @@ def healthz_loop(me: Official, until: float, samples: list[Sample]) -> None:
     while time.monotonic() < until:
         try:
             answer = exchange(me.port, "GET", "/healthz", None, me.address, TIMEOUT_S)
-            samples.append(("/healthz", answer[0], answer[1]))
+            samples.append(("/healthz", answer[0], answer[1], time.monotonic()))
         except OSError:
-            samples.append(("/healthz", -1, 0.0))
+            samples.append(("/healthz", -1, 0.0, time.monotonic()))
 
 
 def officials_process(
     port: int, data: dict[str, Any], seconds: float, baseline: bool, ready: Any, out: Any
 ) -> None:
     """Log every official in (not timed), set `ready`, then run their closed loops (or the
-    /healthz baseline) for `seconds`, one thread each; put the samples on `out`."""
+    /healthz baseline), one thread each: the officials start one after another over RAMP_S
+    seconds, then all of them work for `seconds`; put the samples and the moment the measured
+    window began on `out`."""
     people = data["officials"]
     officials = [Official(port, person["address"]) for person in people]
     if not baseline:
@@ -362,28 +373,35 @@ def officials_process(
             list(pool.map(lambda pair: pair[0].login(pair[1]["username"]), pairs))
     ready.set()
     samples: list[Sample] = []
-    started = time.monotonic()
-    until = started + seconds
+    ramp = 0.0 if baseline else RAMP_S
+    window = time.monotonic() + ramp
+    until = window + seconds
     threads = [
         threading.Thread(
             target=healthz_loop if baseline else official_loop,
-            args=(me, until, samples) if baseline else (me, person, data["month"], until, samples),
+            args=(me, until, samples)
+            if baseline
+            else (me, person, data["month"], until, samples, ramp * n / len(people)),
         )
-        for me, person in zip(officials, people, strict=True)
+        for n, (me, person) in enumerate(zip(officials, people, strict=True))
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    out.put((samples, time.monotonic() - started))
+    out.put((samples, window))
 
 
 # Citizens ---------------------------------------------------------------------------------
 
 
-def citizen(args: tuple[int, dict[str, Any], int, float]) -> list[tuple[str, int, float, str]]:
+Citizen = tuple[str, int, float, float, str]  # a Sample and the id of the record it stored
+
+
+def citizen(args: tuple[int, dict[str, Any], int, float]) -> list[Citizen]:
     """Request `index` of the open loop: a survey submission or a petition (one in three):
-    (page, status, seconds, the stored record's id answered: response id or petition code)."""
+    (page, status, seconds, when it ended, the stored record's id answered: response id or
+    petition code)."""
     port, data, index, start = args
     delay = start + index / (SURVEY_RATE + PETITION_RATE) - time.perf_counter()
     if delay > 0:
@@ -395,21 +413,22 @@ def citizen(args: tuple[int, dict[str, Any], int, float]) -> list[tuple[str, int
             status, seconds, ident = petition_submit(
                 port, data["conferences"][index % CITIZEN_UNITS], index, address
             )
-            return [(page, status, seconds, ident if status == 302 else "")]
+            return [(page, status, seconds, time.monotonic(), ident if status == 302 else "")]
         body = submission(data["tokens"], index)
         status, seconds, answer, _ = exchange(
             port, "POST", "/api/v1/surveys/responses", body, address, TIMEOUT_S
         )
         found = re.search(r'"id":\s*(\d+)', answer.decode()) if status == 201 else None
-        return [(page, status, seconds, found[1] if found else "")]
+        return [(page, status, seconds, time.monotonic(), found[1] if found else "")]
     except OSError:  # no answer within the client's timeout
-        return [(page, -1, 0.0, "")]
+        return [(page, -1, 0.0, time.monotonic(), "")]
 
 
 def citizens_process(port: int, data: dict[str, Any], seconds: float, ready: Any, out: Any) -> None:
-    """Once `ready` (the officials are logged in), the open loop for `seconds`."""
+    """Once `ready` (the officials are logged in), the open loop for the officials' ramp-up
+    and `seconds`."""
     ready.wait()
-    total = int((SURVEY_RATE + PETITION_RATE) * seconds)
+    total = int((SURVEY_RATE + PETITION_RATE) * (RAMP_S + seconds))
     start = time.perf_counter()
     with ThreadPoolExecutor(CITIZEN_THREADS) as pool:
         jobs = [(port, data, i, start) for i in range(total)]
@@ -481,44 +500,52 @@ def measure(database: str, seconds: float, officials: int, directory: Path) -> N
         warm = {**data, "officials": data["officials"][: WORKERS * 2]}
         in_processes((officials_process, (port, warm, 10.0, False)))  # views imported, untimed
         before = stored()
-        (samples, officials_s), (citizens, citizens_s) = in_processes(
+        (samples, window), (citizens, _citizens_s) = in_processes(
             (officials_process, (port, data, seconds, False)),
             (citizens_process, (port, data, seconds)),
         )
-        elapsed = max(officials_s, citizens_s)  # from the moment every official is logged in
-        ((base, base_s),) = in_processes(
-            (officials_process, (port, data, max(5.0, seconds / 4), True))
+        base_seconds = max(5.0, seconds / 4)
+        ((base, _base_window),) = in_processes(
+            (officials_process, (port, data, base_seconds, True))
         )
     finally:
         server.terminate()
         server.wait(timeout=60)
     after = stored()
-    report(database, samples, citizens, base, before, after, elapsed, base_s)
+    rates = (window, seconds, len(base) / base_seconds)
+    report(database, samples, citizens, before, after, rates)
 
 
 def report(
     database: str,
     samples: list[Sample],
-    citizens: list[tuple[str, int, float, str]],
-    base: list[Sample],
+    citizens: list[Citizen],
     before: dict[str, set[str]],
     after: dict[str, set[str]],
-    elapsed: float,
-    base_seconds: float,
+    rates: tuple[float, float, float],
 ) -> None:
-    everything = samples + [(page, status, s) for page, status, s, _ in citizens]
+    """Latencies and the rate from the requests sent in the measured window (after the
+    ramp-up); answers, errors and rows stored from every request."""
+    window, seconds, base_rate = rates
+    everything = samples + [(page, status, s, end) for page, status, s, end, _ in citizens]
     by_page: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     answered: dict[str, int] = defaultdict(int)
-    for page, status, seconds in everything:
+    measured = 0
+    for page, status, took, ended in everything:
+        in_window = ended - took >= window
+        measured += in_window
         if status == EXPECTED.get(page):
             answered[page] += 1
-            by_page[page].append(seconds * 1000)
+            if in_window:
+                by_page[page].append(took * 1000)
         else:
             errors[f"{page} → {status}"] += 1
-    rate = len(everything) / elapsed
-    base_rate = len(base) / base_seconds
-    print(f"  {len(everything):,} requests in {elapsed:.0f} s; unexpected answers: {dict(errors)}")
+    rate = measured / seconds
+    print(
+        f"  {measured:,} requests in the {seconds:.0f} s measured after a {RAMP_S:g} s ramp-up "
+        f"({len(everything):,} in all); unexpected answers: {dict(errors)}"
+    )
     emit(
         BENCH,
         f"{database}: requests a second",
@@ -554,7 +581,7 @@ def report(
         ok=total_errors == 0,
     )
     idents = defaultdict(set)
-    for page, status, _seconds, ident in citizens:
+    for page, status, _took, _ended, ident in citizens:
         if status == EXPECTED[page]:
             idents[page].add(ident)
     for page in before:
