@@ -129,9 +129,16 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_at"], name="services_dossier_unit_recv"),
             models.Index(fields=["received_at"], name="services_dossier_received"),
-            models.Index(fields=["returned_at"], name="services_dossier_returned"),
-            # "handled in a month" as three index ranges (DossierQuerySet.handled_in)
-            models.Index(fields=["unit", "returned_at"], name="services_dossier_unit_ret"),
+            # "handled in a month" as three index ranges (DossierQuerySet.handled_in). Those of
+            # the dossiers returned in or after the month carry received_at (and the unit) so
+            # that "received before it" is tested in the index: the range runs to the newest
+            # dossier, and the table is read only for the few that match (decision 0028).
+            models.Index(
+                fields=["returned_at", "received_at", "unit"], name="services_dossier_ret_recv"
+            ),
+            models.Index(
+                fields=["unit", "returned_at", "received_at"], name="services_dossier_unit_ret_rcv"
+            ),
             models.Index(
                 fields=["unit"], condition=Q(returned_at__isnull=True), name="services_dossier_open"
             ),
