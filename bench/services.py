@@ -8,8 +8,8 @@ lateness (a few visibly late).
 
 Measured, on SQLite and on PostgreSQL (each in its own process):
 - the import (`cchc.services.imports.import_source`: one streamed pass in chunks of
-  100,000 rows, upsert by code, the counts of every touched month recomputed): rows/s and the process's peak memory
-  (target < 1 GB);
+  100,000 rows, upsert by code, the counts of every touched month recomputed): rows/s and
+  the process's peak memory (target < 1 GB);
 - the monthly computation for all units (recount the month's DossierCount rows from the
   dossiers set-wise, then score every unit through the composite engine): median of 3 (target
   < 5 s), and the scoring alone from the stored counts;
