@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cchc.accounts.models import Membership, User
 from cchc.core import actions as core_actions
@@ -261,8 +262,8 @@ def submit_report(report: PeriodicReport, *, actor: User, version: int) -> Perio
         notify(
             _city_admins(),
             Notification.Kind.REVIEW,
-            _("%(unit)s submitted its %(period)s %(year)s reform report.")
-            % {"unit": report.unit.name, "period": report.period.name, "year": report.year},
+            _("%(unit)s submitted its %(period)s reform report.")
+            % {"unit": report.unit.name, "period": report.period.heading_for(report.year)},
             report.get_absolute_url(),
             f"reports.submit.{report.pk}.{report.version}",
         )
@@ -289,7 +290,7 @@ def accept_report(report: PeriodicReport, *, actor: User) -> PeriodicReport:
     report.decided_at = timezone.now()
     report.return_reason = ""
     report.save(update_fields=["status", "decided_at", "return_reason"])
-    _tell_unit(report, _("Your %(period)s %(year)s reform report was accepted."))
+    _tell_unit(report, gettext_noop("Your %(period)s reform report was accepted."))
     audit.record(actor, "reports.accept", report, unit=report.unit)
     return report
 
@@ -307,16 +308,16 @@ def return_report(report: PeriodicReport, *, actor: User, reason: str) -> Period
     report.decided_at = timezone.now()
     report.return_reason = reason[:500]
     report.save(update_fields=["status", "decided_at", "return_reason"])
-    _tell_unit(report, _("Your %(period)s %(year)s reform report was returned: %(reason)s"))
+    _tell_unit(report, gettext_noop("Your %(period)s reform report was returned: %(reason)s"))
     audit.record(actor, "reports.return", report, unit=report.unit, details={"reason": reason})
     return report
 
 
 def _tell_unit(report: PeriodicReport, message: str) -> None:
+    """Notify the unit's focal points, in Vietnamese whatever the reviewer's language."""
     with translation.override("vi"):
-        text = message % {
-            "period": report.period.name,
-            "year": report.year,
+        text = _(message) % {
+            "period": report.period.heading_for(report.year),
             "reason": report.return_reason,
         }
         notify(
@@ -421,8 +422,7 @@ def _remind(period: ReportPeriod, window: Any, late: list["OrgUnit"], today: dat
     with translation.override("vi"):
         for unit in late:
             values = {
-                "period": period.name,
-                "year": window.last.year,
+                "period": period.heading_for(window.last.year),
                 "unit": unit.name,
                 "day": f"{window.internal_due:%d/%m/%Y}",
             }
@@ -430,8 +430,7 @@ def _remind(period: ReportPeriod, window: Any, late: list["OrgUnit"], today: dat
                 reminded += notify(
                     people.get((unit.pk, Membership.Role.FOCAL_POINT), []),
                     Notification.Kind.BEFORE_DEADLINE,
-                    _("The %(period)s %(year)s reform report of %(unit)s is due on %(day)s.")
-                    % values,
+                    _("The %(period)s reform report of %(unit)s is due on %(day)s.") % values,
                     reverse("reports:periodic_list"),
                     f"reports.remind.{period.code}.{window.last.year}.{unit.pk}",
                 )
@@ -440,10 +439,7 @@ def _remind(period: ReportPeriod, window: Any, late: list["OrgUnit"], today: dat
                 escalated += notify(
                     bosses,
                     Notification.Kind.ESCALATION,
-                    _(
-                        "%(unit)s has not submitted its %(period)s %(year)s reform report, due "
-                        "on %(day)s."
-                    )
+                    _("%(unit)s has not submitted its %(period)s reform report, due on %(day)s.")
                     % values,
                     reverse("reports:periodic_list"),
                     f"reports.escalate.{period.code}.{window.last.year}.{unit.pk}",

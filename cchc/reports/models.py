@@ -192,6 +192,11 @@ class PeriodicReport(models.Model):
         return reverse("reports:periodic_detail", args=[self.pk])
 
     @property
+    def heading(self) -> str:
+        """The period and year as in the document's title: "6 tháng đầu năm 2026"."""
+        return self.period.heading_for(self.year)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 

@@ -87,7 +87,9 @@ def test_returned_report_is_edited_and_resubmitted(q3, officer_a, city_admin) ->
         actions.submit_report(q3, actor=officer_a, version=q3.version)
     write(q3, officer_a)
     actions.submit_report(q3, actor=officer_a, version=q3.version)
-    assert Notification.objects.filter(user=city_admin, kind="review").count() == 1
+    review = Notification.objects.get(user=city_admin, kind="review")
+    # The period as in the document's title, its year once: "quý III năm 2026".
+    assert review.message.endswith("đã gửi báo cáo cải cách hành chính quý III năm 2026.")
     waiting = {i.kind: i for i in waiting_for(city_admin, datetime.date(2026, 9, 20))}
     assert waiting["periodic_to_decide"].count == 1  # the Department's home says so
     with pytest.raises(ValidationError, match="no longer be changed"):
@@ -99,7 +101,8 @@ def test_returned_report_is_edited_and_resubmitted(q3, officer_a, city_admin) ->
     assert q3.status == PeriodicReport.Status.RETURNED
     returned = waiting_for(officer_a, datetime.date(2026, 9, 20))
     assert [i.url for i in returned if i.kind == "periodic_returned"] == [q3.get_absolute_url()]
-    assert Notification.objects.get(user=officer_a, kind="decision").message.endswith(
+    assert Notification.objects.get(user=officer_a, kind="decision").message == (
+        "Báo cáo cải cách hành chính quý III năm 2026 của đơn vị bị trả lại: "
         "Bổ sung số liệu hồ sơ trực tuyến"
     )
     write(q3, officer_a, text="Đã bổ sung.")
@@ -162,7 +165,10 @@ def test_reminders_before_and_escalation_after_the_internal_due_day(hanoi, city_
     again = actions.send_report_reminders(datetime.date(2026, 9, 15))
     assert first["reminded"] >= 1
     assert again["reminded"] == 0
-    assert Notification.objects.filter(user=focal, kind="before").count() == 1
+    reminder = Notification.objects.get(user=focal, kind="before")
+    assert "cải cách hành chính quý III năm 2026 của" in reminder.message
+    assert "năm năm" not in reminder.message
+    assert period("h1").heading_for(2026) == "6 tháng đầu năm 2026"  # not "… năm năm 2026"
     escalated = actions.send_report_reminders(datetime.date(2026, 9, 17))
     assert escalated["escalated"] >= 2
     assert Notification.objects.filter(user=head, kind="escalation").count() == 1
