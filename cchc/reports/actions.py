@@ -263,7 +263,7 @@ def submit_report(report: PeriodicReport, *, actor: User, version: int) -> Perio
             _city_admins(),
             Notification.Kind.REVIEW,
             _("%(unit)s submitted its %(period)s reform report.")
-            % {"unit": report.unit.name, "period": report.period.heading_for(report.year)},
+            % {"unit": report.unit.name, "period": report.heading},
             report.get_absolute_url(),
             f"reports.submit.{report.pk}.{report.version}",
         )
@@ -317,7 +317,7 @@ def _tell_unit(report: PeriodicReport, message: str) -> None:
     """Notify the unit's focal points, in Vietnamese whatever the reviewer's language."""
     with translation.override("vi"):
         text = _(message) % {
-            "period": report.period.heading_for(report.year),
+            "period": report.heading,
             "reason": report.return_reason,
         }
         notify(
