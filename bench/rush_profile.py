@@ -8,7 +8,7 @@ temporary directory; PostgreSQL: the database cchc_rush_profile, or CCHC_RUSH_PR
 `--rebuild` builds it again. Each run starts from a copy (SQLite) or the same database.
 
 Run: .venv/bin/python bench/rush_profile.py sqlite|postgres [--repeat 20] [--profile PAGE]
-     [--sql PAGE] [--sort tottime]
+     [--sql PAGE] [--plan PAGE] [--sort tottime]
 """
 
 import argparse
@@ -101,11 +101,13 @@ def pages(data: dict[str, Any]) -> dict[str, Callable[[], Any]]:
         """A report with a PDF, the task page it lands on, then accepting or returning it
         (in turn): rush.official_loop's three requests, so that no report stays pending."""
         state["round"] += 1
+        # The other tasks in turn: the task page measured alone keeps its few reports.
+        other = person["tasks"][1 + state["round"] % (len(person["tasks"]) - 1)]
         pdf = SimpleUploadedFile("bao-cao.pdf", rush.PDF, "application/pdf")
         fields = {"percent": str(state["round"] * 7 % 100), "narrative": "Đã rà soát hồ sơ."}
-        answer = official.post(f"/plans/tasks/{task}/report/", {**fields, "evidence": pdf})
+        answer = official.post(f"/plans/tasks/{other}/report/", {**fields, "evidence": pdf})
         assert answer.status_code == 302, answer.content
-        page = official.get(f"/plans/tasks/{task}/").content
+        page = official.get(f"/plans/tasks/{other}/").content
         found = re.search(rb"/plans/reports/(\d+)/accept/", page)
         assert found is not None
         if state["round"] % 2:
@@ -151,6 +153,7 @@ def measure(name: str, page: Callable[[], Any], args: argparse.Namespace) -> Non
     for _ in range(3):  # templates compiled, caches warm
         page()
     queries: list[str] = []
+    selects: list[tuple[str, Any]] = []
 
     def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         start = time.perf_counter()
@@ -158,28 +161,58 @@ def measure(name: str, page: Callable[[], Any], args: argparse.Namespace) -> Non
             return execute(sql, params, many, context)
         finally:
             queries.append(f"{(time.perf_counter() - start) * 1000:7.2f} ms  {sql[:300]}")
+            if sql.lstrip().startswith("SELECT"):
+                selects.append((sql, params))
 
     with connection.execute_wrapper(timed):
         status = page().status_code
     profiler = cProfile.Profile() if args.profile == name else None
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         page()
         if profiler:
             profiler.disable()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     print(
         f"{name:<28} {status}  median {statistics.median(times):7.1f} ms"
-        f"  min {min(times):7.1f} ms  queries {len(queries)}",
+        f"  min {min(times):7.1f} ms  this process's CPU {statistics.median(cpu):6.1f} ms"
+        f" (min {min(cpu):5.1f})"
+        f"  queries {len(queries)}",
         flush=True,
     )
     if args.sql in (name, "all"):
         print("\n".join(queries))
+    if args.plan in (name, "all"):
+        print("\n".join(plan_times(selects)))
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(50)
+
+
+def plan_times(selects: list[tuple[str, Any]]) -> list[str]:
+    """PostgreSQL's planning and execution time of each SELECT (EXPLAIN ANALYZE, median of
+    5): what a query costs the server, apart from the round trip and the ORM."""
+    from django.db import connection
+
+    lines = []
+    with connection.cursor() as cursor:
+        for sql, params in selects:
+            runs = []
+            for _ in range(5):
+                cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)
+                summary = dict(
+                    row[0].split(": ") for row in cursor.fetchall() if row[0].endswith(" ms")
+                )
+                runs.append([float(summary[key].split()[0]) for key in PLAN_KEYS])
+            planning, execution = (statistics.median(run[i] for run in runs) for i in (0, 1))
+            lines.append(f"  plan {planning:6.2f} ms  run {execution:6.2f} ms  {sql[:200]}")
+    return lines
+
+
+PLAN_KEYS = ("Planning Time", "Execution Time")
 
 
 def main(argv: list[str]) -> int:
@@ -188,6 +221,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (20)")
     parser.add_argument("--profile", default="", help="a page to profile (its name above)")
     parser.add_argument("--sql", default="", help="a page whose queries to print (all: every page)")
+    parser.add_argument(
+        "--plan", default="", help="PostgreSQL: a page whose SELECTs to EXPLAIN (all: every page)"
+    )
     parser.add_argument("--sort", default="cumulative", help="the profile's order")
     parser.add_argument("--rebuild", action="store_true", help="build the data again")
     args = parser.parse_args(argv)

@@ -223,7 +223,7 @@ def read_task(request: HttpRequest, task_id: PathId) -> Task:
     """One task with its derived status, current and original deadline (they differ after an
     approved extension), progress, failed quality reviews, cooperating units and whether the
     caller may report on it; 404 when the caller may not see it."""
-    return get_task_for_user(request.auth, task_id)  # type: ignore[attr-defined]
+    return get_task_for_user(request.auth, task_id, shown=True)  # type: ignore[attr-defined]
 
 
 @router.get(

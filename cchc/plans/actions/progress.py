@@ -202,7 +202,8 @@ def return_report(report: ProgressReport, *, actor: "User", reason: str) -> Prog
     Task.objects.filter(pk=report.task_id).update(
         failed_reviews=F("failed_reviews") + 1, updated_at=timezone.now()
     )
-    report.task.refresh_from_db()
+    # The counter only: the task's cached lead unit serves the audit record below.
+    report.task.refresh_from_db(fields=["failed_reviews", "updated_at"])
     audit.record(
         actor,
         "plans.return_report",

@@ -211,7 +211,7 @@ def task_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @member
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk)
+    task = get_task_for_user(request.user, pk, shown=True)
     return render(request, "plans/task_detail.html", _task_context(request.user, task))
 
 
