@@ -12,7 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cchc.accounts.models import Membership
@@ -153,10 +154,16 @@ def notify_low_on_time(
     notices = []
     for score in low:
         link = reverse("services:late", args=[score.unit_id, month.year, month.month])
-        message = _(
-            "The on-time rate of dossiers in %(month)s is %(rate)s%%, below %(threshold)s%%: "
-            "see the late dossiers."
-        ) % {"month": f"{month:%m/%Y}", "rate": score.rates["on_time_rate"], "threshold": threshold}
+        # In Vietnamese whoever ran the import, with Vietnamese numbers (66,67%, not 66.67%).
+        with translation.override("vi"):
+            message = _(
+                "The on-time rate of dossiers in %(month)s is %(rate)s%%, below "
+                "%(threshold)s%%: see the late dossiers."
+            ) % {
+                "month": f"{month:%m/%Y}",
+                "rate": number_format(Decimal(score.rates["on_time_rate"]), 2),
+                "threshold": number_format(Decimal(str(threshold))),
+            }
         notices += notices_to(
             by_unit.get(score.unit_id, ()),
             kind=Notification.Kind.OVERDUE,

@@ -10,8 +10,9 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
-from cchc.core.models import AuditEvent
+from cchc.core.models import AuditEvent, Notification
 from cchc.services.actions import close_month
 from cchc.services.imports import ImportRefused, import_source, path_source
 from cchc.services.models import Dossier, ImportRun, MonthScore
@@ -186,3 +187,14 @@ def test_service_index_command_json(october):
 def test_feeds(october):
     handled, on_time, rate = handling_results([october.ward_a.pk], OCT, OCT)[october.ward_a.pk]
     assert (handled, on_time, rate) == (6, 4, Decimal("66.67"))
+
+
+def test_a_unit_below_the_alert_threshold_is_told_in_vietnamese_numbers(hanoi, officer_a, tmp_path):
+    """October's on-time rate of Ba Đình is 66.67% (above), below the illustrative 90% alert."""
+    dossiers = write_csv(tmp_path / "d.csv", october_rows())
+    call_command("import_dossiers", dossiers, stdout=StringIO())
+    late = reverse("services:late", args=[hanoi.ward_a.pk, 2024, 10])
+    notice = Notification.objects.get(user=officer_a, link=late)
+    assert notice.message == (
+        "Tỷ lệ hồ sơ đúng hạn tháng 10/2024 là 66,67%, dưới 90%: xem các hồ sơ trễ hạn."
+    )
