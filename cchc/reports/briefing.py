@@ -117,18 +117,32 @@ def month_end(first: datetime.date) -> datetime.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def briefing_units(user: Any) -> QuerySet[OrgUnit] | None:
-    """The units whose rows the user sees: None for the whole city (city administrators);
-    otherwise the subtrees where the user is head or focal point (404 when there are none)."""
+def briefing_paths(user: Any) -> set[str] | None:
+    """The paths of the subtrees whose rows the user sees: None for the whole city (city
+    administrators); otherwise those of the units where the user is head or focal point (404
+    when there are none)."""
     if user.is_city_admin:
         return None
     paths = {path for path, role in user.unit_roles if role in BRIEFING_ROLES}
     if not paths:
         raise Http404
+    return paths
+
+
+def briefing_units(user: Any) -> QuerySet[OrgUnit] | None:
+    """The units of `briefing_paths`: None for the whole city."""
+    paths = briefing_paths(user)
+    if paths is None:
+        return None
+    return OrgUnit.objects.visible_to(user).filter(_within(paths, "path"))
+
+
+def _within(paths: set[str], field: str) -> Q:
+    """`field` (a unit's path) in one of the subtrees of `paths`."""
     condition = Q()
     for path in paths:
-        condition |= Q(path__subtree=path)
-    return OrgUnit.objects.visible_to(user).filter(condition)
+        condition |= Q(**{f"{field}__subtree": path})
+    return condition
 
 
 def closed_months_for_user(user: Any) -> QuerySet[MonthClose]:
@@ -151,6 +165,7 @@ def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
         first = datetime.date(year, month, 1)
     except ValueError:
         raise Http404 from None
+    paths = briefing_paths(user)
     units = briefing_units(user)
     close = MonthClose.objects.filter(month=first).first()
     if close is None:
@@ -164,7 +179,7 @@ def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
         totals = Counts.of(city)
     else:
         totals = sum((Counts.of(row) for row in unit_rows), Counts())
-    overdue = _overdue(month_end(first), units)
+    overdue = _overdue(month_end(first), paths)
     overdue_total = totals.overdue  # the frozen count; the list below is read from the tasks
     return Briefing(
         close=close,
@@ -174,7 +189,7 @@ def get_briefing_for_user(user: Any, year: int, month: int) -> Briefing:
         overdue=overdue,
         overdue_total=overdue_total,
         trend=_trend(close, units),
-        commitments=_commitments(month_end(first), units),
+        commitments=_commitments(month_end(first), paths),
     )
 
 
@@ -226,17 +241,22 @@ def _line(row: TallyRow, counts: Counts, rank: int | None) -> UnitLine:
     return UnitLine(rank, row.unit_id, row.label, counts, row.reported_in_month)
 
 
-def _commitments(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[Commitment]:
+# The overdue tasks and the commitments are restricted on their lead unit's path, a table the
+# query joins anyway, rather than `lead_unit IN (the units)`: PostgreSQL turns that subquery
+# into one more table to join, and planned the overdue list in 5 ms instead of 1.5 (#16).
+
+
+def _commitments(day: datetime.date, paths: set[str] | None) -> list[Commitment]:
     """The commitments made in answer to petitions and still open at the end of `day`
     (dialogues.queries.open_commitments), of the user's units: listed at every briefing until
     their task is done."""
     commitments = open_commitments(day)
-    if units is not None:
-        commitments = commitments.filter(task__lead_unit__in=units)
+    if paths is not None:
+        commitments = commitments.filter(_within(paths, "task__lead_unit__path"))
     return list(commitments)
 
 
-def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[OverdueTask]:
+def _overdue(day: datetime.date, paths: set[str] | None) -> list[OverdueTask]:
     """The OVERDUE_LIMIT longest-overdue tasks at the end of `day`, chosen by the tally's own
     rule (queries.year_tasks: leaves of the year's issued plans, assigned by then, not
     cancelled; not completed by `day`, deadline before it). Their number is the snapshot's
@@ -244,8 +264,8 @@ def _overdue(day: datetime.date, units: QuerySet[OrgUnit] | None) -> list[Overdu
     tasks = year_tasks(day).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day
     )
-    if units is not None:
-        tasks = tasks.filter(lead_unit__in=units)
+    if paths is not None:
+        tasks = tasks.filter(_within(paths, "lead_unit__path"))
     top = list(
         tasks.order_by("deadline", "code", "pk").values(
             "code",
