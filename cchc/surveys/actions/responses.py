@@ -1,5 +1,6 @@
 """Responses: recording one (validated, all or nothing) and reviewing it."""
 
+import datetime
 import hashlib
 import json
 from collections import Counter
@@ -30,6 +31,28 @@ from cchc.surveys.models import (
 )
 
 Clean = int | str | list[str] | None
+
+# A published questionnaire is frozen (actions.questionnaires refuses every change to it and
+# a new version is a new questionnaire), so each process reads its questions and options once:
+# every submission read them again, two queries and some eighty objects, twenty times a second
+# at the month-end rush (issue #16). Keyed by the moment of publishing as well as the id.
+_PUBLISHED_QUESTIONS: dict[tuple[int, datetime.datetime], list[Question]] = {}
+_PUBLISHED_KEPT = 32
+
+
+def questions_of(questionnaire: Questionnaire) -> list[Question]:
+    """The questionnaire's questions in order, their options loaded; read once per process
+    for a published questionnaire."""
+    if not questionnaire.is_frozen or questionnaire.published_at is None:
+        return list(questionnaire.questions.prefetch_related("options"))
+    key = (questionnaire.pk, questionnaire.published_at)
+    questions = _PUBLISHED_QUESTIONS.get(key)
+    if questions is None:
+        if len(_PUBLISHED_QUESTIONS) >= _PUBLISHED_KEPT:
+            _PUBLISHED_QUESTIONS.clear()
+        questions = list(questionnaire.questions.prefetch_related("options"))
+        _PUBLISHED_QUESTIONS[key] = questions
+    return questions
 
 
 def _is_empty(value: Any) -> bool:
@@ -224,7 +247,7 @@ def record_response(
             }
         )
     questionnaire = campaign_unit.campaign.questionnaire
-    questions = list(questionnaire.questions.prefetch_related("options"))
+    questions = questions_of(questionnaire)
     cleaned = clean_answers(questionnaire, answers, questions)
     answers_hash = _answers_hash(cleaned)
     reason = flag_reason.strip() or _duplicate_reason(campaign_unit, client_hash, answers_hash)

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cchc.accounts.models import User
@@ -22,6 +24,7 @@ from cchc.surveys.actions import (
     review_response,
     update_questionnaire,
 )
+from cchc.surveys.actions.responses import _PUBLISHED_QUESTIONS
 from cchc.surveys.models import (
     Answer,
     AnswerOption,
@@ -261,6 +264,50 @@ def test_record_response_stores_answers_options_and_tallies(unit_a: CampaignUnit
     assert event.actor is None
     assert event.unit == unit_a.unit
     assert event.details == {"channel": "web", "status": "received", "answers": 24}
+
+
+def test_record_response_reads_a_published_questionnaires_questions_once(
+    unit_a: CampaignUnit,
+) -> None:
+    """Published questionnaires are frozen: each process reads their questions and options
+    once, not at every submission (the month-end rush, issue #16)."""
+    _PUBLISHED_QUESTIONS.clear()
+    with CaptureQueriesContext(connection) as first:
+        record_response(unit_a, answers(5), channel="web")
+    with CaptureQueriesContext(connection) as second:
+        record_response(unit_a, answers(4), channel="web")
+
+    def reads(queries: CaptureQueriesContext, table: str) -> int:
+        return sum(f'FROM "{table}"' in query["sql"] for query in queries.captured_queries)
+
+    assert (reads(first, "surveys_question"), reads(first, "surveys_option")) == (1, 1)
+    assert (reads(second, "surveys_question"), reads(second, "surveys_option")) == (0, 0)
+    assert Answer.objects.filter(response__campaign_unit=unit_a, rating=4).count() == 18
+
+
+def test_record_response_reads_a_new_version_anew(hanoi: Hanoi, city_admin: User) -> None:
+    """A new version is another questionnaire: its added question is asked and stored."""
+    template = default_questionnaire()
+    record_response(
+        campaign_of(city_admin, [(hanoi.ward_a, 100)]).units.get(), answers(5), channel="web"
+    )
+    draft = new_version(template, actor=city_admin)
+    add_question(
+        draft.sections.order_by("order").last(),
+        actor=city_admin,
+        code="E1",
+        type="text",
+        text_vi="Ý kiến khác",
+        required=True,
+    )
+    publish_questionnaire(draft, actor=city_admin)
+    unit = campaign_of(city_admin, [(hanoi.ward_b, 100)], questionnaire=draft).units.get()
+
+    with pytest.raises(ValidationError) as error:
+        record_response(unit, answers(5), channel="web")
+    assert messages_of(error) == {"E1": ["Answer this question."]}
+    response = record_response(unit, answers(5, E1="Tốt"), channel="web")
+    assert response.answers.get(question__code="E1").text == "Tốt"
 
 
 def test_record_response_tallies_follow_the_satisfied_rule(hanoi: Hanoi, city_admin: User) -> None:
