@@ -192,6 +192,9 @@ def measure(name: str, page: Callable[[], Any], args: argparse.Namespace) -> Non
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(50)
 
 
+PLAN_KEYS = ("Planning Time", "Execution Time")
+
+
 def plan_times(selects: list[tuple[str, Any]]) -> list[str]:
     """PostgreSQL's planning and execution time of each SELECT (EXPLAIN ANALYZE, median of
     5): what a query costs the server, apart from the round trip and the ORM."""
@@ -210,9 +213,6 @@ def plan_times(selects: list[tuple[str, Any]]) -> list[str]:
             planning, execution = (statistics.median(run[i] for run in runs) for i in (0, 1))
             lines.append(f"  plan {planning:6.2f} ms  run {execution:6.2f} ms  {sql[:200]}")
     return lines
-
-
-PLAN_KEYS = ("Planning Time", "Execution Time")
 
 
 def main(argv: list[str]) -> int:
