@@ -318,7 +318,8 @@ class RatingRound(models.Model):
         return f"{self.month:%m/%Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("ratings:round", args=[self.month.year, self.month.month])
+        url = reverse("ratings:round", args=[self.month.year, self.month.month])
+        return url if self.scope == Scope.CIVIL_SERVICE else f"{url}?scope={self.scope}"
 
 
 class UnitOrSelfQuerySet[M: models.Model](UnitScopedQuerySet[M]):

@@ -315,6 +315,30 @@ def test_the_public_employee_round_chooses_among_its_own_policies(
     assert scope_url(Scope.CIVIL_SERVICE) in year_page
 
 
+def test_the_public_employee_round_has_its_own_page(
+    hanoi: Hanoi, city_admin: User, school: OrgUnit
+) -> None:
+    """The year page's link to the public employees' month opens their round, not the
+    civil servants' of the same month."""
+    _employees_policy(city_admin, default=True, name="Quy chế viên chức")
+    _close_september(city_admin)
+    employees = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.PUBLIC_EMPLOYEE)
+    decree = RatingRound.objects.get(month=SEPTEMBER, scope=Scope.CIVIL_SERVICE)
+    client = client_for(city_admin)
+
+    link = employees.get_absolute_url()
+    assert link == reverse("ratings:round", args=[2026, 9]) + "?scope=public_employee"
+    assert f'href="{link}"' in client.get(reverse("ratings:year", args=[2026])).content.decode()
+    page = client.get(link)
+    assert page.context["round"] == employees
+    assert {rating.unit.code for rating in page.context["page"]} == {"01-TT"}
+    assert 'data-testid="round-scope"' in page.content.decode()
+    civil = client.get(decree.get_absolute_url())
+    assert civil.context["round"] == decree
+    assert "01-TT" not in {rating.unit.code for rating in civil.context["page"]}
+    assert 'data-testid="round-scope"' not in civil.content.decode()
+
+
 def test_public_service_units_not_rated_are_attached_a_policy_on_the_page(
     hanoi: Hanoi, city_admin: User, school: OrgUnit
 ) -> None:

@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Floor, Rank
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -63,12 +64,19 @@ BAND_COLORS = {
 }
 
 
-def _month_round(year: int, month: int) -> RatingRound:
+def requested_scope(request: HttpRequest) -> str:
+    """The scope a page shows (`?scope=`): the civil service's Decree 335 round unless the
+    public employees' is asked for."""
+    scope = request.GET.get("scope", Scope.CIVIL_SERVICE)
+    return scope if scope in Scope.values else Scope.CIVIL_SERVICE
+
+
+def _month_round(year: int, month: int, scope: str = Scope.CIVIL_SERVICE) -> RatingRound:
     if not (1 <= month <= 12 and 1 <= year <= 9999):
         raise Http404
     rating_round = (
         RatingRound.objects.select_related("policy")
-        .filter(month=datetime.date(year, month, 1), scope=Scope.CIVIL_SERVICE)
+        .filter(month=datetime.date(year, month, 1), scope=scope)
         .first()
     )
     if rating_round is None:
@@ -101,7 +109,7 @@ def _round_filter(request: AuthedRequest, rating_round: RatingRound) -> tuple[An
 
 @member
 def round_detail(request: AuthedRequest, year: int, month: int) -> HttpResponse:
-    rating_round = _month_round(year, month)
+    rating_round = _month_round(year, month, requested_scope(request))
     visible, form = _round_filter(request, rating_round)
     shown = form.apply(visible)
     ranked = shown.annotate(
@@ -177,11 +185,12 @@ def _may_approve_some(user: User) -> bool:
 @require_POST
 def round_approve(request: AuthedRequest, year: int, month: int) -> HttpResponse:
     """Approve the assessed ratings shown by the page's filters that the user may approve."""
-    rating_round = _month_round(year, month)
+    rating_round = _month_round(year, month, requested_scope(request))
     visible, form = _round_filter(request, rating_round)
     assessed = form.apply(visible).filter(status=Rating.Status.ASSESSED).select_related("unit")
     chosen = [rating for rating in assessed if can_approve_rating(request.user, rating)]
-    back = f"{rating_round.get_absolute_url()}?{request.GET.urlencode()}".rstrip("?")
+    # The page's own query (its scope and filters) rather than the round's address again.
+    back = f"{reverse('ratings:round', args=[year, month])}?{request.GET.urlencode()}".rstrip("?")
     if not chosen:
         messages.error(
             request,

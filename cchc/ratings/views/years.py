@@ -22,6 +22,7 @@ from cchc.ratings import exports
 from cchc.ratings.actions import grant_cap_exception
 from cchc.ratings.forms.years import CapExceptionForm
 from cchc.ratings.models import Band, CapException, Rating, RatingRound, Scope
+from cchc.ratings.views.rounds import requested_scope
 from cchc.ratings.yearly import YearLine, YearResult, classify_year, lines_for, visible_ratings
 
 PAGE_SIZE = 100
@@ -34,13 +35,10 @@ def _year(year: int) -> int:
 
 
 def _classify(request: AuthedRequest, year: int) -> tuple[YearResult, list[YearLine]]:
-    scope = request.GET.get("scope", Scope.CIVIL_SERVICE)
-    if scope not in Scope.values:
-        scope = Scope.CIVIL_SERVICE
     result = classify_year(
         _year(year),
         today=timezone.localdate(),
-        scope=scope,
+        scope=requested_scope(request),
         ratings=visible_ratings(request.user),
     )
     return result, lines_for(request.user, result)
