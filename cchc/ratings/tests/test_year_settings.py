@@ -333,6 +333,11 @@ def test_the_public_employee_round_has_its_own_page(
     assert page.context["round"] == employees
     assert {rating.unit.code for rating in page.context["page"]} == {"01-TT"}
     assert 'data-testid="round-scope"' in page.content.decode()
+    # Filtering stays on the round: the filter form carries the scope.
+    assert '<input type="hidden" name="scope" value="public_employee">' in page.content.decode()
+    url = reverse("ratings:round", args=[2026, 9])
+    filtered = client.get(url, {"scope": "public_employee", "band": "", "status": ""})
+    assert filtered.context["round"] == employees
     civil = client.get(decree.get_absolute_url())
     assert civil.context["round"] == decree
     assert "01-TT" not in {rating.unit.code for rating in civil.context["page"]}

@@ -190,7 +190,8 @@ def test_feeds(october):
 
 
 def test_a_unit_below_the_alert_threshold_is_told_in_vietnamese_numbers(hanoi, officer_a, tmp_path):
-    """October's on-time rate of Ba Đình is 66.67% (above), below the illustrative 90% alert."""
+    """October's on-time rate of Ba Đình, 66.67% (computed by hand above), is below the
+    illustrative 90% alert."""
     dossiers = write_csv(tmp_path / "d.csv", october_rows())
     call_command("import_dossiers", dossiers, stdout=StringIO())
     late = reverse("services:late", args=[hanoi.ward_a.pk, 2024, 10])
