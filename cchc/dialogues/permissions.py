@@ -17,12 +17,11 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
 from cchc.accounts.models import Membership
 from cchc.dialogues.models import Conference, Petition
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, in_subtrees
 from cchc.orgunits.permissions import roles_over
 
 MANAGER_ROLES = {Membership.Role.FOCAL_POINT, Membership.Role.HEAD}
@@ -76,10 +75,7 @@ def manageable_units(user: Any) -> Any:
     paths = [path for path, role in user.unit_roles if role in MANAGER_ROLES]
     if not paths:
         return units.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__subtree=path)
-    return units.filter(condition)
+    return units.filter(in_subtrees(paths))
 
 
 def get_conference_for_user(user: Any, pk: int, *, manage: bool = False) -> Conference:

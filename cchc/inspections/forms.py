@@ -24,7 +24,7 @@ from cchc.inspections.models import (
     TeamMember,
     Verdict,
 )
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, in_subtrees
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
@@ -187,11 +187,11 @@ class FindingForm(forms.Form):
         units = OrgUnit.objects.filter(inspection_targets__inspection=inspection).order_by("path")
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["item"].queryset = inspection.checklist.all()  # type: ignore[attr-defined]
-        paths = Q(pk__in=[])
-        for path in units.values_list("path", flat=True):
-            paths |= Q(memberships__unit__path__subtree=path)
+        paths = units.values_list("path", flat=True)
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(paths, is_active=True).distinct().order_by("full_name")
+            User.objects.filter(in_subtrees(paths, "memberships__unit__path"), is_active=True)
+            .distinct()
+            .order_by("full_name")
         )
         self.fields["photos"].widget.attrs["accept"] = "image/*,.pdf,.docx,.doc"
 
@@ -215,11 +215,11 @@ class RecommendationForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.filter(inspection_targets__inspection=inspection).order_by("path")
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        paths = Q(pk__in=[])
-        for path in units.values_list("path", flat=True):
-            paths |= Q(memberships__unit__path__subtree=path)
+        paths = units.values_list("path", flat=True)
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(paths, is_active=True).distinct().order_by("full_name")
+            User.objects.filter(in_subtrees(paths, "memberships__unit__path"), is_active=True)
+            .distinct()
+            .order_by("full_name")
         )
 
 

@@ -1,5 +1,6 @@
 """The tree of organisation units, with effective dates and successors across mergers."""
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -51,15 +52,22 @@ def viewer_paths(user: "User | Any") -> set[str]:
     return {path for path, role in user.unit_roles if role == Membership.Role.VIEWER}
 
 
+def in_subtrees(paths: Iterable[str], field: str = "path") -> models.Q:
+    """`field` (a unit's path) in the subtree of one of `paths`: the filter every scoping rule
+    builds from a user's units. None of them: matches nothing."""
+    condition = models.Q(pk__in=[])
+    for path in paths:
+        condition |= models.Q(**{f"{field}__subtree": path})
+    return condition
+
+
 def own_or_viewed(user: "User | Any", field: str = "unit__path") -> models.Q:
     """The own-unit rule as a filter on `field` (a unit's path), widened for viewers: the units
     in which `user` holds a role, and the whole subtree of each unit they view. A viewer reads
     what their subtree has (a city viewer: the city's campaigns and self-assessments) and acts
     on nothing (decision 0025)."""
-    condition = models.Q(**{f"{field}__in": own_unit_paths(user)})
-    for path in viewer_paths(user):
-        condition |= models.Q(**{f"{field}__subtree": path})
-    return condition
+    own = models.Q(**{f"{field}__in": own_unit_paths(user)})
+    return own | in_subtrees(viewer_paths(user), field)
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
@@ -87,10 +95,7 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
         paths = {path for path, _role in user.unit_roles}
         if not paths:
             return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(path__subtree=path)
-        return self.filter(condition)
+        return self.filter(in_subtrees(paths))
 
     def own_units_of(self, user: "User | Any") -> "OrgUnitQuerySet":
         """The second scoping rule, beside visible_to: the units in which `user` holds a role

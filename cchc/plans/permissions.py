@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cchc.accounts.models import Membership
+from cchc.orgunits.models import in_subtrees
 from cchc.orgunits.permissions import roles_over
 from cchc.plans.models import Evidence, ExtensionRequest, Plan, ProgressReport, Task
 
@@ -105,13 +106,10 @@ def reviewed_by(user: Any) -> Q:
     head, or of one below it."""
     if user.is_city_admin:
         return Q()
-    paths = Q(pk__in=[])
-    for path, role in user.unit_roles:
-        if role in ASSIGNER_ROLES:
-            paths |= Q(unit__path__subtree=path)
+    paths = [path for path, role in user.unit_roles if role in ASSIGNER_ROLES]
     # The plans in a subquery rather than joined: two tables fewer for PostgreSQL's planner to
     # order beside the lists' own (the workspace's lists planned in 1.5–2.5 ms, issue #16).
-    return Q(task__plan__in=Plan.objects.filter(paths))
+    return Q(task__plan__in=Plan.objects.filter(in_subtrees(paths, "unit__path")))
 
 
 def get_evidence_for_user(user: Any, pk: int) -> Evidence:

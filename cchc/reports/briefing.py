@@ -22,7 +22,7 @@ from django.http import Http404
 from cchc.accounts.models import Membership
 from cchc.dialogues.models import Commitment
 from cchc.dialogues.queries import open_commitments
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, in_subtrees
 from cchc.plans.models import MonthClose, TallyRates, TallyRow
 from cchc.plans.queries import year_tasks
 
@@ -134,15 +134,7 @@ def briefing_units(user: Any) -> QuerySet[OrgUnit] | None:
     paths = briefing_paths(user)
     if paths is None:
         return None
-    return OrgUnit.objects.visible_to(user).filter(_within(paths, "path"))
-
-
-def _within(paths: set[str], field: str) -> Q:
-    """`field` (a unit's path) in one of the subtrees of `paths`."""
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{field}__subtree": path})
-    return condition
+    return OrgUnit.objects.visible_to(user).filter(in_subtrees(paths))
 
 
 def closed_months_for_user(user: Any) -> QuerySet[MonthClose]:
@@ -252,7 +244,7 @@ def _commitments(day: datetime.date, paths: set[str] | None) -> list[Commitment]
     their task is done."""
     commitments = open_commitments(day)
     if paths is not None:
-        commitments = commitments.filter(_within(paths, "task__lead_unit__path"))
+        commitments = commitments.filter(in_subtrees(paths, "task__lead_unit__path"))
     return list(commitments)
 
 
@@ -265,7 +257,7 @@ def _overdue(day: datetime.date, paths: set[str] | None) -> list[OverdueTask]:
         Q(completed_on__isnull=True) | Q(completed_on__gt=day), deadline__lt=day
     )
     if paths is not None:
-        tasks = tasks.filter(_within(paths, "lead_unit__path"))
+        tasks = tasks.filter(in_subtrees(paths, "lead_unit__path"))
     top = list(
         tasks.order_by("deadline", "code", "pk").values(
             "code",

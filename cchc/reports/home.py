@@ -27,7 +27,7 @@ from cchc.core.models import Notification
 from cchc.core.queries import unread_notifications
 from cchc.indices.models import Assessment
 from cchc.inspections.models import Recommendation
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, in_subtrees
 from cchc.plans.models import ExtensionRequest, ProgressReport, TallyRow
 from cchc.plans.permissions import reviewed_by
 from cchc.plans.queries import my_tasks
@@ -200,9 +200,7 @@ def _reviews(user: Any) -> list[Waiting]:
 def _explanations(user: Any, today: datetime.date) -> list[Waiting]:
     """Written explanations asked of the person, or of the units they head."""
     headed = [path for path, role in user.unit_roles if role == Membership.Role.HEAD]
-    mine = Q(person=user)
-    for path in headed:
-        mine |= Q(unit__path__subtree=path)
+    mine = Q(person=user) | in_subtrees(headed, "unit__path")
     records = (
         Responsibility.objects.open()
         .filter(mine)
