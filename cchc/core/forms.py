@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,8 +28,11 @@ class BootstrapBoundField(BoundField):
         return attrs
 
 
-class FormRenderer(TemplatesSetting):
-    """One renderer so that every form looks the same (Bootstrap 5 field layout)."""
+class FormRenderer(Jinja2):
+    """One renderer so that every form looks the same (Bootstrap 5 field layout). Forms,
+    fields and widgets render with Jinja2 (Django's own widget templates, ours in
+    cchc/core/jinja2/components/): a select through Django's templates cost a page about a
+    millisecond per widget (decision 0033); the pages themselves stay Django templates."""
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.models import AuditEvent
-from cchc.core.tests.helpers import assert_constant_queries, pdf_text
+from cchc.core.tests.helpers import assert_constant_queries, html, pdf_text
 from cchc.dialogues.actions import (
     CommitmentSpec,
     answer_petition,
@@ -247,7 +247,7 @@ def test_answer_page_puts_the_tasks_refusal_on_the_commitment_field(
         },
     )
     assert response.status_code == 200
-    assert "is before the plan&#x27;s date" in response.text
+    assert "is before the plan&#x27;s date" in html(response)
     assert not Answer.objects.exists()
     assert not Task.objects.exists()
 
