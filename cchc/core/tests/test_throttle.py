@@ -27,6 +27,20 @@ def test_hit_counts_every_bucket_and_refuses_when_any_is_over() -> None:
     assert throttle.hit({"b:client": 1}, now=MINUTE + 5).allowed
 
 
+@pytest.mark.django_db
+def test_past_windows_are_deleted_once_per_window_not_at_every_new_bucket(
+    django_assert_num_queries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(throttle, "_purged_before", 0)  # as in a new process
+    throttle.hit({"old:client": 5}, now=MINUTE - 60)
+    with django_assert_num_queries(2):  # the upsert, and the first count in the window purges
+        throttle.hit({"new:one": 5}, now=MINUTE + 1)
+    assert rows() == [("new:one", MINUTE, 1)]
+    with django_assert_num_queries(1):  # a new bucket in the same window: the upsert alone
+        throttle.hit({"new:two": 5}, now=MINUTE + 2)
+    assert rows() == [("new:one", MINUTE, 1), ("new:two", MINUTE, 1)]
+
+
 @pytest.mark.parametrize(
     ("proxies", "forwarded", "expected"),
     [
