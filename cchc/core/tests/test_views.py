@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser as User
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.core import audit
@@ -223,6 +224,25 @@ def test_navigation_shows_the_audit_log_to_city_admins_only(
 ) -> None:
     assert 'href="/audit/"' in html(client_for(city_admin).get("/"))
     assert 'href="/audit/"' not in html(client_for(officer_a).get("/"))
+
+
+def test_the_kept_menu_follows_the_role_the_page_and_the_language(
+    settings: Any, city_admin: User, officer_a: User
+) -> None:
+    """base.html keeps the menu's HTML per language, role and current item (nav_key)."""
+    admin, officer = client_for(city_admin), client_for(officer_a)
+    workspace, plans = reverse("plans:workspace"), reverse("plans:plan_list")
+    assert 'href="/audit/"' in html(admin.get(workspace))
+    page = html(officer.get(workspace))
+    assert 'href="/audit/"' not in page
+    assert f'aria-current="page" href="{workspace}"' in page
+    page = html(officer.get(plans))
+    assert f'aria-current="page" href="{plans}"' in page
+    assert f'aria-current="page" href="{workspace}"' not in page
+    label = '<i class="bi bi-list-check d-xl-none d-xxl-inline" aria-hidden="true"></i> {}</a>'
+    assert label.format(translated("My tasks")) in page
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert label.format("My tasks") in html(officer.get(plans))
 
 
 # --- health check ----------------------------------------------------------------------------
