@@ -26,8 +26,11 @@ officials start one after another (answered and checked, not timed), two load pr
   own address so that the throttle (10 a minute per client) never answers 429.
 Printed: requests a second, p50/p95/p99 per page (target p95 < 800 ms), errors (anything but the
 expected answer, or none; target 0), rows stored = answered (progress reports, quality
-reviews, survey responses, petitions), and the ratio of the rush's throughput to the same
-server's `/healthz` (one SELECT 1) under the same closed loop of OFFICIALS clients.
+reviews, survey responses, petitions), the ratio of the rush's throughput to the same
+server's `/healthz` (one SELECT 1) under the same closed loop of OFFICIALS clients, and the CPU
+the server used in the measured window (the gunicorn processes and PostgreSQL's backends of the
+bench's database, read from /proc) per request: the rate moves with this shared host's speed by
+±10% from one run to the next; the CPU per request much less, so compare two versions by it.
 
 Run: .venv/bin/python bench/rush.py [sqlite|postgres] [--duration 60] [--officials 50]
 (without a database: both, each in its own process; `--duration 10 --officials 5` is a smoke
@@ -246,6 +249,44 @@ def start_gunicorn(port: int, log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; see {log}")
 
 
+def cpu_seconds(server: int, database: str) -> dict[str, tuple[str, float]]:
+    """CPU seconds used so far by each process of the gunicorn master `server` ("web": the
+    master and its workers) and of the PostgreSQL backends serving `database` ("db"; none on
+    SQLite), by process id, read from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, tuple[str, float]] = {}
+
+    def note(pid: str, kind: str) -> None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it just exited
+            return
+        found[pid] = (kind, (int(fields[11]) + int(fields[12])) / tick)  # utime + stime
+
+    for pid in [str(server), *Path(f"/proc/{server}/task/{server}/children").read_text().split()]:
+        note(pid, "web")
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if entry.name.isdigit() and command.startswith("postgres: ") and f" {database} " in command:
+            note(entry.name, "db")
+    return found
+
+
+def cpu_used(
+    start: dict[str, tuple[str, float]], end: dict[str, tuple[str, float]]
+) -> tuple[float, float]:
+    """(web, db) CPU seconds between two `cpu_seconds` readings, by process (`end` holds each
+    process's last reading: a connection closed at DB_CONN_MAX_AGE counts until then); one
+    started in between counts from its start."""
+    used = {"web": 0.0, "db": 0.0}
+    for pid, (kind, seconds) in end.items():
+        used[kind] += seconds - start.get(pid, (kind, 0.0))[1]
+    return used["web"], used["db"]
+
+
 # Officials --------------------------------------------------------------------------------
 
 # (page, status, seconds, when it ended: time.monotonic(), the same clock in every process);
@@ -363,8 +404,8 @@ def officials_process(
 ) -> None:
     """Log every official in (not timed), set `ready`, then run their closed loops (or the
     /healthz baseline), one thread each: the officials start one after another over RAMP_S
-    seconds, then all of them work for `seconds`; put the samples and the moment the measured
-    window began on `out`."""
+    seconds, then all of them work for `seconds`; put the samples, the moment the measured
+    window began and the server's CPU seconds in the window (web, database) on `out`."""
     people = data["officials"]
     officials = [Official(port, person["address"]) for person in people]
     if not baseline:
@@ -387,9 +428,15 @@ def officials_process(
     ]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, window - time.monotonic()))
+    start = cpu_seconds(data["server"], data["database"])
+    end = dict(start)
+    while time.monotonic() < until:  # read every half second: a process may end in between
+        time.sleep(min(0.5, max(0.0, until - time.monotonic())))
+        end |= cpu_seconds(data["server"], data["database"])
     for thread in threads:
         thread.join()
-    out.put((samples, window))
+    out.put((samples, window, cpu_used(start, end)))
 
 
 # Citizens ---------------------------------------------------------------------------------
@@ -497,15 +544,16 @@ def measure(database: str, seconds: float, officials: int, directory: Path) -> N
     server = start_gunicorn(port, log)
     try:
         print(f"  gunicorn: {WORKERS} workers on 127.0.0.1:{port}, {database}", flush=True)
+        data |= {"server": server.pid, "database": connections["default"].settings_dict["NAME"]}
         warm = {**data, "officials": data["officials"][: WORKERS * 2]}
         in_processes((officials_process, (port, warm, 10.0, False)))  # views imported, untimed
         before = stored()
-        (samples, window), (citizens, _citizens_s) = in_processes(
+        (samples, window, cpu), (citizens, _citizens_s) = in_processes(
             (officials_process, (port, data, seconds, False)),
             (citizens_process, (port, data, seconds)),
         )
         base_seconds = max(5.0, seconds / 4)
-        ((base, _base_window),) = in_processes(
+        ((base, _base_window, _base_cpu),) = in_processes(
             (officials_process, (port, data, base_seconds, True))
         )
     finally:
@@ -513,7 +561,7 @@ def measure(database: str, seconds: float, officials: int, directory: Path) -> N
         server.wait(timeout=60)
     after = stored()
     rates = (window, seconds, len(base) / base_seconds)
-    report(database, samples, citizens, before, after, rates)
+    report(database, samples, citizens, before, after, rates, cpu)
 
 
 def report(
@@ -523,9 +571,11 @@ def report(
     before: dict[str, set[str]],
     after: dict[str, set[str]],
     rates: tuple[float, float, float],
+    cpu: tuple[float, float],
 ) -> None:
     """Latencies and the rate from the requests sent in the measured window (after the
-    ramp-up); answers, errors and rows stored from every request."""
+    ramp-up); answers, errors and rows stored from every request; the server's CPU per request
+    in the window (less sensitive to a slow host than the rate: compare changes by it)."""
     window, seconds, base_rate = rates
     everything = samples + [(page, status, s, end) for page, status, s, end, _ in citizens]
     by_page: dict[str, list[float]] = defaultdict(list)
@@ -552,6 +602,12 @@ def report(
         rate,
         "req/s",
         ratio=f"{rate / base_rate:.2f}× /healthz's {base_rate:,.0f} req/s",
+    )
+    web, db = cpu
+    print(
+        f"  server CPU in the window: {(web + db) / seconds:.2f} cores; per request"
+        f" {web * 1000 / measured:.1f} ms in gunicorn + {db * 1000 / measured:.1f} ms in the"
+        " database"
     )
     for page in EXPECTED:
         latencies = by_page.get(page)

@@ -151,6 +151,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+# PostgreSQL: parameters bound by the server, and a query run five times on a connection is
+# prepared, so the server parses and plans it once per connection instead of at every request
+# (the month-end rush: the database's CPU per request 3.7-4.1 ms -> 2.9-3.0; decision 0034).
+# A pooler in transaction mode in front (PgBouncer) needs max_prepared_statements (1.21 or
+# later), or CCHC_PG_PREPARED_STATEMENTS=false.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "CCHC_PG_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
