@@ -63,13 +63,13 @@ def hit(limits: dict[str, int], *, now: float | None = None) -> Verdict:
     """Count one attempt in each bucket of `limits` (bucket name → allowed hits per minute) for
     the current minute, and say whether every bucket is within its limit. Commits the counts at
     once (their own statement), so a refused or failed attempt still counts."""
+    global _purged_before
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
     rows = ", ".join(["(%s, %s, 1)"] * len(limits))
     params: list[str | int] = []
     for bucket in limits:
         params += [bucket, window]
-    global _purged_before
     with connection.cursor() as cursor:
         cursor.execute(UPSERT.format(rows=rows), params)
         hits = dict(cursor.fetchall())
