@@ -11,51 +11,56 @@ reaches Typst only as JSON strings.
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from cchc.core.officialdoc import OfficialDocument
 from cchc.core.typeset import typeset_pdf
-from cchc.core.xlsx import append_row, styled_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "core" / "list.typ"
 
 
 def table_xlsx(
-    sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[list[Any]]
+    sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
 ) -> bytes:
     """One sheet: the header (name, width) bold and frozen, then `rows`, dates shown dd/mm/yyyy.
-    Rows are written as they come (write-only), so a long list needs little memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name[:31])
-    sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for name, _width in columns:
-        cell = styled_cell(sheet, name)
-        cell.font = bold
-        header.append(cell)
-    append_row(sheet, header)
-    for values in rows:
-        append_row(sheet, [_cell(sheet, value) for value in values])
+
+    Written with XlsxWriter (decision 0035): rows go to a temporary file as they come
+    (constant_memory), so a long list needs little memory. Every value is written by its type:
+    text always as text (never a formula, whatever it starts with), numbers as numbers, dates
+    with the date format, None as an empty cell."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    bold = workbook.add_format({"bold": True})
+    date = workbook.add_format({"num_format": DATE_FORMAT})
+    sheet.freeze_panes(1, 0)
+    for index, (name, width) in enumerate(columns):
+        sheet.set_column(index, index, width)
+        sheet.write_string(0, index, name, bold)
+    for number, values in enumerate(rows, start=1):
+        for index, value in enumerate(values):
+            _write(sheet, number, index, value, date)
+    workbook.close()
     return buffer.getvalue()
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    if not isinstance(value, datetime.date):
-        return value
-    cell = styled_cell(sheet, value)
-    cell.number_format = "DD/MM/YYYY"
-    return cell
+def _write(sheet: Any, row: int, column: int, value: Any, date: Any) -> None:
+    if value is None or value == "":  # no cell at all: read back as empty, not as ""
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, value)
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, date)
+    else:
+        sheet.write_string(row, column, str(value))
 
 
 def day(value: datetime.date | None) -> str:

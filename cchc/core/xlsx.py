@@ -7,7 +7,6 @@ column keys, the data rows numbered as Excel numbers them, plain text and decima
 the (row, column, message) errors an import reports. What a row means is the caller's business.
 """
 
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,6 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.core.listexport import table_xlsx
 from cchc.core.uploads import CheckedFile, check_upload
 
 MAX_ROWS = 10_000
@@ -295,13 +295,5 @@ def add_sheet(
 
 def errors_xlsx(errors: Iterable[Sequence[Any]]) -> bytes:
     """A refused import's error report: one line per error (row, column, message)."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Lỗi")
-    for index, width in enumerate((8, 40, 80), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    append_row(sheet, ["Dòng (row)", "Cột (column)", "Lỗi (message)"])
-    for row in errors:
-        append_row(sheet, row)
-    content = io.BytesIO()
-    workbook.save(content)
-    return content.getvalue()
+    columns = [("Dòng (row)", 8), ("Cột (column)", 40), ("Lỗi (message)", 80)]
+    return table_xlsx("Lỗi", columns, errors)

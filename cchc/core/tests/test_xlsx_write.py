@@ -1,11 +1,14 @@
 """Typed text starting with "=" stays text in every XLSX the platform writes (issue 16, item 3)."""
 
+import datetime
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.utils.translation import gettext_lazy as _lazy
 
 from cchc.core.listexport import table_xlsx
 from cchc.core.xlsx import append_row, styled_cell, write_cell
@@ -53,6 +56,44 @@ def test_list_export_keeps_a_typed_formula_as_text() -> None:
 
     assert cell.value == EVIL
     assert cell.data_type == "s"
+
+
+def test_list_export_writes_each_value_by_its_type() -> None:
+    values = ["@SUM(A1)", 7, Decimal("2.5"), datetime.date(2026, 12, 7), True, None, "", _lazy("x")]
+    columns = [(f"C{n}", 10) for n in range(len(values))]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx("Danh sách", columns, [values]))).active
+
+    row = sheet[2]
+    assert [cell.value for cell in row] == [
+        "@SUM(A1)",
+        7,
+        2.5,
+        datetime.datetime(2026, 12, 7),
+        True,
+        None,
+        None,
+        "x",
+    ]
+    assert [cell.data_type for cell in row[:5]] == ["s", "n", "n", "d", "b"]
+    assert row[3].number_format == "DD/MM/YYYY"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == pytest.approx(10, abs=1)
+
+
+def test_xlsxwriter_is_used_by_the_list_export_alone() -> None:
+    """XlsxWriter writes a formula only when asked to (write_formula, or write() on text that
+    starts with "="): one module, which writes text with write_string, uses it."""
+    users = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "cchc").rglob("*.py")
+        if "tests" not in path.parts and "xlsxwriter" in path.read_text(encoding="utf-8")
+    ]
+    assert users == ["cchc/core/listexport.py"]
+    source = (ROOT / "cchc" / "core" / "listexport.py").read_text(encoding="utf-8")
+    assert ".write(" not in source
+    assert "write_formula" not in source
 
 
 # A sheet written to any other way (sheet.append, sheet.cell(r, c, value), WriteOnlyCell) would

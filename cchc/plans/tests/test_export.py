@@ -30,12 +30,12 @@ def read(response: Any) -> list[tuple[Any, ...]]:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert "attachment" in response["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     return list(sheet.iter_rows(values_only=True))
 
 
 def sheet_of(response: Any) -> Any:
-    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 @pytest.fixture

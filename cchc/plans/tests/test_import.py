@@ -380,7 +380,7 @@ def test_plan_import_with_errors_shows_them_and_offers_the_error_report(
     report = client_a.get(_url("import_errors", ward_plan))
     assert report.status_code == 200
     assert report["Content-Type"] == XLSX
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(report.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0] == ("Dòng (row)", "Cột (column)", "Lỗi (message)")
     assert [(r, c) for r, c, _m in values[1:]] == [
@@ -395,7 +395,7 @@ def test_plan_import_shows_the_first_100_errors(ward_plan, client_a) -> None:
     response = client_a.post(_url("plan_import", ward_plan), {"file": upload(content)})
     assert html(response).count("<td>Lĩnh vực (area)</td>") == 100
     sheet = openpyxl.load_workbook(
-        io.BytesIO(b"".join(client_a.get(_url("import_errors", ward_plan)).streaming_content))
+        io.BytesIO(client_a.get(_url("import_errors", ward_plan)).content)
     ).active
     assert sheet.max_row == 121
 

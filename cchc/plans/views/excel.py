@@ -26,7 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import member
-from cchc.core.xlsx import append_row, styled_cell, write_cell
+from cchc.core.http import attachment
+from cchc.core.listexport import table_xlsx
+from cchc.core.xlsx import append_row, errors_xlsx, write_cell
 from cchc.orgunits.models import OrgUnit
 from cchc.plans.actions import import_tasks
 from cchc.plans.actions.imports import (
@@ -58,7 +60,6 @@ EXPORT_COLUMNS = [(c.header, c.width) for c in COLUMNS] + [
     ("Tên đơn vị chủ trì (lead_unit_name)", 30),
     ("Kế hoạch (plan)", 30),
 ]
-ERROR_COLUMNS = [("Dòng (row)", 8), ("Cột (column)", 30), ("Lỗi (message)", 80)]
 
 
 class ImportForm(forms.Form):
@@ -123,9 +124,7 @@ def import_errors(request: AuthedRequest, pk: int) -> HttpResponseBase:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored or stored.get("plan") != plan.pk:
         raise Http404
-    return _xlsx_response(
-        f"loi-nhap-nhiem-vu-{plan.pk}.xlsx", "Lỗi", ERROR_COLUMNS, stored["errors"]
-    )
+    return attachment(errors_xlsx(stored["errors"]), f"loi-nhap-nhiem-vu-{plan.pk}.xlsx")
 
 
 @member
@@ -234,7 +233,7 @@ def tasks_xlsx(request: AuthedRequest) -> HttpResponseBase:
     return _tasks_response(f"nhiem-vu-{timezone.localdate():%Y%m%d}.xlsx", filtered)
 
 
-def _tasks_response(filename: str, tasks: QuerySet[Task]) -> FileResponse:
+def _tasks_response(filename: str, tasks: QuerySet[Task]) -> HttpResponse:
     today = timezone.localdate()
     rows = (
         tasks.select_related("area", "lead_unit", "parent", "plan")
@@ -242,7 +241,9 @@ def _tasks_response(filename: str, tasks: QuerySet[Task]) -> FileResponse:
         .order_by("deadline", "code", "pk")
         .iterator(chunk_size=2000)
     )
-    return _xlsx_response(filename, "Nhiệm vụ", EXPORT_COLUMNS, (_task_row(t, today) for t in rows))
+    return attachment(
+        table_xlsx("Nhiệm vụ", EXPORT_COLUMNS, (_task_row(t, today) for t in rows)), filename
+    )
 
 
 def _task_row(task: Task, today: datetime.date) -> list[Any]:
@@ -266,33 +267,3 @@ def _task_row(task: Task, today: datetime.date) -> list[Any]:
         task.lead_unit.name,
         task.plan.title,
     ]
-
-
-def _xlsx_response(
-    filename: str, title: str, columns: list[tuple[str, int]], rows: Iterable[list[Any]]
-) -> FileResponse:
-    """A streamed-to-memory workbook (write-only mode: memory stays flat for long lists)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    append_row(sheet, [_cell(sheet, header, bold=True) for header, _width in columns])
-    for row in rows:
-        append_row(sheet, [_cell(sheet, value) for value in row])
-    content = io.BytesIO()
-    workbook.save(content)
-    content.seek(0)
-    return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX)
-
-
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
-    if isinstance(value, datetime.date):
-        cell = styled_cell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if bold:
-        cell = styled_cell(sheet, value)
-        cell.font = BOLD
-        return cell
-    return value
