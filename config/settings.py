@@ -152,8 +152,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 # PostgreSQL: parameters bound by the server, and a query run five times on a connection is
-# prepared, so the server parses and plans it once per connection instead of at every request
-# (the month-end rush: the database's CPU per request 3.7-4.1 ms -> 2.9-3.0; decision 0034).
+# prepared: the server parses it once per connection, and plans it once where a generic plan
+# serves every value (the scoped selects keep a plan per execution; decision 0034's addendum).
+# The month-end rush: the database's CPU per request 3.7-4.1 ms -> 2.9-3.0 (decision 0034).
 # A pooler in transaction mode in front (PgBouncer) needs max_prepared_statements (1.21 or
 # later), or CCHC_PG_PREPARED_STATEMENTS=false.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
