@@ -97,6 +97,39 @@ def median_seconds(function: Callable[[], Any], *, repeat: int, warmup: int) -> 
     return statistics.median(timed(function)[0] for _ in range(repeat))
 
 
+def _reference_work() -> int:
+    """A fixed pure-Python workload (dicts, strings, JSON, small objects): what a web request
+    spends its CPU on, without I/O."""
+    table = {f"key{n}": [n, str(n), {"n": n}] for n in range(10_000)}
+    text = json.dumps(table)
+
+    class Box:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def next(self) -> int:
+            return self.value + 1
+
+    return len(text) + sum(Box(n).next() for n in range(25_000))
+
+
+def interpreter() -> str:
+    """The Python running the bench and its speed on a reference workload (median of 7, CPU
+    time): the figures of a CPU-bound bench scale with it. On one 2-core host: pyenv's default
+    builds 40.7 ms (3.12.1) and 33.5 ms (3.13.0), Debian 12's python3.11 21.9 ms, 3.13.15
+    built with --enable-optimizations --with-lto 17.3-18.2 ms (docs/operations.md, "Supported
+    systems and Python 3.12")."""
+    times = []
+    for _ in range(7):
+        start = time.process_time()
+        _reference_work()
+        times.append(time.process_time() - start)
+    return (
+        f"Python {sys.version.split()[0]} ({sys.executable}); "
+        f"reference workload {statistics.median(times) * 1000:.1f} ms"
+    )
+
+
 def max_rss_mb() -> float:
     """The process's peak resident memory so far (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

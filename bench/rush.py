@@ -57,7 +57,15 @@ from queue import Empty
 from typing import Any
 from urllib.parse import urlencode
 
-from _common import ROOT, drop_postgres, emit, setup_django, setup_postgres, workdir
+from _common import (
+    ROOT,
+    drop_postgres,
+    emit,
+    interpreter,
+    setup_django,
+    setup_postgres,
+    workdir,
+)
 from ratings import city_units
 from sipas_load import exchange, free_port, percentile, petition_submit, submission
 
@@ -677,7 +685,7 @@ def main(argv: list[str]) -> int:
         return failed
     print(
         f"rush [{args.database}]: {args.officials} officials, {args.duration:g} s; "
-        f"load average {os.getloadavg()[0]:.1f}",
+        f"load average {os.getloadavg()[0]:.1f}; {interpreter()}",
         flush=True,
     )
     with workdir() as directory:

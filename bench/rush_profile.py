@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import rush
-from _common import ROOT, setup_django, setup_postgres, snapshot_database
+from _common import ROOT, interpreter, setup_django, setup_postgres, snapshot_database
 from sipas_load import submission
 
 DIRECTORY = Path(
@@ -228,7 +228,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the data again")
     args = parser.parse_args(argv)
     data = prepare(args.database, args.rebuild)
-    print(f"rush_profile [{args.database}]: load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"rush_profile [{args.database}]: load average {os.getloadavg()[0]:.1f}; {interpreter()}",
+        flush=True,
+    )
     for name, page in pages(data).items():
         measure(name, page, args)
     return 0
