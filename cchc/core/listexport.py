@@ -28,7 +28,8 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "core" / "list.typ"
 def table_xlsx(
     sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
 ) -> bytes:
-    """One sheet: the header (name, width) bold and frozen, then `rows`, dates shown dd/mm/yyyy.
+    """One sheet: the header (name, width) bold, wrapped and frozen, then `rows`, dates shown
+    dd/mm/yyyy.
 
     Written with XlsxWriter (decision 0035): rows go to a temporary file as they come
     (constant_memory), so a long list needs little memory. Every value is written by its type:
@@ -37,7 +38,7 @@ def table_xlsx(
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = workbook.add_worksheet(sheet_name[:31])
-    bold = workbook.add_format({"bold": True})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": DATE_FORMAT})
     sheet.freeze_panes(1, 0)
     for index, (name, width) in enumerate(columns):

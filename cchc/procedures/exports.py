@@ -9,7 +9,6 @@ table layout (Bước | Trách nhiệm | Nội dung công việc | Thời gian |
 only in Vietnamese: their wording is fixed Vietnamese text here, not translatable strings.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,14 +17,10 @@ from typing import Any
 
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from cchc.core.listexport import table_xlsx
 from cchc.core.officialdoc import OfficialDocument, begin_docx, end_docx
 from cchc.core.typeset import typeset_pdf
-from cchc.core.xlsx import append_row, styled_cell
 from cchc.orgunits.queries import issuing_body, place_date
 from cchc.procedures.models import COLUMNS, Procedure, Workflow, WorkflowStep
 
@@ -39,7 +34,6 @@ ONLINE = {
     Procedure.Online.NONE: "Không",
 }
 STEP_HEADER = ["Bước", "Trách nhiệm", "Nội dung công việc", "Thời gian", "Hồ sơ/biểu mẫu"]
-ERROR_COLUMNS = [("Dòng (row)", 8), ("Cột (column)", 30), ("Lỗi (message)", 80)]
 
 
 # --- swimlane ------------------------------------------------------------------------------------
@@ -77,27 +71,6 @@ def _documents_text(documents: list[dict[str, Any]]) -> str:
     )
 
 
-def _bold(sheet: Any, value: Any) -> WriteOnlyCell:
-    cell = styled_cell(sheet, value)
-    cell.font = Font(bold=True)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
-def _workbook(title: str, columns: list[tuple[str, int]], rows: Iterable[list[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    append_row(sheet, [_bold(sheet, header) for header, _width in columns])
-    for row in rows:
-        append_row(sheet, row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def catalogue_xlsx(procedures: Iterable[Procedure]) -> bytes:
     """The procedures in the import's layout (rows carry prefetched units), then the version
     and status. Changes nothing."""
@@ -124,7 +97,7 @@ def catalogue_xlsx(procedures: Iterable[Procedure]) -> bytes:
             "Đã bãi bỏ" if p.is_abolished else "Đang hiệu lực",
         ]
 
-    return _workbook("Thủ tục hành chính", columns, (row(p) for p in procedures))
+    return table_xlsx("Thủ tục hành chính", columns, (row(p) for p in procedures))
 
 
 def template_xlsx() -> bytes:
@@ -143,11 +116,7 @@ def template_xlsx() -> bytes:
         "01/07/2025",
         "",
     ]
-    return _workbook("Thủ tục hành chính", [(c.header, c.width) for c in COLUMNS], [example])
-
-
-def errors_xlsx(errors: list[list[Any]]) -> bytes:
-    return _workbook("Lỗi", ERROR_COLUMNS, errors)
+    return table_xlsx("Thủ tục hành chính", [(c.header, c.width) for c in COLUMNS], [example])
 
 
 # --- workflow documents -----------------------------------------------------------------------

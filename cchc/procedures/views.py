@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts.http import AuthedRequest
 from cchc.core.access import city_admin, member
 from cchc.core.forms import add_action_error
+from cchc.core.xlsx import errors_xlsx
 from cchc.orgunits.models import OrgUnit
 from cchc.procedures import exports, queries, scoring
 from cchc.procedures.actions import (
@@ -192,7 +193,7 @@ def import_errors(request: AuthedRequest) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored:
         raise Http404
-    return _file(exports.errors_xlsx(stored), exports.XLSX, "loi-nhap-thu-tuc.xlsx")
+    return _file(errors_xlsx(stored), exports.XLSX, "loi-nhap-thu-tuc.xlsx")
 
 
 @city_admin

@@ -475,9 +475,10 @@ def test_a_workflow_decision_in_the_future_is_refused(
     hanoi: Any, city_admin: Any, officer_a: Any, birth: Procedure
 ):
     workflow = workflow_for(officer_a, birth, hanoi.ward_a)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    # Two days ahead: still in the future if the test runs across Hà Nội's midnight.
+    later = datetime.date.today() + datetime.timedelta(days=2)
     error = refused(
-        approve_workflow, workflow, actor=city_admin, decision_number="7/QĐ", decision_date=tomorrow
+        approve_workflow, workflow, actor=city_admin, decision_number="7/QĐ", decision_date=later
     )
     assert error.message_dict == {"decision_date": ["The decision date cannot be in the future."]}
     workflow.refresh_from_db()

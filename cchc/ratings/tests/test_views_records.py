@@ -535,11 +535,12 @@ def test_discipline_for_an_unknown_username_is_refused(hanoi: Hanoi, city_admin:
 
 
 def test_discipline_dated_in_the_future_is_refused(hanoi: Hanoi, city_admin: User) -> None:
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    # Two days ahead: still in the future if the test runs across Hà Nội's midnight.
+    later = timezone.localdate() + datetime.timedelta(days=2)
 
     response = client_for(city_admin).post(
         "/ratings/discipline/",
-        discipline_data(hanoi.ward_a.pk, person="", decided_on=f"{tomorrow:%d/%m/%Y}"),
+        discipline_data(hanoi.ward_a.pk, person="", decided_on=f"{later:%d/%m/%Y}"),
     )
 
     assert response.status_code == 200
