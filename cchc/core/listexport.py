@@ -10,6 +10,7 @@ reaches Typst only as JSON strings.
 
 import datetime
 import io
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,10 @@ def table_xlsx(
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": DATE_FORMAT})
     sheet.freeze_panes(1, 0)
+    # Wrapped headers get the lines they need (up to four): a sheet keeps its heights as written.
+    lines = max((math.ceil(len(name) / max(width, 1)) for name, width in columns), default=1)
+    if lines > 1:
+        sheet.set_row(0, 15 * min(lines, 4))
     for index, (name, width) in enumerate(columns):
         sheet.set_column(index, index, width)
         sheet.write_string(0, index, name, bold)

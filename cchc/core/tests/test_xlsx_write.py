@@ -82,6 +82,17 @@ def test_list_export_writes_each_value_by_its_type() -> None:
     assert sheet.column_dimensions["A"].width == pytest.approx(10, abs=1)
 
 
+def test_list_export_gives_a_long_wrapped_header_the_lines_it_needs() -> None:
+    header = "Thời hạn giải quyết (days: số ngày làm việc)"  # 44 characters in a width of 20
+    content = table_xlsx("Thủ tục", [(header, 20), ("Mã", 10)], [["1.000001", 3]])
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+
+    assert sheet["A1"].alignment.wrap_text
+    assert sheet.row_dimensions[1].height == 45  # three lines of 15 points
+    assert sheet.row_dimensions[2].height is None  # the rows keep the default
+
+
 def test_xlsxwriter_is_used_by_the_list_export_alone() -> None:
     """XlsxWriter writes a formula only when asked to (write_formula, or write() on text that
     starts with "="): one module, which writes text with write_string, uses it."""
