@@ -218,8 +218,15 @@ def _answer_errors(request: HttpRequest, error: ValidationError) -> HttpResponse
         ]
     else:
         items = [(["body"], message) for message in error.messages]
-    detail = [{"type": "refused", "loc": loc, "msg": msg} for loc, msg in items]
+    detail = [{"type": "refused", "loc": loc, "msg": _utf8(msg)} for loc, msg in items]
     return JsonResponse({"detail": detail}, status=422, json_dumps_params=UNESCAPED)
+
+
+def _utf8(text: str) -> str:
+    """`text` as UTF-8 can carry it: a question code or an option value echoed from the
+    client's JSON may hold a lone surrogate ("\\ud800" is valid JSON), which would make the
+    refusal itself fail to encode (a 500 instead of the 422)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _answer_location(code: str) -> list[str]:
@@ -227,8 +234,7 @@ def _answer_location(code: str) -> list[str]:
         return ["body", "answers"]
     if code == "contact":
         return ["body", "contact"]
-    # The code echoes the client's key, which may hold a lone surrogate that UTF-8 cannot carry.
-    return ["body", "answers", code.encode("utf-8", "replace").decode("utf-8")]
+    return ["body", "answers", _utf8(code)]
 
 
 def refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:

@@ -163,6 +163,17 @@ def test_control_characters_are_refused(client, unit, text: str) -> None:
     assert Response.objects.count() == 0
 
 
+def test_an_option_with_a_lone_surrogate_is_refused_as_json(client, unit) -> None:
+    """Found by the fuzz test: the refusal echoed the option, and a lone surrogate (valid in
+    JSON as "\\ud800") cannot be written as UTF-8, so the 422 became a 500."""
+    response = submit(client, {"token": unit.token, "answers": answers(A1="\ud800")})
+
+    assert response.status_code == 422
+    problem = next(p for p in response.json()["detail"] if p["loc"] == ["body", "answers", "A1"])
+    assert problem["msg"] == "? is not an option of this question."
+    assert Response.objects.count() == 0
+
+
 def test_oversized_body_is_413(client, unit) -> None:
     body = {"token": unit.token, "answers": answers(D1="x" * 70_000)}
     response = submit(client, body)
