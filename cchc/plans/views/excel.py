@@ -44,7 +44,6 @@ from cchc.plans.models import ContentArea, Plan, Task, TaskStatus
 from cchc.plans.permissions import get_plan_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
 ERRORS_SESSION_KEY = "plans.import_errors"
 MAX_STORED_ERRORS = 5000  # ~0.5 MB in the session at most
 ERRORS_SHOWN = 100
