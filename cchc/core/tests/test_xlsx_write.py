@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.utils.translation import gettext_lazy as _lazy
 
+from cchc.core import listexport
 from cchc.core.listexport import table_xlsx
 from cchc.core.xlsx import append_row, styled_cell, write_cell
 
@@ -49,6 +50,15 @@ def test_append_row_and_write_cell_on_an_ordinary_sheet_keep_formula_text_as_tex
     assert reopened["B2"].data_type == "s"
 
 
+@pytest.fixture(params=["in memory", "streamed"])
+def list_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short list is put together in memory, a long one streamed through temporary files
+    (constant_memory): both write the same cells. No row is short enough for "streamed"."""
+    if request.param == "streamed":
+        monkeypatch.setattr(listexport, "IN_MEMORY_ROWS", 0)
+
+
+@pytest.mark.usefixtures("list_mode")
 def test_list_export_keeps_a_typed_formula_as_text() -> None:
     content = table_xlsx("Kiến nghị", [("Tiêu đề", 40)], [[EVIL]])
 
@@ -58,6 +68,7 @@ def test_list_export_keeps_a_typed_formula_as_text() -> None:
     assert cell.data_type == "s"
 
 
+@pytest.mark.usefixtures("list_mode")
 def test_list_export_writes_each_value_by_its_type() -> None:
     values = ["@SUM(A1)", 7, Decimal("2.5"), datetime.date(2026, 12, 7), True, None, "", _lazy("x")]
     columns = [(f"C{n}", 10) for n in range(len(values))]
@@ -135,3 +146,25 @@ def test_every_xlsx_writer_goes_through_the_safe_cell_helpers(path: Path) -> Non
         if RAW_WRITE.search(line) and "-> WriteOnlyCell" not in line
     ]
     assert raw == [], "write cells with cchc.core.xlsx.append_row / write_cell / styled_cell"
+
+
+def test_list_export_streams_a_list_longer_than_the_in_memory_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options: list[dict[str, bool]] = []
+    workbook = listexport.xlsxwriter.Workbook
+
+    def spy(target: io.BytesIO, settings: dict[str, bool]) -> object:
+        options.append(settings)
+        return workbook(target, settings)
+
+    monkeypatch.setattr(listexport.xlsxwriter, "Workbook", spy)
+    monkeypatch.setattr(listexport, "IN_MEMORY_ROWS", 2)
+    for count in (2, 3):
+        content = table_xlsx("Danh sách", [("Mã", 10)], ([f"M{n}"] for n in range(count)))
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [
+            f"M{n}" for n in range(count)
+        ]
+
+    assert options == [{"in_memory": True}, {"constant_memory": True}]
