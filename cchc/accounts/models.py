@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +35,14 @@ class User(AbstractUser):
     @cached_property
     def unit_roles(self) -> list[tuple[str, str]]:
         """(unit path, role) of each membership, read once per request: every permission
-        check of the request uses this list instead of asking the database again."""
-        return list(self.memberships.values_list("unit__path", "role"))
+        check of the request uses this list instead of asking the database again.
+
+        Every signed-in request reads it, so it is one fixed statement written out rather than
+        a queryset compiled anew each time (0.2 ms of CPU against 0.8 ms, issue #16); the same
+        rows in the same order as `self.memberships.values_list("unit__path", "role")`."""
+        with connection.cursor() as cursor:
+            cursor.execute(UNIT_ROLES_SQL, [self.pk])
+            return [(path, role) for path, role in cursor.fetchall()]
 
     @cached_property
     def is_city_admin(self) -> bool:
@@ -161,3 +167,11 @@ class ApiToken(models.Model):
         now = timezone.now()
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+
+
+# User.unit_roles: (unit path, role) of a user's memberships, in Membership's order.
+UNIT_ROLES_SQL = (
+    'SELECT u."path", m."role" FROM "accounts_membership" m'
+    ' INNER JOIN "orgunits_orgunit" u ON m."unit_id" = u."id"'
+    ' WHERE m."user_id" = %s ORDER BY u."path", m."role"'
+)

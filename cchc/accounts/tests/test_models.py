@@ -85,3 +85,21 @@ def test_api_token_touch_stamps_at_most_once_a_minute(officer_a: User) -> None:
     token.touch()
     token.refresh_from_db()
     assert token.last_used_at > first
+
+
+def test_unit_roles_are_the_memberships_paths_and_roles_in_their_order(hanoi: Hanoi) -> None:
+    user = UserFactory()
+    for unit, role in [
+        (hanoi.ward_b, Membership.Role.VIEWER),
+        (hanoi.ward_a, Membership.Role.HEAD),
+        (hanoi.ward_a, Membership.Role.FOCAL_POINT),
+        (hanoi.city, Membership.Role.VIEWER),
+    ]:
+        MembershipFactory(user=user, unit=unit, role=role)
+    MembershipFactory(unit=hanoi.home_affairs)  # someone else's
+
+    expected = list(user.memberships.values_list("unit__path", "role"))
+
+    assert User.objects.get(pk=user.pk).unit_roles == expected
+    assert len(expected) == 4
+    assert UserFactory().unit_roles == []
