@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cchc.accounts.models import Membership, User
-from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.models import OrgUnit, visible
 from cchc.plans.models import (
     ContentArea,
     Plan,
@@ -318,4 +318,4 @@ def my_tasks(user: Any) -> TaskQuerySet:
     for a city administrator, who sees every unit, the tasks of the city plans they assign."""
     if user.is_city_admin:
         return Task.objects.filter(plan__unit__kind=OrgUnit.Kind.PROVINCE)
-    return Task.objects.filter(lead_unit__in=OrgUnit.objects.visible_to(user))
+    return Task.objects.filter(visible(user, "lead_unit__path"))

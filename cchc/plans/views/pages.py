@@ -382,6 +382,18 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- workspace -------------------------------------------------------------------------------
 
 
+# What the workspace's lists show (plans/workspace.html, _status.html, _deadline.html).
+INBOX_FIELDS = (
+    *("code", "title", "deadline", "original_deadline", "completed_on", "cancelled_at"),
+    *("progress", "lead_unit__name"),
+)
+
+
+def _review_fields(person: str) -> tuple[str, ...]:
+    """What the workspace's lists to review show of a report or request and its `person`."""
+    return ("task__code", "task__lead_unit__name", f"{person}__username", f"{person}__full_name")
+
+
 @member
 def workspace(request: AuthedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
@@ -390,7 +402,9 @@ def workspace(request: AuthedRequest) -> HttpResponse:
         request.GET or None, units=OrgUnit.objects.filter(pk__in=mine.values("lead_unit"))
     )
     # Sorted by deadline: among open tasks the overdue ones (deadline < today) come first.
-    tasks = form.apply(mine, today).select_related("plan", "lead_unit", "area")
+    # The lists read only the columns they show: every column costs the ORM's compiler and
+    # PostgreSQL's planner (the month-end rush, issue #16).
+    tasks = form.apply(mine, today).select_related("lead_unit").only(*INBOX_FIELDS)
     page = Paginator(tasks.order_by("deadline", "code"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -404,11 +418,13 @@ def workspace(request: AuthedRequest) -> HttpResponse:
             reviewed_by(user), status=ProgressReport.Status.SUBMITTED
         )
         .select_related("task__lead_unit", "author")
+        .only("percent", "is_completion", "submitted_at", *_review_fields("author"))
         .order_by("submitted_at")[:REVIEW_LIMIT],
         "extensions": ExtensionRequest.objects.filter(
             reviewed_by(user), status=ExtensionRequest.Status.PENDING
         )
         .select_related("task__lead_unit", "requested_by")
+        .only("previous_deadline", "new_deadline", *_review_fields("requested_by"))
         .order_by("created_at")[:REVIEW_LIMIT],
         "figures": _month_figures(mine, today),
     }
