@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from cchc.accounts.models import Membership
-from cchc.orgunits.models import in_subtrees
+from cchc.orgunits.models import in_subtrees, visible
 from cchc.orgunits.permissions import roles_over
 from cchc.plans.models import Evidence, ExtensionRequest, Plan, ProgressReport, Task
 
@@ -60,6 +60,19 @@ CHECKED_RELATED = ("plan__unit", "lead_unit")
 SHOWN_RELATED = ("area", "responsible")
 
 
+def sees_task(user: Any, task: Task) -> bool:
+    """Task.objects.for_user's rule for one task loaded with its lead unit and its plan's unit:
+    a unit the user sees leads it, issued its plan, or cooperates on it (the cooperating units
+    are read only when the first two do not decide). Checked here rather than in the query
+    that loads the task: the scope's three subqueries cost that query 1.3 ms of the ORM's CPU
+    and a third of its planning time (the month-end rush, issue #16)."""
+    return (
+        task.lead_unit.is_visible_to(user)
+        or task.plan.unit.is_visible_to(user)
+        or task.cooperating_units.filter(visible(user)).exists()
+    )
+
+
 def get_task_for_user(
     user: Any, pk: int, *, report: bool = False, review: bool = False, shown: bool = False
 ) -> Task:
@@ -68,9 +81,11 @@ def get_task_for_user(
     `shown`, what a page showing the task reads comes in the same query."""
     related = CHECKED_RELATED + SHOWN_RELATED if shown else CHECKED_RELATED
     try:
-        task = Task.objects.for_user(user).select_related(*related).get(pk=pk)
+        task = Task.objects.select_related(*related).get(pk=pk)
     except Task.DoesNotExist:
         raise Http404 from None
+    if not sees_task(user, task):
+        raise Http404
     if report and not can_report_task(user, task):
         raise Http404
     if review and not can_review_task(user, task):

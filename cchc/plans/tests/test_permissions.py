@@ -8,6 +8,8 @@ from django.http import Http404
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
+from cchc.orgunits.models import OrgUnit
+from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.actions import cancel_task, create_plan, request_extension, submit_report
 from cchc.plans.models import Plan, Task
 from cchc.plans.permissions import (
@@ -19,6 +21,7 @@ from cchc.plans.permissions import (
     get_plan_for_user,
     get_report_for_reviewer,
     get_task_for_user,
+    sees_task,
 )
 from cchc.plans.tests.factories import issued_city_plan, task_in
 from conftest import Hanoi
@@ -138,3 +141,49 @@ def test_a_task_and_its_plan_seen_through_several_units_are_listed_once(
     assert list(Plan.objects.for_user(user)) == [plan]
     assert other not in Task.objects.for_user(user)
     assert Task.objects.for_user(user).count() == 1
+
+
+def test_sees_task_is_the_rule_of_for_user(
+    plan: Plan,
+    task: Task,
+    hanoi: Hanoi,
+    city_admin: User,
+    officer_a: User,
+    officer_b: User,
+    inspector: User,
+    city_viewer: User,
+) -> None:
+    """The task page checks visibility on the task it loaded (sees_task); lists filter with
+    Task.objects.for_user: the same answer for every person and task."""
+    ward_plan = create_plan(actor=officer_b, unit=hanoi.ward_b, year=2026, title="KH Hoàn Kiếm")
+    team = OrgUnitFactory(code="00070-VP", kind=OrgUnit.Kind.PUBLIC_SERVICE, parent=hanoi.ward_b)
+    tasks = [
+        task,  # ward A leads a city task, ward B cooperates
+        task_in(plan, hanoi.home_affairs, city_admin, code="T2", deadline=DEADLINE),
+        task_in(ward_plan, team, officer_b, code="T3", deadline=DEADLINE),  # below ward B
+        task_in(ward_plan, hanoi.ward_b, officer_b, code="T4", cooperating_units=[hanoi.ward_a]),
+    ]
+    team_member = UserFactory(username="team")
+    MembershipFactory(user=team_member, unit=team, role=Membership.Role.FOCAL_POINT)
+    inactive = UserFactory(username="gone", is_active=False)
+    MembershipFactory(user=inactive, unit=hanoi.ward_a, role=Membership.Role.FOCAL_POINT)
+    people = [city_admin, officer_a, officer_b, inspector, city_viewer, team_member, inactive]
+
+    seen = {
+        (person.username, t.code): sees_task(User.objects.get(pk=person.pk), loaded(t))
+        for person in people
+        for t in tasks
+    }
+
+    assert seen == {
+        (person.username, t.code): Task.objects.for_user(person).filter(pk=t.pk).exists()
+        for person in people
+        for t in tasks
+    }
+    assert seen[("team", "T4")] is False
+    assert seen[(officer_a.username, "T4")] is True
+    assert seen[("gone", task.code)] is False
+
+
+def loaded(task: Task) -> Task:
+    return Task.objects.select_related("lead_unit", "plan__unit").get(pk=task.pk)
