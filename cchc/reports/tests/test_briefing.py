@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
 
 from cchc.accounts.models import Membership, User
 from cchc.accounts.tests.factories import MembershipFactory, UserFactory
@@ -28,6 +29,7 @@ from cchc.orgunits.models import OrgUnit
 from cchc.orgunits.tests.factories import OrgUnitFactory
 from cchc.plans.models import MonthClose, Plan, TallyRow, Task
 from cchc.plans.tests.factories import issued_city_plan, task_in
+from cchc.reports.briefing import get_briefing_for_user
 from conftest import Hanoi, client_for
 
 MARCH = datetime.date(2026, 3, 1)
@@ -497,7 +499,11 @@ def test_overdue_list_is_limited_and_shows_the_total(
 
 
 def test_briefing_lists_open_dialogue_commitments_of_the_users_units(
-    hanoi: Hanoi, city_admin: User, officer_a: User, officer_b: User
+    hanoi: Hanoi,
+    city_admin: User,
+    officer_a: User,
+    officer_b: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     from cchc.dialogues.actions import (
         CommitmentSpec,
@@ -551,6 +557,15 @@ def test_briefing_lists_open_dialogue_commitments_of_the_users_units(
 
     assert petition.code in section(city_admin)
     assert "Hoàn thuế cho doanh nghiệp" in section(officer_a)
+    # The list reads only what the page shows, and all of it comes with the list.
+    listed = get_briefing_for_user(city_admin, first.year, first.month).commitments
+    with django_assert_num_queries(0):
+        shown = [
+            [c.petition.get_absolute_url(), c.petition.code, c.task.title, c.task.code]
+            for c in listed
+            if c.task.deadline and c.task.lead_unit.name
+        ]
+    assert shown[0][1:3] == [petition.code, "Hoàn thuế cho doanh nghiệp"]
     assert petition.code not in section(officer_b)  # ward B's briefing: not its commitment
     # Done: no longer listed.
     task = petition.commitments.get().task
