@@ -96,7 +96,8 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
         return self.filter(path__subtree=f"/{settings.CCHC_HOME_PROVINCE}/")
 
     def visible_to(self, user: "User | Any") -> "OrgUnitQuerySet":
-        """The one place that decides which units a user sees.
+        """The one place that decides which units a user sees (its rule is `visible`, which
+        also filters other models on a unit's path).
 
         City administrators see every unit; any other member sees the subtree of each unit
         in which they hold a membership; anonymous users see none.
