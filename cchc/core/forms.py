@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
@@ -65,10 +66,36 @@ def add_action_error(
         form.add_error(None, error.messages)
 
 
+class ListedChoices(ModelChoiceIterator):
+    """A picker's choices read with one plain query. Django's own iterator reads them with
+    `queryset.iterator()`, which on PostgreSQL opens a server-side cursor for every picker on
+    every page (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips and a result materialised
+    by the server); a picker's list is short enough to read whole. The workspace's filter form
+    4.0–4.8 → 3.0 ms of CPU (the month-end rush, issue #16)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Every form's model choice field: Django's, with its choices read by ListedChoices."""
+
+    iterator = ListedChoices
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Every form's model multiple choice field, its choices read by ListedChoices."""
+
+    iterator = ListedChoices
+
+
 SEARCHABLE = {"data-searchable": _("Find a unit…")}
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(ModelChoiceField):
     """A unit chosen by its name, in a list with a search box (static/js/app.js)."""
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
@@ -79,18 +106,18 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class UnitMultipleChoiceField(UnitChoiceField, forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(UnitChoiceField, ModelMultipleChoiceField):
     """Units chosen by their names (a list with a search box, unless shown as checkboxes)."""
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     """A user chosen by full name (the username when there is none)."""
 
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.username
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UserMultipleChoiceField(ModelMultipleChoiceField):
     """Users chosen by full name (the username when there is none)."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
-from cchc.core.forms import CheckboxList, MultipleFileField, UnitChoiceField
+from cchc.core.forms import (
+    CheckboxList,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    UnitChoiceField,
+)
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.dialogues.actions import MAX_FILES, TITLE_LIMIT, CommitmentSpec
 from cchc.dialogues.models import (
@@ -95,7 +101,7 @@ class PetitionFields(forms.Form):
     submitter_name = forms.CharField(
         label=_("Name or organisation (optional)"), max_length=200, required=False
     )
-    field = forms.ModelChoiceField(
+    field = ModelChoiceField(
         label=_("Field"),
         queryset=Field.objects.filter(is_active=True),
         required=False,
@@ -198,8 +204,8 @@ class RecordPetitionForm(PetitionFields):
 
 
 class ScreenForm(forms.Form):
-    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.filter(is_active=True))
-    issue_group = forms.ModelChoiceField(
+    field = ModelChoiceField(label=_("Field"), queryset=Field.objects.filter(is_active=True))
+    issue_group = ModelChoiceField(
         label=_("Issue group"),
         queryset=IssueGroup.objects.filter(is_active=True).select_related("field"),
     )
@@ -242,11 +248,11 @@ class AnswerForm(forms.Form):
     commitment_deadline = forms.DateField(
         label=_("Commitment deadline"), required=False, widget=forms.DateInput(attrs=DATE)
     )
-    commitment_area = forms.ModelChoiceField(
+    commitment_area = ModelChoiceField(
         label=_("Content area"), queryset=ContentArea.objects.all(), required=False
     )
     commitment_output = forms.CharField(label=_("Expected output"), max_length=500, required=False)
-    commitment_responsible = forms.ModelChoiceField(
+    commitment_responsible = ModelChoiceField(
         label=_("Responsible person"), queryset=User.objects.none(), required=False
     )
 
@@ -299,7 +305,7 @@ class CloseForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    petitions = forms.ModelMultipleChoiceField(
+    petitions = ModelMultipleChoiceField(
         label=_("Answers to publish"), queryset=Petition.objects.none(), widget=CheckboxList
     )
 
@@ -315,7 +321,7 @@ class PetitionFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open")), ("all", _("All")), *Petition.Status.choices],
     )
-    field = forms.ModelChoiceField(
+    field = ModelChoiceField(
         label=_("Field"), queryset=Field.objects.all(), required=False, empty_label=_("All")
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

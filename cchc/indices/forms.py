@@ -9,7 +9,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import User
-from cchc.core.forms import CheckboxList, UnitMultipleChoiceField
+from cchc.core.forms import (
+    CheckboxList,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    UnitMultipleChoiceField,
+)
 from cchc.indices.actions import KINDS
 from cchc.indices.models import Assessment, Framework, TargetGroup
 from cchc.orgunits.models import OrgUnit
@@ -66,12 +71,12 @@ class CopyForm(forms.Form):
 
 
 class CouncilForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Members"),
         queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
-    chair = forms.ModelChoiceField(
+    chair = ModelChoiceField(
         label=_("Chair"),
         queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
     )
@@ -105,7 +110,7 @@ class RoundOpenForm(forms.Form):
     """Open a round for a published framework: its units default to every current unit of the
     framework's target group (the page lists them ticked; the administrator may untick)."""
 
-    framework = forms.ModelChoiceField(
+    framework = ModelChoiceField(
         label=_("Framework"), queryset=Framework.objects.none(), widget=forms.HiddenInput
     )
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -148,7 +153,7 @@ def target_units(framework: Framework) -> "QuerySet[OrgUnit]":
 
 
 class FrameworkChoiceForm(forms.Form):
-    framework = forms.ModelChoiceField(
+    framework = ModelChoiceField(
         label=_("Published framework"),
         queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED).order_by(
             "-year", "group"
@@ -182,10 +187,8 @@ class EvidenceForm(forms.Form):
 class CiteForm(forms.Form):
     """Cite the unit's own tasks of the year and their reports (others are not choices)."""
 
-    tasks = forms.ModelMultipleChoiceField(
-        label=_("Tasks"), queryset=Task.objects.none(), required=False
-    )
-    reports = forms.ModelMultipleChoiceField(
+    tasks = ModelMultipleChoiceField(label=_("Tasks"), queryset=Task.objects.none(), required=False)
+    reports = ModelMultipleChoiceField(
         label=_("Progress reports"), queryset=ProgressReport.objects.none(), required=False
     )
 

@@ -10,6 +10,8 @@ from cchc.accounts.models import Membership, User
 from cchc.core.forms import (
     DATE_PLACEHOLDER,
     CheckboxList,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
     MultipleFileField,
     UnitChoiceField,
     UnitMultipleChoiceField,
@@ -89,7 +91,7 @@ class InspectionPlanForm(forms.Form):
 
 class InspectionForm(forms.Form):
     unit = UnitChoiceField(label=_("Inspecting unit"), queryset=OrgUnit.objects.none())
-    plan = forms.ModelChoiceField(
+    plan = ModelChoiceField(
         label=_("Inspection plan"), queryset=InspectionPlan.objects.none(), required=False
     )
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -104,7 +106,7 @@ class InspectionForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    checklist = forms.ModelMultipleChoiceField(
+    checklist = ModelMultipleChoiceField(
         label=_("Scope"), queryset=ChecklistItem.objects.filter(is_active=True), widget=CheckboxList
     )
     persons = UserMultipleChoiceField(
@@ -167,7 +169,7 @@ class TeamMemberForm(forms.Form):
 
 class FindingForm(forms.Form):
     unit = UnitChoiceField(label=_("Inspected unit"), queryset=OrgUnit.objects.none())
-    item = forms.ModelChoiceField(label=_("Checklist item"), queryset=ChecklistItem.objects.none())
+    item = ModelChoiceField(label=_("Checklist item"), queryset=ChecklistItem.objects.none())
     severity = forms.ChoiceField(label=_("Severity"), choices=Finding.Severity.choices)
     description = forms.CharField(
         label=_("What was found"), widget=forms.Textarea(attrs={"rows": 4})

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.forms import UnitChoiceField
+from cchc.core.forms import ModelMultipleChoiceField, UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 
 
@@ -101,7 +101,7 @@ class EndForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label=_("Units to merge"),
         queryset=OrgUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,

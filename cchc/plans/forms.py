@@ -14,6 +14,7 @@ from cchc.accounts.models import Membership, User
 from cchc.core.forms import (
     DATE_PLACEHOLDER,
     CheckboxList,
+    ModelChoiceField,
     MultipleFileField,
     UnitChoiceField,
     UnitMultipleChoiceField,
@@ -79,7 +80,7 @@ class PlanCreateForm(forms.Form):
     unit = UnitChoiceField(label=_("Issuing unit"), queryset=OrgUnit.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300)
-    parent = forms.ModelChoiceField(
+    parent = ModelChoiceField(
         label=_("City plan it concretises"), queryset=Plan.objects.none(), required=False
     )
 
@@ -113,7 +114,7 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *TaskStatus.choices]
     )
-    area = forms.ModelChoiceField(
+    area = ModelChoiceField(
         label=_("Content area"),
         queryset=ContentArea.objects.all(),
         required=False,
@@ -216,7 +217,7 @@ class TaskFieldsForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    area = forms.ModelChoiceField(label=_("Content area"), queryset=ContentArea.objects.all())
+    area = ModelChoiceField(label=_("Content area"), queryset=ContentArea.objects.all())
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=OrgUnit.objects.none())
     responsible = UserChoiceField(
         label=_("Responsible person"), queryset=User.objects.none(), required=False
@@ -259,10 +260,8 @@ class TaskCreateForm(TaskFieldsForm):
     cooperating_units = UnitMultipleChoiceField(
         label=_("Cooperating units"), queryset=OrgUnit.objects.none(), required=False
     )
-    parent = forms.ModelChoiceField(
-        label=_("Parent task"), queryset=Task.objects.none(), required=False
-    )
-    implements = forms.ModelChoiceField(
+    parent = ModelChoiceField(label=_("Parent task"), queryset=Task.objects.none(), required=False)
+    implements = ModelChoiceField(
         label=_("Implements city task"),
         queryset=Task.objects.none(),
         required=False,

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.forms import UnitChoiceField, UnitMultipleChoiceField
+from cchc.core.forms import ModelChoiceField, UnitChoiceField, UnitMultipleChoiceField
 from cchc.core.text import fold
 from cchc.procedures.actions import BaselineInput, PlanFigures, StepInput
 from cchc.procedures.models import Procedure, Review, SimplificationPlan, Workflow
@@ -119,7 +119,7 @@ class CampaignForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    procedure: forms.ModelChoiceField[Procedure] = forms.ModelChoiceField(
+    procedure: forms.ModelChoiceField[Procedure] = ModelChoiceField(
         label=_("Procedure"), queryset=None
     )
     unit = UnitChoiceField(label=_("Reviewer unit"), queryset=None)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.forms import UnitChoiceField
+from cchc.core.forms import ModelChoiceField, UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 from cchc.reports.models import PeriodicReport, ReportPeriod, ReportSection
 
@@ -16,7 +16,7 @@ TEXT_FIELDS = ("results", "limitations", "causes")
 class StartForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
-    period = forms.ModelChoiceField(label=_("Period"), queryset=ReportPeriod.objects.all())
+    period = ModelChoiceField(label=_("Period"), queryset=ReportPeriod.objects.all())
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": timezone.localdate().year})

@@ -21,6 +21,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.forms import ModelChoiceField
 from cchc.core.privacy import CONSENT_VERSION, CONSENT_WORDINGS
 from cchc.orgunits.models import OrgUnit
 from cchc.surveys.models import (
@@ -344,7 +345,7 @@ class QuestionForm(forms.Form):
 # --- the staff pages' forms ---------------------------------------------------------------------
 
 
-class QuestionnaireChoiceField(forms.ModelChoiceField):
+class QuestionnaireChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} (v{obj.version})"
 
@@ -452,9 +453,7 @@ class ReviewForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=CampaignUnit.objects.none(), required=False
-    )
+    unit = ModelChoiceField(label=_("Unit"), queryset=CampaignUnit.objects.none(), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

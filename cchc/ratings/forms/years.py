@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.forms import UnitChoiceField
+from cchc.core.forms import ModelChoiceField, UnitChoiceField
 from cchc.orgunits.models import OrgUnit
 from cchc.ratings.models import RatingPolicy
 
@@ -105,7 +105,7 @@ class AgencyPointsForm(forms.Form):
 class RoundPolicyForm(forms.Form):
     """The policy a month's round is rated under: its scope's default or a preset."""
 
-    policy = forms.ModelChoiceField(
+    policy = ModelChoiceField(
         label=_("Policy"), queryset=RatingPolicy.objects.none(), empty_label=None
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
