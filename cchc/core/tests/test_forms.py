@@ -6,12 +6,11 @@ import inspect
 from pathlib import Path
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cchc.core.forms import ListedChoices, ModelChoiceField
-from cchc.orgunits.models import OrgUnit
-from conftest import Hanoi
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,15 +47,13 @@ def test_every_model_choice_field_reads_its_choices_in_one_plain_query() -> None
     assert plain == [], "declare model choice fields with cchc.core.forms' ModelChoiceField"
 
 
-def test_a_picker_lists_its_choices_with_one_select(hanoi: Hanoi) -> None:
-    field = ModelChoiceField(queryset=OrgUnit.objects.filter(parent=hanoi.city).order_by("code"))
+def test_a_picker_lists_its_choices_with_one_select(db: None) -> None:
+    listed = ContentType.objects.filter(app_label="core").order_by("model")
+    field = ModelChoiceField(queryset=listed)
 
     with CaptureQueriesContext(connection) as queries:
         choices = [choice for choice in field.choices]  # noqa: C416 - list() would count first
 
-    assert [label for _value, label in choices] == [
-        field.empty_label,
-        *(str(unit) for unit in OrgUnit.objects.filter(parent=hanoi.city).order_by("code")),
-    ]
-    assert len(choices) == 5  # the empty choice and the city's four units
+    assert [label for _value, label in choices] == [field.empty_label, *map(str, listed)]
+    assert len(choices) > 2
     assert len(queries.captured_queries) == 1
