@@ -33,6 +33,10 @@ def _shots(tmp_path: Path) -> Path:
 
 
 def _log_out(page: Page) -> None:
+    # The last click's page (and the unread badge it loads) must have arrived first: a response
+    # still in flight once the cookies are gone sets a new CSRF cookie under the next login
+    # form, whose POST is then refused (seen once on PostgreSQL, 07/12).
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
 
 
