@@ -242,15 +242,23 @@ def _commitments(day: datetime.date, paths: set[str] | None) -> list[Commitment]
     """The commitments made in answer to petitions and still open at the end of `day`
     (dialogues.queries.open_commitments), of the user's units: listed at every briefing until
     their task is done."""
-    commitments = open_commitments(day).select_related(None).select_related("petition", "task")
+    # What the briefing shows of each (reports/briefing.html), not the five tables' every column.
+    commitments = (
+        open_commitments(day)
+        .select_related(None)
+        .select_related("petition", "task__lead_unit")
+        .only(*COMMITMENT_FIELDS)
+    )
     if paths is not None:
         commitments = commitments.filter(in_subtrees(paths, "task__lead_unit__path"))
-    # What the briefing shows of each (reports/briefing.html), not the four tables' every column.
-    return list(commitments.select_related("task__lead_unit").only(*COMMITMENT_FIELDS))
+    return list(commitments)
 
 
 COMMITMENT_FIELDS = (
-    *("petition__code", "task__code", "task__title", "task__deadline"),
+    "petition__code",
+    "task__code",
+    "task__title",
+    "task__deadline",
     "task__lead_unit__name",
 )
 

@@ -248,9 +248,23 @@ def _tasks_response(filename: str, tasks: QuerySet[Task]) -> HttpResponse:
 
 # What _task_row reads of a task and its relations (status_on: the dates and cancelled_at).
 EXPORT_FIELDS = (
-    *("code", "title", "deadline", "expected_output", "priority", "weight", "description"),
-    *("progress", "original_deadline", "completed_on", "cancelled_at", "failed_reviews"),
-    *("area__code", "lead_unit__code", "lead_unit__name", "parent__code", "plan__title"),
+    "code",
+    "title",
+    "deadline",
+    "expected_output",
+    "priority",
+    "weight",
+    "description",
+    "progress",
+    "original_deadline",
+    "completed_on",
+    "cancelled_at",
+    "failed_reviews",
+    "area__code",
+    "lead_unit__code",
+    "lead_unit__name",
+    "parent__code",
+    "plan__title",
 )
 
 

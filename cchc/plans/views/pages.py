@@ -384,8 +384,14 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # What the workspace's lists show (plans/workspace.html, _status.html, _deadline.html).
 INBOX_FIELDS = (
-    *("code", "title", "deadline", "original_deadline", "completed_on", "cancelled_at"),
-    *("progress", "lead_unit__name"),
+    "code",
+    "title",
+    "deadline",
+    "original_deadline",
+    "completed_on",
+    "cancelled_at",
+    "progress",
+    "lead_unit__name",
 )
 
 
